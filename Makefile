@@ -1,0 +1,77 @@
+# fbnic-emu: the root Makefile is the entry point.
+#   make           build build/fbnic-emu
+#   make check     every test suite, normal and ASan+UBSan builds, guest included
+#   make demo      set up the guest rig once, boot a guest on the emulated NIC
+# Variables: O=<dir> build directory, SAN=1 sanitizer build,
+#            CHECK_GUEST=0 skip the guest suite (it needs root and the rig).
+
+O ?= build
+CC ?= cc
+SAN ?= 0
+
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
+	-g -pthread -Isrc -Itests/lib -MMD -MP
+ifeq ($(SAN),1)
+CFLAGS_OPT := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+LDFLAGS_SAN := -fsanitize=address,undefined
+else
+CFLAGS_OPT := -O2
+LDFLAGS_SAN :=
+endif
+CFLAGS ?=
+ALL_CFLAGS := $(CFLAGS_BASE) $(CFLAGS_OPT) $(CFLAGS)
+LDLIBS := -pthread $(LDFLAGS_SAN)
+
+# The model and its adapters, everything but main(), as one library.
+LIB_SRCS := $(wildcard src/util/*.c src/dev/*.c src/vfio-user/*.c src/runner.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+LIB := $(O)/libfbnic-emu.a
+
+TESTLIB_SRCS := $(wildcard tests/lib/*.c)
+TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(O)/%.o)
+
+UNIT_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/unit/test_*.c))
+DEVICE_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/device/test_*.c))
+PROTOCOL_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/protocol/test_*.c))
+TESTS := $(UNIT_TESTS) $(DEVICE_TESTS) $(PROTOCOL_TESTS)
+
+.PHONY: all tests check check-build check-guest demo clean bench
+all: $(O)/fbnic-emu
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/fbnic-emu: $(O)/src/main.o $(LIB)
+	$(CC) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/%: $(O)/tests/%.o $(TESTLIB_OBJS) $(LIB)
+	$(CC) -o $@ $^ $(LDLIBS)
+
+tests: $(O)/fbnic-emu $(TESTS)
+
+# make check: build both flavours, then run the suites; one summary line.
+check:
+	$(MAKE) --no-print-directory O=build tests
+	$(MAKE) --no-print-directory O=build/san SAN=1 tests
+	@tests/run-suites build build/san
+
+check-guest: all
+	tests/guest/run
+
+demo: all
+	tools/fbnic-demo
+
+bench: all
+	@ls bench
+
+clean:
+	rm -rf build
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The device state shared by the block files of the core (not public). */
+#ifndef FBNIC_EMU_DEV_DEV_H
+#define FBNIC_EMU_DEV_DEV_H
+
+#include "fbnic.h"
+#include "pcie_cfg.h"
+#include "regs.h"
+
+/* Guest-caused anomalies, by cause (dumped on the control channel). */
+struct fbnic_counters {
+	uint64_t bad_mmio;        /* bad BAR, size, alignment or range */
+	uint64_t unmapped_writes; /* writes to indexes outside every block */
+	uint64_t dma_blocked;     /* DMA attempted with bus mastering off */
+	uint64_t dma_errors;      /* DMA refused by the adapter */
+};
+
+struct fbnic {
+	struct fbnic_config cfg;
+	struct fbnic_host host;
+	struct fbnic_pci_layout layout;
+	struct pcie_cfg pci;
+	uint32_t *csr;    /* BAR0, FBNIC_BAR0_DWORDS */
+	uint32_t *fw_csr; /* BAR4, FBNIC_BAR4_DWORDS */
+	struct fbnic_counters cnt;
+};
+
+/* DMA on behalf of a block: gated on PCI bus mastering, counted. */
+int fbnic_dma_read(struct fbnic *dev, uint64_t gpa, void *buf, size_t len);
+int fbnic_dma_write(struct fbnic *dev, uint64_t gpa, const void *buf,
+		    size_t len);
+
+#endif

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fbnic device core: creation, the PCI function's layout, BAR access
+ * decoding and reset.  Register semantics live in the block files.
+ */
+#include "fbnic.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev.h"
+#include "util/log.h"
+
+#define SUB "fbnic"
+
+/* MSI-X table and PBA live in their own BAR, away from every CSR the
+ * driver touches (probe_contract.md §1: the driver never accesses them). */
+#define FBNIC_MSIX_BAR 2
+
+uint64_t fbnic_dsn_from_mac(const uint8_t mac[6])
+{
+	/* fbnic_netdev_register: MAC = DSN[63:40] : DSN[23:0]. */
+	return (uint64_t)mac[0] << 56 | (uint64_t)mac[1] << 48 |
+	       (uint64_t)mac[2] << 40 | (uint64_t)0xfffe << 24 |
+	       (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 | mac[5];
+}
+
+void fbnic_mac_from_dsn(uint64_t dsn, uint8_t mac[6])
+{
+	mac[0] = (uint8_t)(dsn >> 56);
+	mac[1] = (uint8_t)(dsn >> 48);
+	mac[2] = (uint8_t)(dsn >> 40);
+	mac[3] = (uint8_t)(dsn >> 16);
+	mac[4] = (uint8_t)(dsn >> 8);
+	mac[5] = (uint8_t)dsn;
+}
+
+static uint64_t pow2_at_least(uint64_t v)
+{
+	uint64_t p = 1;
+	while (p < v)
+		p <<= 1;
+	return p;
+}
+
+static void build_layout(struct fbnic_pci_layout *l, unsigned vectors)
+{
+	memset(l, 0, sizeof(*l));
+	l->bar_size[0] = FBNIC_BAR0_SIZE;
+	l->bar_is_64[0] = true;
+	l->bar_size[4] = FBNIC_BAR4_SIZE;
+	l->bar_is_64[4] = true;
+	l->msix_vectors = vectors;
+	l->msix_bar = FBNIC_MSIX_BAR;
+	l->msix_table_offset = 0;
+	/* PBA on its own page after the table (16 bytes per entry). */
+	l->msix_pba_offset = (vectors * 16u + 4095u) & ~4095ull;
+	uint64_t pba_len = (vectors + 63u) / 64u * 8u;
+	l->bar_size[FBNIC_MSIX_BAR] = pow2_at_least(l->msix_pba_offset + pba_len);
+	l->bar_is_64[FBNIC_MSIX_BAR] = true;
+	l->config_size = PCIE_CFG_SIZE;
+}
+
+struct fbnic *fbnic_create(const struct fbnic_config *cfg,
+			   const struct fbnic_host *host)
+{
+	if (cfg->msix_vectors < FBNIC_MSIX_VECTORS_MIN ||
+	    cfg->msix_vectors > FBNIC_MSIX_VECTORS_MAX) {
+		log_err(SUB, "%u MSI-X vectors: must be %u..%u", cfg->msix_vectors,
+			FBNIC_MSIX_VECTORS_MIN, FBNIC_MSIX_VECTORS_MAX);
+		return NULL;
+	}
+	struct fbnic *dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return NULL;
+	dev->cfg = *cfg;
+	dev->host = *host;
+	dev->csr = calloc(FBNIC_BAR0_DWORDS, sizeof(uint32_t));
+	dev->fw_csr = calloc(FBNIC_BAR4_DWORDS, sizeof(uint32_t));
+	if (!dev->csr || !dev->fw_csr) {
+		fbnic_destroy(dev);
+		return NULL;
+	}
+	build_layout(&dev->layout, cfg->msix_vectors);
+	pcie_cfg_init(&dev->pci, &dev->layout, cfg->dsn);
+	fbnic_reset(dev);
+	return dev;
+}
+
+void fbnic_destroy(struct fbnic *dev)
+{
+	if (!dev)
+		return;
+	free(dev->csr);
+	free(dev->fw_csr);
+	free(dev);
+}
+
+const struct fbnic_pci_layout *fbnic_layout(const struct fbnic *dev)
+{
+	return &dev->layout;
+}
+
+void fbnic_reset(struct fbnic *dev)
+{
+	pcie_cfg_reset(&dev->pci);
+	memset(dev->csr, 0, FBNIC_BAR0_DWORDS * sizeof(uint32_t));
+	memset(dev->fw_csr, 0, FBNIC_BAR4_DWORDS * sizeof(uint32_t));
+}
+
+int fbnic_cfg_read(struct fbnic *dev, uint32_t off, void *buf, uint32_t len)
+{
+	return pcie_cfg_read(&dev->pci, off, buf, len);
+}
+
+int fbnic_cfg_write(struct fbnic *dev, uint32_t off, const void *buf,
+		    uint32_t len)
+{
+	return pcie_cfg_write(&dev->pci, off, buf, len);
+}
+
+bool fbnic_bus_master(const struct fbnic *dev)
+{
+	return pcie_cfg_get16(&dev->pci, PCI_COMMAND) & PCI_COMMAND_MASTER;
+}
+
+/* ---- BAR decoding ---------------------------------------------------- */
+
+static int check_access(struct fbnic *dev, int bar, uint64_t off,
+			unsigned size)
+{
+	if (bar < 0 || bar >= FBNIC_NUM_BARS || !dev->layout.bar_size[bar] ||
+	    (size != 1 && size != 2 && size != 4 && size != 8) ||
+	    (off & (size - 1)) || off >= dev->layout.bar_size[bar] ||
+	    size > dev->layout.bar_size[bar] - off) {
+		dev->cnt.bad_mmio++;
+		log_guest(SUB, "BAR%d access of %u bytes at 0x%llx refused", bar,
+			  size, (unsigned long long)off);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static uint32_t dword_read(struct fbnic *dev, int bar, uint32_t idx)
+{
+	switch (bar) {
+	case 0:
+		return fbnic_csr_read(dev, idx);
+	case 4:
+		return fbnic_fw_csr_read(dev, idx);
+	default:
+		/* MSI-X table/PBA: QEMU emulates the table and the adapter
+		 * serves the PBA; anything reaching us reads 0. */
+		return 0;
+	}
+}
+
+static void dword_write(struct fbnic *dev, int bar, uint32_t idx, uint32_t v)
+{
+	switch (bar) {
+	case 0:
+		fbnic_csr_write(dev, idx, v);
+		break;
+	case 4:
+		fbnic_fw_csr_write(dev, idx, v);
+		break;
+	default:
+		break;
+	}
+}
+
+int fbnic_bar_read(struct fbnic *dev, int bar, uint64_t off, unsigned size,
+		   uint64_t *val)
+{
+	int r = check_access(dev, bar, off, size);
+	if (r)
+		return r;
+	uint32_t idx = (uint32_t)(off >> 2);
+	if (size == 8) {
+		uint64_t lo = dword_read(dev, bar, idx);
+		*val = lo | (uint64_t)dword_read(dev, bar, idx + 1) << 32;
+		return 0;
+	}
+	uint32_t d = dword_read(dev, bar, idx);
+	unsigned shift = (unsigned)(off & 3) * 8;
+	*val = size == 4 ? d : (d >> shift) & ((1u << (size * 8)) - 1);
+	return 0;
+}
+
+int fbnic_bar_write(struct fbnic *dev, int bar, uint64_t off, unsigned size,
+		    uint64_t val)
+{
+	int r = check_access(dev, bar, off, size);
+	if (r)
+		return r;
+	uint32_t idx = (uint32_t)(off >> 2);
+	if (size == 8) {
+		/* Low dword first, as two writel()s would land. */
+		dword_write(dev, bar, idx, (uint32_t)val);
+		dword_write(dev, bar, idx + 1, (uint32_t)(val >> 32));
+		return 0;
+	}
+	if (size == 4) {
+		dword_write(dev, bar, idx, (uint32_t)val);
+		return 0;
+	}
+	/* Sub-dword writes (never done by the driver) merge into the dword
+	 * as the register currently reads. */
+	unsigned shift = (unsigned)(off & 3) * 8;
+	uint32_t mask = ((1u << (size * 8)) - 1) << shift;
+	uint32_t d = dword_read(dev, bar, idx);
+	d = (d & ~mask) | (((uint32_t)val << shift) & mask);
+	dword_write(dev, bar, idx, d);
+	return 0;
+}
+
+/* ---- services for the blocks ----------------------------------------- */
+
+int fbnic_dma_read(struct fbnic *dev, uint64_t gpa, void *buf, size_t len)
+{
+	if (!fbnic_bus_master(dev)) {
+		dev->cnt.dma_blocked++;
+		return -EPERM;
+	}
+	int r = dev->host.dma_read(dev->host.opaque, gpa, buf, len);
+	if (r)
+		dev->cnt.dma_errors++;
+	return r;
+}
+
+int fbnic_dma_write(struct fbnic *dev, uint64_t gpa, const void *buf,
+		    size_t len)
+{
+	if (!fbnic_bus_master(dev)) {
+		dev->cnt.dma_blocked++;
+		return -EPERM;
+	}
+	int r = dev->host.dma_write(dev->host.opaque, gpa, buf, len);
+	if (r)
+		dev->cnt.dma_errors++;
+	return r;
+}
+
+void fbnic_work(struct fbnic *dev)
+{
+	(void)dev;
+}
+
+void fbnic_timer(struct fbnic *dev)
+{
+	(void)dev;
+}

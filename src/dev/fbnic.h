@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fbnic device core: the public face of the model.
+ *
+ * The core is transport-free (the SimBricks "nicbm" split): it knows nothing
+ * of sockets, eventfds or vfio-user.  An adapter drives it through the
+ * callbacks below and gives it services (struct fbnic_host).  Two adapters
+ * exist: the vfio-user server (src/runner.c) and the in-process test harness
+ * (tests/lib/harness.c).
+ *
+ * Threading contract: the core is single-threaded.  The adapter serialises
+ * every fbnic_* call (the runner holds its device lock).  Register handlers
+ * never block and never do DMA; work that needs DMA is deferred with
+ * host->kick() and done in fbnic_work(), which the adapter calls from its
+ * device thread.
+ */
+#ifndef FBNIC_EMU_DEV_FBNIC_H
+#define FBNIC_EMU_DEV_FBNIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fbnic;
+
+/* Services an adapter provides to the core. */
+struct fbnic_host {
+	void *opaque;
+	/* Bus-master DMA to/from guest-physical memory.  0, or -errno
+	 * (-EFAULT: no such memory, -EACCES: read-only, -EWOULDBLOCK: would
+	 * need a round trip the current thread cannot make). */
+	int (*dma_read)(void *opaque, uint64_t gpa, void *buf, size_t len);
+	int (*dma_write)(void *opaque, uint64_t gpa, const void *buf, size_t len);
+	/* Send MSI-X message for this vector (the core already applied its own
+	 * interrupt-block masking).  Must be cheap and non-blocking. */
+	void (*msix_raise)(void *opaque, unsigned vector);
+	/* Ask the adapter to call fbnic_work() soon, outside register context. */
+	void (*kick)(void *opaque);
+	/* Monotonic device time in nanoseconds. */
+	uint64_t (*now_ns)(void *opaque);
+	/* Call fbnic_timer() once now_ns() >= deadline (UINT64_MAX: none). */
+	void (*timer_arm)(void *opaque, uint64_t deadline_ns);
+	/* Transmit one Ethernet frame to the network backend. */
+	int (*send_frame)(void *opaque, const void *frame, size_t len);
+};
+
+/* Configuration fixed at creation (command-line flags). */
+struct fbnic_config {
+	uint64_t dsn;           /* PCIe Device Serial Number; the driver derives
+	                           the MAC from it (fbnic_netdev_register) */
+	unsigned msix_vectors;  /* 2 non-NAPI vectors + one per queue pair */
+};
+
+#define FBNIC_MSIX_VECTORS_MIN 3u   /* fbnic_alloc_irqs: FBNIC_NON_NAPI_VECTORS+1 */
+#define FBNIC_MSIX_VECTORS_MAX 258u /* 2 + 256: INTR_CQ_REARM covers 256 vectors */
+#define FBNIC_MSIX_VECTORS_DEFAULT 130u /* 2 + 128 queues (FBNIC_MAX_QUEUES) */
+
+/* Build a DSN from a MAC the way the driver reverses it:
+ * MAC = DSN[63:40]:DSN[23:0], bits 39:24 = 0xfffe (EUI-64 style). */
+uint64_t fbnic_dsn_from_mac(const uint8_t mac[6]);
+void fbnic_mac_from_dsn(uint64_t dsn, uint8_t mac[6]);
+
+/* Layout of the PCI function, for the adapter's region and IRQ tables. */
+#define FBNIC_NUM_BARS 6
+struct fbnic_pci_layout {
+	uint64_t bar_size[FBNIC_NUM_BARS]; /* 0: not implemented */
+	bool bar_is_64[FBNIC_NUM_BARS];
+	unsigned msix_vectors;
+	int msix_bar;        /* BAR holding the MSI-X table and PBA */
+	uint64_t msix_table_offset;
+	uint64_t msix_pba_offset;
+	uint32_t config_size; /* 4096: PCIe extended config space */
+};
+
+struct fbnic *fbnic_create(const struct fbnic_config *cfg,
+			   const struct fbnic_host *host);
+void fbnic_destroy(struct fbnic *dev);
+const struct fbnic_pci_layout *fbnic_layout(const struct fbnic *dev);
+
+/* PCI config space; accesses of 1..4096 bytes, any alignment, within
+ * config_size.  Returns 0 or -EINVAL (out of range). */
+int fbnic_cfg_read(struct fbnic *dev, uint32_t off, void *buf, uint32_t len);
+int fbnic_cfg_write(struct fbnic *dev, uint32_t off, const void *buf,
+		    uint32_t len);
+
+/* BAR memory accesses of 1, 2, 4 or 8 bytes, naturally aligned.  The driver
+ * only ever does 32-bit accesses; others are composed from dwords.  Returns
+ * 0 or -EINVAL (bad BAR, size, alignment or range). */
+int fbnic_bar_read(struct fbnic *dev, int bar, uint64_t off, unsigned size,
+		   uint64_t *val);
+int fbnic_bar_write(struct fbnic *dev, int bar, uint64_t off, unsigned size,
+		    uint64_t val);
+
+/* Function-level reset to power-on state (vfio-user DEVICE_RESET, or the
+ * adapter losing its client).  Config space returns to its power-on image. */
+void fbnic_reset(struct fbnic *dev);
+
+/* Deferred work (see host->kick) and timers (see host->timer_arm). */
+void fbnic_work(struct fbnic *dev);
+void fbnic_timer(struct fbnic *dev);
+
+/* Bus master enable (PCI COMMAND bit 2): gates every DMA. */
+bool fbnic_bus_master(const struct fbnic *dev);
+
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Register file: BAR0 and BAR4 as arrays of dwords indexed like the
+ * driver's fbnic_csr.h (byte offset / 4), and a dispatch table of register
+ * blocks.  Each hardware block (interrupts, mailbox, MAC, PCS, ...) owns a
+ * [first, last] index range, as delimited by FBNIC_CSR_START_* / _END_* in
+ * the driver, and may give read and write handlers; a block without one is
+ * plain storage.  Indexes outside every block read 0 and drop writes
+ * (counted), like an unimplemented CSR.
+ */
+#ifndef FBNIC_EMU_DEV_REGS_H
+#define FBNIC_EMU_DEV_REGS_H
+
+#include <stdint.h>
+
+struct fbnic;
+
+typedef uint32_t (*reg_read_fn)(struct fbnic *dev, uint32_t idx);
+typedef void (*reg_write_fn)(struct fbnic *dev, uint32_t idx, uint32_t val);
+
+struct reg_block {
+	const char *name;
+	uint32_t first, last; /* dword indexes, inclusive */
+	reg_read_fn read;     /* NULL: return the stored value */
+	reg_write_fn write;   /* NULL: store the value */
+};
+
+/* BAR0: 2 MiB covers every CSR up to FBNIC_CSR_END_QUEUE (0x5ffff). */
+#define FBNIC_BAR0_SIZE (2u * 1024 * 1024)
+#define FBNIC_BAR0_DWORDS (FBNIC_BAR0_SIZE / 4)
+/* BAR4: 128 KiB covers the IPC mailbox (0x6000..0x603f) and OTP status. */
+#define FBNIC_BAR4_SIZE (128u * 1024)
+#define FBNIC_BAR4_DWORDS (FBNIC_BAR4_SIZE / 4)
+
+uint32_t fbnic_csr_read(struct fbnic *dev, uint32_t idx);
+void fbnic_csr_write(struct fbnic *dev, uint32_t idx, uint32_t val);
+uint32_t fbnic_fw_csr_read(struct fbnic *dev, uint32_t idx);
+void fbnic_fw_csr_write(struct fbnic *dev, uint32_t idx, uint32_t val);
+
+/* Look up the block holding idx in a sorted table; NULL if none. */
+const struct reg_block *reg_block_find(const struct reg_block *tbl,
+				       unsigned n, uint32_t idx);
+
+#endif

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "runner.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/log.h"
+#include "vfio-user/vu_dma.h"
+#include "vfio-user/vu_server.h"
+
+#define SUB "runner"
+
+struct runner {
+	struct fbnic *dev;
+	struct vu_server *srv;
+	pthread_mutex_t lock; /* the device lock: one caller in the core */
+	pthread_t thread;     /* device thread: work and timers */
+	bool thread_started;
+	int wake_fd;
+	bool kicked;          /* under lock */
+	uint64_t deadline;    /* under lock; UINT64_MAX: none */
+	bool stopping;
+};
+
+/* Set on the device thread: it may drop the device lock to wait for a
+ * DMA_READ/WRITE reply (the protocol thread may not, vu_server.h). */
+static __thread bool on_device_thread;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void wake(struct runner *r)
+{
+	uint64_t one = 1;
+	ssize_t n = write(r->wake_fd, &one, sizeof(one));
+	(void)n;
+}
+
+/* ---- host services for the core -------------------------------------- */
+
+static int host_dma(struct runner *r, uint64_t gpa, void *buf, size_t len,
+		    bool is_write)
+{
+	int ret = vu_dma_access(r->srv, gpa, buf, len, is_write);
+	if (ret != VU_DMA_NEEDS_MESSAGE)
+		return ret;
+	/* Memory without an fd: only reachable by messages, which need the
+	 * protocol thread free and QEMU's main loop, so never while a vCPU
+	 * might wait on our lock (vfio_user_contract.md §1.6).  The core
+	 * treats a DMA call as a point where MMIO may run, as on hardware. */
+	if (!on_device_thread)
+		return -EWOULDBLOCK;
+	pthread_mutex_unlock(&r->lock);
+	ret = vu_dma_message(r->srv, gpa, buf, len, is_write);
+	pthread_mutex_lock(&r->lock);
+	return ret;
+}
+
+static int host_dma_read(void *o, uint64_t gpa, void *buf, size_t len)
+{
+	return host_dma(o, gpa, buf, len, false);
+}
+
+static int host_dma_write(void *o, uint64_t gpa, const void *buf, size_t len)
+{
+	return host_dma(o, gpa, (void *)buf, len, true);
+}
+
+static void host_msix_raise(void *o, unsigned vector)
+{
+	struct runner *r = o;
+	vu_irq_raise(r->srv, VU_IRQ_MSIX, vector);
+}
+
+static void host_kick(void *o)
+{
+	struct runner *r = o;
+	r->kicked = true; /* the caller holds the device lock */
+	wake(r);
+}
+
+static uint64_t host_now_ns(void *o)
+{
+	(void)o;
+	return mono_ns();
+}
+
+static void host_timer_arm(void *o, uint64_t deadline_ns)
+{
+	struct runner *r = o;
+	r->deadline = deadline_ns;
+	wake(r);
+}
+
+static int host_send_frame(void *o, const void *frame, size_t len)
+{
+	(void)o;
+	(void)frame;
+	(void)len;
+	return -ENOTCONN; /* no network backend attached */
+}
+
+/* ---- vfio-user device ops -------------------------------------------- */
+
+static int op_region_read(void *o, unsigned region, uint64_t off, void *buf,
+			  uint32_t count)
+{
+	struct runner *r = o;
+	int ret;
+	pthread_mutex_lock(&r->lock);
+	if (region == VU_PCI_CONFIG) {
+		ret = fbnic_cfg_read(r->dev, (uint32_t)off, buf, count);
+	} else {
+		uint64_t v = 0;
+		ret = fbnic_bar_read(r->dev, (int)region, off, count, &v);
+		if (!ret)
+			memcpy(buf, &v, count); /* little-endian host */
+	}
+	pthread_mutex_unlock(&r->lock);
+	return ret;
+}
+
+static int op_region_write(void *o, unsigned region, uint64_t off,
+			   const void *buf, uint32_t count)
+{
+	struct runner *r = o;
+	int ret;
+	pthread_mutex_lock(&r->lock);
+	if (region == VU_PCI_CONFIG) {
+		ret = fbnic_cfg_write(r->dev, (uint32_t)off, buf, count);
+	} else if (count > 8) {
+		ret = fbnic_bar_write(r->dev, (int)region, off, count, 0);
+	} else {
+		uint64_t v = 0;
+		memcpy(&v, buf, count);
+		ret = fbnic_bar_write(r->dev, (int)region, off, count, v);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return ret;
+}
+
+static void op_reset(void *o)
+{
+	struct runner *r = o;
+	pthread_mutex_lock(&r->lock);
+	fbnic_reset(r->dev);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static const struct vu_device_ops runner_ops = {
+	.region_read = op_region_read,
+	.region_write = op_region_write,
+	.reset = op_reset,
+	.disconnected = op_reset, /* the next client finds a fresh device */
+};
+
+/* ---- device thread --------------------------------------------------- */
+
+static void *device_thread(void *arg)
+{
+	struct runner *r = arg;
+	on_device_thread = true;
+	pthread_mutex_lock(&r->lock);
+	while (!r->stopping) {
+		int timeout = -1;
+		if (r->deadline != UINT64_MAX) {
+			uint64_t now = mono_ns();
+			timeout = r->deadline <= now
+					  ? 0
+					  : (int)((r->deadline - now + 999999) / 1000000);
+		}
+		if (!r->kicked && timeout != 0) {
+			pthread_mutex_unlock(&r->lock);
+			struct pollfd p = { .fd = r->wake_fd, .events = POLLIN };
+			poll(&p, 1, timeout);
+			uint64_t v;
+			ssize_t n = read(r->wake_fd, &v, sizeof(v));
+			(void)n;
+			pthread_mutex_lock(&r->lock);
+			continue;
+		}
+		if (r->kicked) {
+			r->kicked = false;
+			fbnic_work(r->dev);
+		}
+		if (r->deadline != UINT64_MAX && r->deadline <= mono_ns()) {
+			r->deadline = UINT64_MAX;
+			fbnic_timer(r->dev);
+		}
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* ---- lifecycle ------------------------------------------------------- */
+
+struct runner *runner_create(const char *socket_path,
+			     const struct fbnic_config *cfg)
+{
+	struct runner *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	pthread_mutex_init(&r->lock, NULL);
+	r->deadline = UINT64_MAX;
+	r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	struct fbnic_host host = {
+		.opaque = r,
+		.dma_read = host_dma_read,
+		.dma_write = host_dma_write,
+		.msix_raise = host_msix_raise,
+		.kick = host_kick,
+		.now_ns = host_now_ns,
+		.timer_arm = host_timer_arm,
+		.send_frame = host_send_frame,
+	};
+	r->dev = fbnic_create(cfg, &host);
+	if (!r->dev || r->wake_fd < 0) {
+		runner_destroy(r);
+		return NULL;
+	}
+	const struct fbnic_pci_layout *l = fbnic_layout(r->dev);
+	struct vu_device_desc desc = { .msix_region = l->msix_bar,
+				       .msix_pba_offset = l->msix_pba_offset };
+	for (int bar = 0; bar < FBNIC_NUM_BARS; bar++) {
+		desc.region_size[bar] = l->bar_size[bar];
+		if (l->bar_size[bar])
+			desc.region_flags[bar] = VU_REGION_READ | VU_REGION_WRITE;
+	}
+	desc.region_size[VU_PCI_CONFIG] = l->config_size;
+	desc.region_flags[VU_PCI_CONFIG] = VU_REGION_READ | VU_REGION_WRITE;
+	/* MSI-X only (no INTx pin, no MSI cap).  Never NORESIZE: QEMU would
+	 * re-send every vector each time one more comes into use. */
+	desc.irq_count[VU_IRQ_MSIX] = l->msix_vectors;
+	desc.irq_flags[VU_IRQ_MSIX] = VU_IRQ_INFO_EVENTFD;
+	desc.irq_count[VU_IRQ_ERR] = 1;
+	desc.irq_flags[VU_IRQ_ERR] = VU_IRQ_INFO_EVENTFD;
+	desc.irq_count[VU_IRQ_REQ] = 1;
+	desc.irq_flags[VU_IRQ_REQ] = VU_IRQ_INFO_EVENTFD;
+	r->srv = vu_server_create(socket_path, &desc, &runner_ops, r);
+	if (!r->srv) {
+		runner_destroy(r);
+		return NULL;
+	}
+	return r;
+}
+
+int runner_run(struct runner *r)
+{
+	if (pthread_create(&r->thread, NULL, device_thread, r)) {
+		log_err(SUB, "cannot start the device thread");
+		return -1;
+	}
+	r->thread_started = true;
+	int ret = vu_server_run(r->srv);
+	pthread_mutex_lock(&r->lock);
+	r->stopping = true;
+	pthread_mutex_unlock(&r->lock);
+	wake(r);
+	pthread_join(r->thread, NULL);
+	r->thread_started = false;
+	return ret;
+}
+
+void runner_stop(struct runner *r)
+{
+	vu_server_stop(r->srv);
+}
+
+void runner_destroy(struct runner *r)
+{
+	if (!r)
+		return;
+	vu_server_destroy(r->srv);
+	fbnic_destroy(r->dev);
+	if (r->wake_fd >= 0)
+		close(r->wake_fd);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}

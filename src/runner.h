@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The runner: serves the fbnic core over vfio-user.  It owns the device
+ * lock that serialises every call into the core, the device thread that
+ * runs deferred work and timers, and the host services the core uses.
+ */
+#ifndef FBNIC_EMU_RUNNER_H
+#define FBNIC_EMU_RUNNER_H
+
+#include "dev/fbnic.h"
+
+struct runner;
+
+struct runner *runner_create(const char *socket_path,
+			     const struct fbnic_config *cfg);
+/* Serve until runner_stop(); returns 0. */
+int runner_run(struct runner *r);
+/* Async-signal-safe. */
+void runner_stop(struct runner *r);
+void runner_destroy(struct runner *r);
+
+#endif
