@@ -4,6 +4,8 @@
 #define FBNIC_EMU_DEV_DEV_H
 
 #include "fbnic.h"
+#include "intr.h"
+#include "mbx.h"
 #include "pcie_cfg.h"
 #include "regs.h"
 
@@ -23,6 +25,8 @@ struct fbnic {
 	uint32_t *csr;    /* BAR0, FBNIC_BAR0_DWORDS */
 	uint32_t *fw_csr; /* BAR4, FBNIC_BAR4_DWORDS */
 	struct fbnic_counters cnt;
+	struct fbnic_intr intr;
+	struct fbnic_mbx mbx;
 };
 
 /* DMA on behalf of a block: gated on PCI bus mastering, counted. */

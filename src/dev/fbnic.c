@@ -82,6 +82,10 @@ struct fbnic *fbnic_create(const struct fbnic_config *cfg,
 		fbnic_destroy(dev);
 		return NULL;
 	}
+	if (fbnic_mbx_init(dev)) {
+		fbnic_destroy(dev);
+		return NULL;
+	}
 	build_layout(&dev->layout, cfg->msix_vectors);
 	pcie_cfg_init(&dev->pci, &dev->layout, cfg->dsn);
 	fbnic_reset(dev);
@@ -92,6 +96,7 @@ void fbnic_destroy(struct fbnic *dev)
 {
 	if (!dev)
 		return;
+	fbnic_mbx_fini(dev);
 	free(dev->csr);
 	free(dev->fw_csr);
 	free(dev);
@@ -107,6 +112,8 @@ void fbnic_reset(struct fbnic *dev)
 	pcie_cfg_reset(&dev->pci);
 	memset(dev->csr, 0, FBNIC_BAR0_DWORDS * sizeof(uint32_t));
 	memset(dev->fw_csr, 0, FBNIC_BAR4_DWORDS * sizeof(uint32_t));
+	fbnic_intr_reset(dev);
+	fbnic_mbx_reset(dev);
 }
 
 int fbnic_cfg_read(struct fbnic *dev, uint32_t off, void *buf, uint32_t len)
@@ -244,7 +251,17 @@ int fbnic_dma_write(struct fbnic *dev, uint64_t gpa, const void *buf,
 
 void fbnic_work(struct fbnic *dev)
 {
+	fbnic_mbx_work(dev);
+}
+
+/* Placeholder until the firmware model is wired: every host message is
+ * completed, so the host never waits on its TX ring. */
+int fbnic_fw_receive(struct fbnic *dev, const uint8_t *msg, size_t len)
+{
 	(void)dev;
+	(void)msg;
+	(void)len;
+	return 0;
 }
 
 void fbnic_timer(struct fbnic *dev)

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "intr.h"
+
+#include <string.h>
+
+#include "dev.h"
+#include "util/log.h"
+
+#define SUB "intr"
+
+void fbnic_intr_reset(struct fbnic *dev)
+{
+	struct fbnic_intr *in = &dev->intr;
+	memset(in, 0, sizeof(*in));
+	memset(in->mask, 0xff, sizeof(in->mask));
+	/* NAPI and PCS vectors must auto-clear: the driver only rewrites
+	 * bank 0 to make the mailbox vector sticky (fbnic_mbx_init). */
+	memset(in->ac_mode, 0xff, sizeof(in->ac_mode));
+}
+
+/* Fire every vector of a bank that is pending and unmasked. */
+static void evaluate(struct fbnic *dev, unsigned bank)
+{
+	struct fbnic_intr *in = &dev->intr;
+	uint32_t fire = in->status[bank] & ~in->mask[bank];
+	if (!fire)
+		return;
+	in->mask[bank] |= fire;                    /* auto-mask */
+	in->status[bank] &= ~(fire & in->ac_mode[bank]); /* auto-clear */
+	while (fire) {
+		unsigned bit = (unsigned)__builtin_ctz(fire);
+		unsigned v = bank * 32 + bit;
+		fire &= fire - 1;
+		if (v >= dev->layout.msix_vectors) {
+			/* The function's MSI-X table has no such entry. */
+			in->dropped++;
+			log_guest(SUB, "vector %u fired beyond the %u MSI-X vectors",
+				  v, dev->layout.msix_vectors);
+			continue;
+		}
+		in->fired++;
+		dev->host.msix_raise(dev->host.opaque, v);
+	}
+}
+
+void fbnic_intr_raise(struct fbnic *dev, unsigned vector)
+{
+	if (vector >= FBNIC_INTR_BANKS * 32)
+		return;
+	dev->intr.status[vector / 32] |= 1u << (vector % 32);
+	evaluate(dev, vector / 32);
+}
+
+int fbnic_intr_cause(struct fbnic *dev, unsigned cause)
+{
+	if (cause >= FBNIC_INTR_MSIX_CTRL_CNT)
+		return 0;
+	uint32_t ctrl = dev->intr.msix_ctrl[cause];
+	if (!(ctrl & FBNIC_INTR_MSIX_CTRL_ENABLE))
+		return 0;
+	fbnic_intr_raise(dev, ctrl & FBNIC_INTR_MSIX_CTRL_VECTOR);
+	return 1;
+}
+
+static uint32_t intr_read(struct fbnic *dev, uint32_t idx)
+{
+	struct fbnic_intr *in = &dev->intr;
+	unsigned n = idx & 7;
+	switch (idx & ~7u) {
+	case FBNIC_INTR_STATUS(0):
+		return in->status[n];
+	case FBNIC_INTR_MASK(0):
+		return in->mask[n];
+	case FBNIC_INTR_SW_STATUS(0):
+		return in->sw_status[n];
+	case FBNIC_INTR_SW_AC_MODE(0):
+		return in->ac_mode[n];
+	case FBNIC_INTR_SET(0):
+	case FBNIC_INTR_CLEAR(0):
+	case FBNIC_INTR_MASK_SET(0):
+	case FBNIC_INTR_MASK_CLEAR(0):
+		return 0; /* write-only triggers */
+	default:
+		return in->msix_ctrl[idx - FBNIC_INTR_MSIX_CTRL(0)];
+	}
+}
+
+static void intr_write(struct fbnic *dev, uint32_t idx, uint32_t val)
+{
+	struct fbnic_intr *in = &dev->intr;
+	unsigned n = idx & 7;
+	switch (idx & ~7u) {
+	case FBNIC_INTR_STATUS(0):
+		return; /* read-only: causes set it, INTR_CLEAR clears it */
+	case FBNIC_INTR_MASK(0):
+		in->mask[n] = val;
+		break;
+	case FBNIC_INTR_SET(0):
+		in->status[n] |= val; /* sets status even while masked */
+		break;
+	case FBNIC_INTR_CLEAR(0):
+		in->status[n] &= ~val;
+		return;
+	case FBNIC_INTR_SW_STATUS(0):
+		in->sw_status[n] = val;
+		return;
+	case FBNIC_INTR_SW_AC_MODE(0):
+		in->ac_mode[n] = val;
+		return;
+	case FBNIC_INTR_MASK_SET(0):
+		in->mask[n] |= val;
+		return;
+	case FBNIC_INTR_MASK_CLEAR(0):
+		in->mask[n] &= ~val; /* a latched cause fires now */
+		break;
+	default:
+		in->msix_ctrl[idx - FBNIC_INTR_MSIX_CTRL(0)] = val;
+		return;
+	}
+	evaluate(dev, n);
+}
+
+const struct reg_block fbnic_intr_block = { "INTR", 0x00000, 0x000ff,
+					    intr_read, intr_write };
+
+/* INTR_CQ_REARM(v) at 0x400 + 4v; RCQ/TCQ_TIMEOUT(v) at +1/+2 are loaded
+ * through the re-arm register's update-enable bits (fbnic_txrx.c). */
+static void intr_cq_write(struct fbnic *dev, uint32_t idx, uint32_t val)
+{
+	unsigned v = (idx - FBNIC_INTR_CQ_REARM(0)) / 4;
+	unsigned reg = (idx - FBNIC_INTR_CQ_REARM(0)) % 4;
+	if (reg != 0) {
+		dev->csr[idx] = val;
+		return;
+	}
+	if (val & (1u << 14)) /* RCQ_TIMEOUT_UPD_EN */
+		dev->csr[idx + 1] = val & 0x3fff;
+	if (val & (1u << 29)) /* TCQ_TIMEOUT_UPD_EN */
+		dev->csr[idx + 2] = (val >> 15) & 0x3fff;
+	if (val & FBNIC_INTR_CQ_REARM_INTR_UNMASK) {
+		dev->intr.mask[v / 32] &= ~(1u << (v % 32));
+		evaluate(dev, v / 32);
+	}
+}
+
+const struct reg_block fbnic_intr_cq_block = { "INTR_CQ", 0x00400, 0x007ff,
+					       NULL, intr_cq_write };

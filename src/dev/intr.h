@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Interrupt block (FBNIC_CSR_START_INTR .. END_INTR_CQ): per-vector status,
+ * mask, set/clear, auto-clear mode, cause routing and CQ re-arm.
+ *
+ * Semantics are those fbnic_msix_test() asserts and the handlers rely on
+ * (probe_contract.md §2.4):
+ *  - a vector fires when its status bit is 1 and its mask bit 0;
+ *  - firing sets the mask bit (auto-mask) and, when the vector's
+ *    SW_AC_MODE bit is 1, clears the status bit (auto-clear);
+ *  - a cause raised while masked stays latched and fires on unmask;
+ *  - INTR_CQ_REARM(v).INTR_UNMASK clears the mask bit of vector v.
+ * Power-on: status 0, mask all ones, SW_AC_MODE all ones, MSIX_CTRL 0.
+ */
+#ifndef FBNIC_EMU_DEV_INTR_H
+#define FBNIC_EMU_DEV_INTR_H
+
+#include <stdint.h>
+
+#include "regs.h"
+
+#define FBNIC_INTR_BANKS 8u           /* 8 x 32 = 256 vectors */
+#define FBNIC_INTR_STATUS(n) (0x000u + (n))
+#define FBNIC_INTR_MASK(n) (0x008u + (n))
+#define FBNIC_INTR_SET(n) (0x010u + (n))
+#define FBNIC_INTR_CLEAR(n) (0x018u + (n))
+#define FBNIC_INTR_SW_STATUS(n) (0x020u + (n))
+#define FBNIC_INTR_SW_AC_MODE(n) (0x028u + (n))
+#define FBNIC_INTR_MASK_SET(n) (0x030u + (n))
+#define FBNIC_INTR_MASK_CLEAR(n) (0x038u + (n))
+#define FBNIC_INTR_MSIX_CTRL(c) (0x040u + (c))
+#define FBNIC_INTR_MSIX_CTRL_CNT 0xc0u /* 0x040..0x0ff */
+#define FBNIC_INTR_MSIX_CTRL_VECTOR 0x000000ffu
+#define FBNIC_INTR_MSIX_CTRL_ENABLE 0x80000000u
+#define FBNIC_INTR_CQ_REARM(v) (0x400u + 4u * (v))
+#define FBNIC_INTR_CQ_REARM_INTR_UNMASK 0x80000000u
+
+/* Hardware causes routed through INTR_MSIX_CTRL (fbnic_csr.h enum). */
+#define FBNIC_INTR_CAUSE_RXB 7u
+#define FBNIC_INTR_CAUSE_PCS 34u
+
+/* Fixed vectors (fbnic.h: FBNIC_FW_MSIX_ENTRY, FBNIC_PCS_MSIX_ENTRY). */
+#define FBNIC_FW_MSIX_ENTRY 0u
+#define FBNIC_PCS_MSIX_ENTRY 1u
+
+struct fbnic_intr {
+	uint32_t status[FBNIC_INTR_BANKS];
+	uint32_t mask[FBNIC_INTR_BANKS];
+	uint32_t ac_mode[FBNIC_INTR_BANKS];
+	uint32_t sw_status[FBNIC_INTR_BANKS];
+	uint32_t msix_ctrl[FBNIC_INTR_MSIX_CTRL_CNT];
+	uint64_t fired;   /* MSI-X messages sent */
+	uint64_t dropped; /* vector beyond the function's MSI-X table */
+};
+
+struct fbnic;
+
+void fbnic_intr_reset(struct fbnic *dev);
+/* Latch vector v's status bit (a cause wired straight to a vector, like
+ * the FW mailbox on vector 0), and fire it if unmasked. */
+void fbnic_intr_raise(struct fbnic *dev, unsigned vector);
+/* Raise a routed cause: fires INTR_MSIX_CTRL(cause)'s vector if enabled.
+ * Returns 1 if routed, 0 if the route is disabled. */
+int fbnic_intr_cause(struct fbnic *dev, unsigned cause);
+
+extern const struct reg_block fbnic_intr_block;
+extern const struct reg_block fbnic_intr_cq_block;
+
+#endif

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "mbx.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev.h"
+#include "intr.h"
+#include "util/log.h"
+
+#define SUB "mbx"
+
+static uint64_t desc_get(struct fbnic *dev, unsigned ring, unsigned d)
+{
+	uint32_t i = FBNIC_IPC_MBX(ring, d);
+	return dev->fw_csr[i] | (uint64_t)dev->fw_csr[i + 1] << 32;
+}
+
+static void desc_set(struct fbnic *dev, unsigned ring, unsigned d, uint64_t v)
+{
+	uint32_t i = FBNIC_IPC_MBX(ring, d);
+	dev->fw_csr[i] = (uint32_t)v;
+	dev->fw_csr[i + 1] = (uint32_t)(v >> 32);
+}
+
+static unsigned desc_state(struct fbnic *dev, unsigned ring, unsigned d)
+{
+	return dev->fw_csr[FBNIC_IPC_MBX(ring, d)] & 3u;
+}
+
+static bool pul_bme(struct fbnic *dev, uint32_t idx)
+{
+	return dev->csr[idx] & FBNIC_PUL_OB_TLP_HDR_CFG_BME;
+}
+
+/* Walk a FW pointer over "done/skip" (3) descriptors, at most once round
+ * the ring.  After a host ring reset (desc0 = 0, desc1..15 = 3) this lands
+ * on desc0 wherever the pointer was: the reset's design intent
+ * (fbnic_mbx_reset_desc_ring), firmware_contract.md §1.8. */
+static unsigned skip_done(struct fbnic *dev, unsigned ring, unsigned p)
+{
+	for (unsigned n = 0; n < FBNIC_IPC_MBX_DESC_LEN; n++) {
+		if (desc_state(dev, ring, p) != 3)
+			break;
+		p = (p + 1) % FBNIC_IPC_MBX_DESC_LEN;
+	}
+	return p;
+}
+
+int fbnic_mbx_init(struct fbnic *dev)
+{
+	dev->mbx.outq = calloc(FBNIC_MBX_OUTQ_LEN, sizeof(*dev->mbx.outq));
+	return dev->mbx.outq ? 0 : -ENOMEM;
+}
+
+void fbnic_mbx_fini(struct fbnic *dev)
+{
+	free(dev->mbx.outq);
+	dev->mbx.outq = NULL;
+}
+
+void fbnic_mbx_reset(struct fbnic *dev)
+{
+	struct fbnic_mbx_msg *q = dev->mbx.outq;
+	memset(&dev->mbx, 0, sizeof(dev->mbx));
+	dev->mbx.outq = q;
+}
+
+int fbnic_mbx_send(struct fbnic *dev, const void *msg, size_t len)
+{
+	struct fbnic_mbx *m = &dev->mbx;
+	if (len == 0 || len > FBNIC_MBX_PAGE_SIZE)
+		return -EMSGSIZE;
+	if (m->out_count == FBNIC_MBX_OUTQ_LEN)
+		return -ENOBUFS;
+	struct fbnic_mbx_msg *slot =
+		&m->outq[(m->out_head + m->out_count) % FBNIC_MBX_OUTQ_LEN];
+	slot->len = (uint16_t)len;
+	memcpy(slot->data, msg, len);
+	m->out_count++;
+	dev->host.kick(dev->host.opaque);
+	return 0;
+}
+
+/* Host->FW: consume every ready TX descriptor in ring order. */
+static bool process_tx(struct fbnic *dev)
+{
+	struct fbnic_mbx *m = &dev->mbx;
+	uint8_t *page = m->tx_page;
+	bool progress = false;
+	for (;;) {
+		m->fw_tx = skip_done(dev, FBNIC_IPC_MBX_TX_IDX, m->fw_tx);
+		unsigned d = m->fw_tx;
+		if (desc_state(dev, FBNIC_IPC_MBX_TX_IDX, d) != 1)
+			break;
+		/* Device reads need AR_CFG.BME (set by fbnic_mbx_init_desc_ring). */
+		if (!pul_bme(dev, FBNIC_PUL_OB_TLP_HDR_AR_CFG))
+			break;
+		/* Replies to this message need room; let the host's TX ring
+		 * back up instead of losing them. */
+		if (m->out_count + 4 > FBNIC_MBX_OUTQ_LEN)
+			break;
+		uint64_t desc = desc_get(dev, FBNIC_IPC_MBX_TX_IDX, d);
+		uint64_t addr = desc & FBNIC_IPC_MBX_DESC_ADDR_MASK;
+		unsigned len = (unsigned)(desc >> FBNIC_IPC_MBX_DESC_LEN_SHIFT);
+		int err = 0;
+		if (len == 0 || len > FBNIC_MBX_PAGE_SIZE ||
+		    !(desc & FBNIC_IPC_MBX_DESC_EOM)) {
+			log_guest(SUB, "TX desc %u: length %u%s refused", d, len,
+				  desc & FBNIC_IPC_MBX_DESC_EOM ? "" : " without EOM");
+			err = -EINVAL;
+		} else {
+			err = fbnic_dma_read(dev, addr, page, len);
+			if (err)
+				log_guest(SUB, "TX desc %u: DMA read of %u bytes at "
+					  "0x%llx failed: %d", d, len,
+					  (unsigned long long)addr, err);
+			else
+				err = fbnic_fw_receive(dev, page, len);
+		}
+		/* The host may have rewritten the descriptor while we were in
+		 * DMA (the device lock can drop there): only complete what we
+		 * consumed. */
+		if (desc_get(dev, FBNIC_IPC_MBX_TX_IDX, d) == desc) {
+			desc |= FBNIC_IPC_MBX_DESC_FW_CMPL;
+			if (err)
+				desc |= FBNIC_IPC_MBX_DESC_FW_ERR;
+			desc_set(dev, FBNIC_IPC_MBX_TX_IDX, d, desc);
+		}
+		if (err)
+			m->tx_errors++;
+		else
+			m->tx_msgs++;
+		m->fw_tx = (d + 1) % FBNIC_IPC_MBX_DESC_LEN;
+		progress = true;
+	}
+	return progress;
+}
+
+/* FW->host: deliver queued messages into ready RX pages. */
+static bool process_rx(struct fbnic *dev)
+{
+	struct fbnic_mbx *m = &dev->mbx;
+	bool progress = false;
+	while (m->out_count) {
+		/* Device writes need AW_CFG.BME. */
+		if (!pul_bme(dev, FBNIC_PUL_OB_TLP_HDR_AW_CFG))
+			break;
+		m->fw_rx = skip_done(dev, FBNIC_IPC_MBX_RX_IDX, m->fw_rx);
+		unsigned d = m->fw_rx;
+		if (desc_state(dev, FBNIC_IPC_MBX_RX_IDX, d) != 1)
+			break; /* no page posted: the message waits */
+		struct fbnic_mbx_msg *msg = &m->outq[m->out_head];
+		uint64_t desc = desc_get(dev, FBNIC_IPC_MBX_RX_IDX, d);
+		uint64_t addr = desc & FBNIC_IPC_MBX_DESC_ADDR_MASK;
+		unsigned room = (unsigned)(desc >> FBNIC_IPC_MBX_DESC_LEN_SHIFT);
+		int err = 0;
+		if (msg->len > room) {
+			log_guest(SUB, "RX desc %u: %u-byte page for a %u-byte "
+				  "message", d, room, msg->len);
+			err = -EMSGSIZE;
+		} else {
+			err = fbnic_dma_write(dev, addr, msg->data, msg->len);
+		}
+		if (desc_get(dev, FBNIC_IPC_MBX_RX_IDX, d) != desc)
+			continue; /* the host reset the ring meanwhile: retry */
+		if (err) {
+			/* FW_ERR: the host drops the page's content and
+			 * recycles it (fbnic_mbx_process_rx_msgs); the message
+			 * is lost, and counted. */
+			m->rx_errors++;
+			desc |= FBNIC_IPC_MBX_DESC_FW_CMPL | FBNIC_IPC_MBX_DESC_FW_ERR;
+		} else {
+			m->rx_msgs++;
+			desc &= ~(0xffffull << FBNIC_IPC_MBX_DESC_LEN_SHIFT);
+			desc |= (uint64_t)msg->len << FBNIC_IPC_MBX_DESC_LEN_SHIFT |
+				FBNIC_IPC_MBX_DESC_EOM | FBNIC_IPC_MBX_DESC_FW_CMPL;
+		}
+		desc_set(dev, FBNIC_IPC_MBX_RX_IDX, d, desc);
+		m->out_head = (m->out_head + 1) % FBNIC_MBX_OUTQ_LEN;
+		m->out_count--;
+		m->fw_rx = (d + 1) % FBNIC_IPC_MBX_DESC_LEN;
+		progress = true;
+	}
+	return progress;
+}
+
+void fbnic_mbx_work(struct fbnic *dev)
+{
+	struct fbnic_mbx *m = &dev->mbx;
+	bool notify = m->tx_written;
+	m->tx_written = false;
+	m->rx_written = false;
+	/* Alternate until neither side moves: replies produced by TX go
+	 * out in the same pass, and freed queue room lets TX continue. */
+	for (;;) {
+		bool tx = process_tx(dev);
+		bool rx = process_rx(dev);
+		notify |= tx || rx;
+		if (!tx && !rx)
+			break;
+	}
+	/* Every FW->host event is bit 0 of INTR_STATUS(0) (vector 0).  A TX
+	 * descriptor write, including the ring-reset pattern, is answered
+	 * with it too: the "sign of life" fbnic_mbx_poll_tx_ready waits for. */
+	if (notify)
+		fbnic_intr_raise(dev, FBNIC_FW_MSIX_ENTRY);
+}
+
+void fbnic_mbx_pul_cfg_write(struct fbnic *dev, uint32_t idx, uint32_t val)
+{
+	struct fbnic_mbx *m = &dev->mbx;
+	dev->csr[idx] = val;
+	/* AW_CFG with FLUSH is the RX ring reset (fbnic_mbx_reset_desc_ring):
+	 * messages for the previous driver instance are flushed, as the
+	 * hardware drains parked writes without landing them. */
+	if (idx == FBNIC_PUL_OB_TLP_HDR_AW_CFG &&
+	    (val & FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH)) {
+		m->flushed += m->out_count;
+		m->out_count = 0;
+		m->fw_rx = 0;
+	}
+	if (idx == FBNIC_PUL_OB_TLP_HDR_AR_CFG &&
+	    (val & FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH))
+		m->fw_tx = 0;
+	if (val & FBNIC_PUL_OB_TLP_HDR_CFG_BME)
+		dev->host.kick(dev->host.opaque);
+}
+
+static void ipc_mbx_write(struct fbnic *dev, uint32_t idx, uint32_t val)
+{
+	dev->fw_csr[idx] = val;
+	unsigned rel = idx - FBNIC_IPC_MBX(0, 0);
+	bool low = (rel & 1) == 0;
+	if (!low)
+		return; /* upper dwords are committed by the low-dword write */
+	/* Walk the FW pointer now, while the host writes the reset pattern:
+	 * by the time deferred work runs the host may already have re-posted
+	 * pages over the "skip" descriptors, and a pointer left behind would
+	 * deliver where the host is not looking (firmware_contract.md §1.8). */
+	if (rel / 2 >= FBNIC_IPC_MBX_DESC_LEN) {
+		dev->mbx.tx_written = true;
+		dev->mbx.fw_tx = skip_done(dev, FBNIC_IPC_MBX_TX_IDX, dev->mbx.fw_tx);
+	} else {
+		dev->mbx.rx_written = true;
+		dev->mbx.fw_rx = skip_done(dev, FBNIC_IPC_MBX_RX_IDX, dev->mbx.fw_rx);
+	}
+	dev->host.kick(dev->host.opaque);
+}
+
+static uint32_t ipc_mbx_read(struct fbnic *dev, uint32_t idx)
+{
+	uint32_t v = dev->fw_csr[idx];
+	/* FBNIC_FW_ZERO_REG (RX desc 0 low) doubles as the BAR4 liveness
+	 * probe (fbnic_fw_rd32): it must never read all-ones. */
+	return idx == FBNIC_IPC_MBX(0, 0) && v == UINT32_MAX ? 0 : v;
+}
+
+const struct reg_block fbnic_ipc_mbx_block = { "IPC_MBX", 0x06000, 0x0603f,
+					       ipc_mbx_read, ipc_mbx_write };

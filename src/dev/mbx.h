@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * IPC mailbox (BAR4 FBNIC_IPC_MBX): two 16-descriptor rings between host
+ * and firmware.  Ring 0 (RX) carries FW->host messages into pages the host
+ * posts; ring 1 (TX) carries host->FW messages.  There is no doorbell: the
+ * firmware notices descriptor writes (firmware_contract.md §1).
+ *
+ * Descriptor (64-bit, low dword first): 63:48 LEN, 46 EOM, 45:3 address,
+ * 2 FW_ERR, 1 FW_CMPL, 0 HOST_CMPL.  low&3: 0 stop, 1 ready (host posted),
+ * 3 done/skip.
+ *
+ * Register writes only record state and kick; DMA happens in
+ * fbnic_mbx_work() on the device thread.
+ */
+#ifndef FBNIC_EMU_DEV_MBX_H
+#define FBNIC_EMU_DEV_MBX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "regs.h"
+
+#define FBNIC_IPC_MBX_DESC_LEN 16u
+#define FBNIC_IPC_MBX_RX_IDX 0u
+#define FBNIC_IPC_MBX_TX_IDX 1u
+#define FBNIC_IPC_MBX(m, d) (0x6000u + ((m) * FBNIC_IPC_MBX_DESC_LEN + (d)) * 2u)
+#define FBNIC_IPC_MBX_DESC_HOST_CMPL 0x1ull
+#define FBNIC_IPC_MBX_DESC_FW_CMPL 0x2ull
+#define FBNIC_IPC_MBX_DESC_FW_ERR 0x4ull
+#define FBNIC_IPC_MBX_DESC_ADDR_MASK 0x00003ffffffffff8ull
+#define FBNIC_IPC_MBX_DESC_EOM (1ull << 46)
+#define FBNIC_IPC_MBX_DESC_LEN_SHIFT 48
+
+/* PUL outbound TLP config: BME gates device DMA (fbnic_mbx_init_desc_ring). */
+#define FBNIC_PUL_OB_TLP_HDR_AW_CFG 0x3103du
+#define FBNIC_PUL_OB_TLP_HDR_AR_CFG 0x3103eu
+#define FBNIC_PUL_OB_TLP_HDR_CFG_BME (1u << 18)
+#define FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH (1u << 19)
+
+/* The host's mailbox pages: FBNIC_RX_PAGE_SIZE = min(PAGE_SIZE, 0xffff). */
+#define FBNIC_MBX_PAGE_SIZE 4096u
+/* Outbound messages waiting for an RX page.  TX processing stops (the
+ * host's TX ring backs up) rather than overflow this queue. */
+#define FBNIC_MBX_OUTQ_LEN 64u
+
+struct fbnic_mbx_msg {
+	uint16_t len;
+	uint8_t data[FBNIC_MBX_PAGE_SIZE];
+};
+
+struct fbnic_mbx {
+	unsigned fw_tx;  /* next TX descriptor the FW looks at */
+	unsigned fw_rx;  /* next RX descriptor the FW fills */
+	bool tx_written; /* a TX descriptor changed since the last work */
+	bool rx_written; /* an RX descriptor changed */
+	struct fbnic_mbx_msg *outq; /* ring of FBNIC_MBX_OUTQ_LEN */
+	uint8_t tx_page[FBNIC_MBX_PAGE_SIZE]; /* the host message being read */
+	unsigned out_head, out_count;
+	/* counters */
+	uint64_t tx_msgs, rx_msgs;
+	uint64_t tx_errors;      /* bad descriptor or DMA failure: FW_ERR */
+	uint64_t rx_errors;      /* delivery DMA failure or page too small */
+	uint64_t flushed;        /* outbound messages dropped by an RX flush */
+};
+
+struct fbnic;
+
+int fbnic_mbx_init(struct fbnic *dev);
+void fbnic_mbx_fini(struct fbnic *dev);
+void fbnic_mbx_reset(struct fbnic *dev);
+void fbnic_mbx_work(struct fbnic *dev);
+/* Queue a FW->host message (one TLV message, <= FBNIC_MBX_PAGE_SIZE).
+ * 0, -EMSGSIZE or -ENOBUFS (queue full; counted by the caller). */
+int fbnic_mbx_send(struct fbnic *dev, const void *msg, size_t len);
+/* Called for every AW/AR_CFG write (PUL_USER block). */
+void fbnic_mbx_pul_cfg_write(struct fbnic *dev, uint32_t idx, uint32_t val);
+
+/* Provided by the firmware model: one complete host->FW message.
+ * Returns 0, or -errno if the FW refused it (the descriptor then gets
+ * FW_ERR, as for a DMA error). */
+int fbnic_fw_receive(struct fbnic *dev, const uint8_t *msg, size_t len);
+
+extern const struct reg_block fbnic_ipc_mbx_block;
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Queue manager global registers (QM_TX, QM_RX).  Configuration is plain
+ * storage (fbnic_mac_init_qm writes it once).  The *_IDLE registers report
+ * one bit per queue; with no data path in flight every queue is idle, so
+ * they read all ones, which fbnic_wait_all_queues_idle and
+ * fbnic_wait_queue_idle poll for at ifdown (else 500 ms stalls and errors).
+ */
+#include "dev.h"
+#include "regs.h"
+
+#define FBNIC_QM_TWQ_IDLE(n) (0x00800u + (n))
+#define FBNIC_QM_TWQ_IDLE_CNT 8u
+#define FBNIC_QM_TCQ_IDLE(n) (0x00821u + (n))
+#define FBNIC_QM_TCQ_IDLE_CNT 4u
+#define FBNIC_QM_TQS_IDLE(n) (0x00830u + (n))
+#define FBNIC_QM_TQS_IDLE_CNT 8u
+#define FBNIC_QM_TDE_IDLE(n) (0x00853u + (n))
+#define FBNIC_QM_TDE_IDLE_CNT 8u
+#define FBNIC_QM_RCQ_IDLE(n) (0x00c00u + (n))
+#define FBNIC_QM_RCQ_IDLE_CNT 4u
+#define FBNIC_QM_HPQ_IDLE(n) (0x00c0fu + (n))
+#define FBNIC_QM_HPQ_IDLE_CNT 4u
+#define FBNIC_QM_PPQ_IDLE(n) (0x00c13u + (n))
+#define FBNIC_QM_PPQ_IDLE_CNT 4u
+
+static bool in(uint32_t idx, uint32_t first, uint32_t cnt)
+{
+	return idx >= first && idx < first + cnt;
+}
+
+static bool is_idle_reg(uint32_t idx)
+{
+	return in(idx, FBNIC_QM_TWQ_IDLE(0), FBNIC_QM_TWQ_IDLE_CNT) ||
+	       in(idx, FBNIC_QM_TCQ_IDLE(0), FBNIC_QM_TCQ_IDLE_CNT) ||
+	       in(idx, FBNIC_QM_TQS_IDLE(0), FBNIC_QM_TQS_IDLE_CNT) ||
+	       in(idx, FBNIC_QM_TDE_IDLE(0), FBNIC_QM_TDE_IDLE_CNT) ||
+	       in(idx, FBNIC_QM_RCQ_IDLE(0), FBNIC_QM_RCQ_IDLE_CNT) ||
+	       in(idx, FBNIC_QM_HPQ_IDLE(0), FBNIC_QM_HPQ_IDLE_CNT) ||
+	       in(idx, FBNIC_QM_PPQ_IDLE(0), FBNIC_QM_PPQ_IDLE_CNT);
+}
+
+static uint32_t qm_read(struct fbnic *dev, uint32_t idx)
+{
+	return is_idle_reg(idx) ? UINT32_MAX : dev->csr[idx];
+}
+
+static void qm_write(struct fbnic *dev, uint32_t idx, uint32_t val)
+{
+	if (!is_idle_reg(idx)) /* idle bits are status, read-only */
+		dev->csr[idx] = val;
+}
+
+const struct reg_block fbnic_qm_tx_block = { "QM_TX", 0x00800, 0x00873,
+					     qm_read, qm_write };
+const struct reg_block fbnic_qm_rx_block = { "QM_RX", 0x00c00, 0x00c34,
+					     qm_read, qm_write };
