@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "harness.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int hm_dma(struct harness *h, uint64_t gpa, size_t len, uint8_t **p)
+{
+	if (gpa < H_MEM_BASE || len > H_MEM_SIZE ||
+	    gpa - H_MEM_BASE > H_MEM_SIZE - len) {
+		h->dma_faults++;
+		return -EFAULT;
+	}
+	*p = h->mem + (gpa - H_MEM_BASE);
+	return 0;
+}
+
+static int h_dma_read(void *o, uint64_t gpa, void *buf, size_t len)
+{
+	uint8_t *p;
+	int r = hm_dma(o, gpa, len, &p);
+	if (!r)
+		memcpy(buf, p, len);
+	return r;
+}
+
+static int h_dma_write(void *o, uint64_t gpa, const void *buf, size_t len)
+{
+	uint8_t *p;
+	int r = hm_dma(o, gpa, len, &p);
+	if (!r)
+		memcpy(p, buf, len);
+	return r;
+}
+
+static void h_msix(void *o, unsigned v)
+{
+	struct harness *h = o;
+	if (v < H_MAX_VECTORS)
+		h->msix[v]++;
+}
+
+static void h_kick(void *o)
+{
+	((struct harness *)o)->kicked = true;
+}
+
+static uint64_t h_now(void *o)
+{
+	return ((struct harness *)o)->now;
+}
+
+static void h_timer(void *o, uint64_t deadline)
+{
+	((struct harness *)o)->deadline = deadline;
+}
+
+static int h_send(void *o, const void *frame, size_t len)
+{
+	struct harness *h = o;
+	if (h->nframes == H_MAX_FRAMES)
+		return -ENOBUFS;
+	h->frames[h->nframes] = malloc(len);
+	memcpy(h->frames[h->nframes], frame, len);
+	h->frame_len[h->nframes++] = len;
+	return 0;
+}
+
+struct harness *h_create(const struct fbnic_config *cfg)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+	h->mem = calloc(1, H_MEM_SIZE);
+	h->now = 1000000000ull; /* 1 s: uptime counters start non-zero */
+	h->deadline = UINT64_MAX;
+	h->next_alloc = H_MEM_BASE;
+	struct fbnic_config def = { .dsn = 0x02fb00fffe000001ull,
+				    .msix_vectors = FBNIC_MSIX_VECTORS_DEFAULT };
+	struct fbnic_host host = { .opaque = h,
+				   .dma_read = h_dma_read,
+				   .dma_write = h_dma_write,
+				   .msix_raise = h_msix,
+				   .kick = h_kick,
+				   .now_ns = h_now,
+				   .timer_arm = h_timer,
+				   .send_frame = h_send };
+	h->dev = fbnic_create(cfg ? cfg : &def, &host);
+	if (!h->dev) {
+		h_destroy(h);
+		return NULL;
+	}
+	uint16_t cmd = 0x0006; /* memory space + bus master */
+	fbnic_cfg_write(h->dev, 0x04, &cmd, 2);
+	return h;
+}
+
+void h_destroy(struct harness *h)
+{
+	if (!h)
+		return;
+	fbnic_destroy(h->dev);
+	for (unsigned i = 0; i < h->nframes; i++)
+		free(h->frames[i]);
+	free(h->mem);
+	free(h);
+}
+
+uint32_t h_rd32(struct harness *h, int bar, uint32_t idx)
+{
+	uint64_t v = 0;
+	fbnic_bar_read(h->dev, bar, (uint64_t)idx * 4, 4, &v);
+	return (uint32_t)v;
+}
+
+void h_wr32(struct harness *h, int bar, uint32_t idx, uint32_t val)
+{
+	fbnic_bar_write(h->dev, bar, (uint64_t)idx * 4, 4, val);
+}
+
+void h_run(struct harness *h)
+{
+	for (int i = 0; h->kicked && i < 1000; i++) {
+		h->kicked = false;
+		fbnic_work(h->dev);
+	}
+}
+
+void h_advance(struct harness *h, uint64_t ns)
+{
+	uint64_t end = h->now + ns;
+	h_run(h);
+	while (h->deadline <= end) {
+		h->now = h->deadline > h->now ? h->deadline : h->now;
+		h->deadline = UINT64_MAX;
+		fbnic_timer(h->dev);
+		h_run(h);
+	}
+	h->now = end;
+}
+
+void *h_gpa(struct harness *h, uint64_t gpa)
+{
+	return h->mem + (gpa - H_MEM_BASE);
+}
+
+uint64_t h_alloc(struct harness *h, size_t len)
+{
+	uint64_t a = h->next_alloc;
+	h->next_alloc += (len + 4095) & ~(size_t)4095;
+	return a;
+}

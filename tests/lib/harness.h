@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * In-process adapter for the fbnic core: the second adapter beside the
+ * vfio-user runner.  Deterministic: guest memory is a heap buffer, time is
+ * a counter the test advances, deferred work runs when the test says so,
+ * interrupts and transmitted frames are recorded.
+ */
+#ifndef FBNIC_EMU_TEST_HARNESS_H
+#define FBNIC_EMU_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dev/fbnic.h"
+
+#define H_MEM_BASE 0x100000ull        /* guest-physical base of h->mem */
+#define H_MEM_SIZE (16u * 1024 * 1024) /* 16 MiB of guest RAM */
+#define H_MAX_VECTORS 258u
+#define H_MAX_FRAMES 64u
+
+struct harness {
+	struct fbnic *dev;
+	uint8_t *mem;
+	uint64_t now;
+	uint64_t deadline;
+	uint64_t next_alloc;
+	bool kicked;
+	unsigned msix[H_MAX_VECTORS]; /* MSI-X messages per vector */
+	unsigned dma_faults;
+	unsigned nframes;
+	size_t frame_len[H_MAX_FRAMES];
+	uint8_t *frames[H_MAX_FRAMES];
+};
+
+/* A device with the default config (DSN 0x02fb00fffe000001, 130 vectors)
+ * or the given one, PCI memory and bus mastering enabled. */
+struct harness *h_create(const struct fbnic_config *cfg);
+void h_destroy(struct harness *h);
+
+uint32_t h_rd32(struct harness *h, int bar, uint32_t idx);
+void h_wr32(struct harness *h, int bar, uint32_t idx, uint32_t val);
+/* Run deferred work until the device stops asking for it. */
+void h_run(struct harness *h);
+/* Advance time by ns, firing timers (and running work) on the way. */
+void h_advance(struct harness *h, uint64_t ns);
+
+/* Guest memory helpers: gpa in [H_MEM_BASE, H_MEM_BASE + H_MEM_SIZE). */
+void *h_gpa(struct harness *h, uint64_t gpa);
+uint64_t h_alloc(struct harness *h, size_t len); /* bump allocator, 4K aligned */
+
+#endif
