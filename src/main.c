@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control.h"
 #include "dev/fbnic.h"
 #include "runner.h"
 #include "util/log.h"
@@ -37,6 +38,7 @@ static void usage(FILE *f)
 		"  --dsn 0xHEX          set the Device Serial Number directly\n"
 		"  --queues N           queue pairs the device offers: MSI-X vectors = N+2\n"
 		"                       (1..256, default 128)\n"
+		"  --control PATH       control channel socket (line protocol, see README)\n"
 		"  --log-level LEVEL    error, warn, info (default) or debug\n"
 		"  -h, --help           this text\n");
 }
@@ -71,6 +73,7 @@ int main(int argc, char **argv)
 		{ "dsn", required_argument, NULL, 'd' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "control", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -80,11 +83,15 @@ int main(int argc, char **argv)
 		.msix_vectors = FBNIC_MSIX_VECTORS_DEFAULT,
 	};
 	const char *socket_path = NULL;
+	const char *control_path = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			socket_path = optarg;
+			break;
+		case 'c':
+			control_path = optarg;
 			break;
 		case 'm': {
 			uint8_t mac[6];
@@ -158,9 +165,15 @@ int main(int argc, char **argv)
 	log_info("main", "fbnic 1d9b:0013, DSN 0x%016" PRIx64 " (MAC "
 		 "%02x:%02x:%02x:%02x:%02x:%02x), %u MSI-X vectors", cfg.dsn,
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], cfg.msix_vectors);
+	struct control *ctl = NULL;
+	if (control_path && !(ctl = control_create(control_path, the_runner))) {
+		runner_destroy(the_runner);
+		return 1;
+	}
 	int ret = runner_run(the_runner);
 	struct runner *r = the_runner;
 	the_runner = NULL;
+	control_destroy(ctl);
 	runner_destroy(r);
 	log_info("main", "stopped");
 	return ret ? 1 : 0;

@@ -287,3 +287,34 @@ void runner_destroy(struct runner *r)
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
+
+void runner_call(struct runner *r, void (*fn)(struct fbnic *dev, void *arg),
+		 void *arg)
+{
+	pthread_mutex_lock(&r->lock);
+	fn(r->dev, arg);
+	pthread_mutex_unlock(&r->lock);
+}
+
+void runner_dump(struct runner *r, FILE *out)
+{
+	struct vu_stats st;
+	vu_server_get_stats(r->srv, &st);
+#define S(f) fprintf(out, "vfio-user." #f " %llu\n", (unsigned long long)st.f)
+	S(connections);
+	S(messages);
+	S(bad_framing);
+	S(bad_request);
+	S(unsupported);
+	S(bad_fds);
+	S(dma_map_errors);
+	S(region_errors);
+	S(irq_errors);
+	S(dma_faults);
+	S(dma_messages);
+	S(dma_message_errors);
+	S(unexpected_replies);
+	S(irqs_raised);
+	S(irqs_pending);
+#undef S
+}

@@ -7,6 +7,8 @@
 #ifndef FBNIC_EMU_RUNNER_H
 #define FBNIC_EMU_RUNNER_H
 
+#include <stdio.h>
+
 #include "dev/fbnic.h"
 
 struct runner;
@@ -18,5 +20,10 @@ int runner_run(struct runner *r);
 /* Async-signal-safe. */
 void runner_stop(struct runner *r);
 void runner_destroy(struct runner *r);
+/* Write the vfio-user server's counters (call with the lock held is fine). */
+void runner_dump(struct runner *r, FILE *out);
+/* Run fn(dev, arg) with the device lock held (control channel). */
+void runner_call(struct runner *r, void (*fn)(struct fbnic *dev, void *arg),
+		 void *arg);
 
 #endif

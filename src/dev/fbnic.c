@@ -268,3 +268,37 @@ void fbnic_timer(struct fbnic *dev)
 {
 	(void)dev;
 }
+
+void fbnic_dump(struct fbnic *dev, FILE *out)
+{
+	uint8_t mac[6];
+	fbnic_mac_from_dsn(dev->cfg.dsn, mac);
+	fprintf(out, "dsn 0x%016llx\n", (unsigned long long)dev->cfg.dsn);
+	fprintf(out, "mac %02x:%02x:%02x:%02x:%02x:%02x\n", mac[0], mac[1],
+		mac[2], mac[3], mac[4], mac[5]);
+	fprintf(out, "pci.command 0x%04x\n",
+		pcie_cfg_get16(&dev->pci, PCI_COMMAND));
+	fprintf(out, "msix.vectors %u\n", dev->layout.msix_vectors);
+	fprintf(out, "counters.bad_mmio %llu\n",
+		(unsigned long long)dev->cnt.bad_mmio);
+	fprintf(out, "counters.unmapped_writes %llu\n",
+		(unsigned long long)dev->cnt.unmapped_writes);
+	fprintf(out, "counters.dma_blocked %llu\n",
+		(unsigned long long)dev->cnt.dma_blocked);
+	fprintf(out, "counters.dma_errors %llu\n",
+		(unsigned long long)dev->cnt.dma_errors);
+	fprintf(out, "intr.fired %llu\n", (unsigned long long)dev->intr.fired);
+	fprintf(out, "intr.dropped %llu\n", (unsigned long long)dev->intr.dropped);
+	for (unsigned n = 0; n < FBNIC_INTR_BANKS; n++)
+		fprintf(out, "intr.bank%u status 0x%08x mask 0x%08x\n", n,
+			dev->intr.status[n], dev->intr.mask[n]);
+	fprintf(out, "mbx.fw_tx %u\nmbx.fw_rx %u\nmbx.queued %u\n",
+		dev->mbx.fw_tx, dev->mbx.fw_rx, dev->mbx.out_count);
+	fprintf(out, "mbx.tx_msgs %llu\nmbx.rx_msgs %llu\n",
+		(unsigned long long)dev->mbx.tx_msgs,
+		(unsigned long long)dev->mbx.rx_msgs);
+	fprintf(out, "mbx.tx_errors %llu\nmbx.rx_errors %llu\nmbx.flushed %llu\n",
+		(unsigned long long)dev->mbx.tx_errors,
+		(unsigned long long)dev->mbx.rx_errors,
+		(unsigned long long)dev->mbx.flushed);
+}

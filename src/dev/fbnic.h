@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct fbnic;
 
@@ -98,6 +99,9 @@ void fbnic_reset(struct fbnic *dev);
 /* Deferred work (see host->kick) and timers (see host->timer_arm). */
 void fbnic_work(struct fbnic *dev);
 void fbnic_timer(struct fbnic *dev);
+
+/* Write the device state and every counter, one "key value" per line. */
+void fbnic_dump(struct fbnic *dev, FILE *out);
 
 /* Bus master enable (PCI COMMAND bit 2): gates every DMA. */
 bool fbnic_bus_master(const struct fbnic *dev);
