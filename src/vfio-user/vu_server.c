@@ -496,6 +496,19 @@ static int handle_irq_info(struct vu_server *s, const struct vu_hdr *h,
 	return reply(s, h, &out, sizeof(out));
 }
 
+/* Interrupts are signalled by writing 8 bytes to the fd: only an eventfd
+ * makes that meaningful (a file would be written to, a pipe could fill). */
+static bool is_eventfd(int fd)
+{
+	char path[64], target[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(target, "anon_inode:[eventfd]") == 0;
+}
+
 static int handle_set_irqs(struct vu_server *s, const struct vu_hdr *h,
 			   const uint8_t *p, size_t plen, int *fds,
 			   unsigned nfds)
@@ -531,6 +544,9 @@ static int handle_set_irqs(struct vu_server *s, const struct vu_hdr *h,
 	else if (r.count == 0 && !(data == VU_IRQ_DATA_NONE &&
 				   action == VU_IRQ_ACTION_TRIGGER))
 		why = "count 0";
+	for (unsigned i = 0; !why && i < nfds; i++)
+		if (!is_eventfd(fds[i]))
+			why = "an fd that is not an eventfd";
 	if (why)
 		goto bad;
 
