@@ -5,9 +5,14 @@
 
 #include "fbnic.h"
 #include "intr.h"
+#include "mac.h"
 #include "mbx.h"
 #include "pcie_cfg.h"
+#include "pcs.h"
+#include "ptp.h"
+#include "queue.h"
 #include "regs.h"
+#include "rxb.h"
 
 /* Guest-caused anomalies, by cause (dumped on the control channel). */
 struct fbnic_counters {
@@ -15,6 +20,7 @@ struct fbnic_counters {
 	uint64_t unmapped_writes; /* writes to indexes outside every block */
 	uint64_t dma_blocked;     /* DMA attempted with bus mastering off */
 	uint64_t dma_errors;      /* DMA refused by the adapter */
+	uint64_t ro_writes;       /* writes to read-only counters/status */
 };
 
 struct fbnic {
@@ -27,6 +33,11 @@ struct fbnic {
 	struct fbnic_counters cnt;
 	struct fbnic_intr intr;
 	struct fbnic_mbx mbx;
+	struct fw *fw; /* the firmware behind the mailbox */
+	struct fbnic_pcs pcs;
+	struct fbnic_mac mac;
+	struct fbnic_ptp ptp;
+	struct fbnic_queues queues;
 };
 
 /* DMA on behalf of a block: gated on PCI bus mastering, counted. */

@@ -62,6 +62,8 @@ static void build_layout(struct fbnic_pci_layout *l, unsigned vectors)
 	l->config_size = PCIE_CFG_SIZE;
 }
 
+static int fw_attach(struct fbnic *dev);
+
 struct fbnic *fbnic_create(const struct fbnic_config *cfg,
 			   const struct fbnic_host *host)
 {
@@ -82,7 +84,7 @@ struct fbnic *fbnic_create(const struct fbnic_config *cfg,
 		fbnic_destroy(dev);
 		return NULL;
 	}
-	if (fbnic_mbx_init(dev)) {
+	if (fbnic_mbx_init(dev) || fbnic_pcs_init(dev) || fw_attach(dev)) {
 		fbnic_destroy(dev);
 		return NULL;
 	}
@@ -96,6 +98,7 @@ void fbnic_destroy(struct fbnic *dev)
 {
 	if (!dev)
 		return;
+	fw_destroy(dev->fw);
 	fbnic_mbx_fini(dev);
 	free(dev->csr);
 	free(dev->fw_csr);
@@ -114,6 +117,12 @@ void fbnic_reset(struct fbnic *dev)
 	memset(dev->fw_csr, 0, FBNIC_BAR4_DWORDS * sizeof(uint32_t));
 	fbnic_intr_reset(dev);
 	fbnic_mbx_reset(dev);
+	if (dev->fw)
+		fw_reset(dev->fw);
+	fbnic_pcs_reset(dev); /* before the MAC: SIG latches follow the link */
+	fbnic_mac_reset(dev);
+	fbnic_ptp_reset(dev);
+	fbnic_queue_reset(dev);
 }
 
 int fbnic_cfg_read(struct fbnic *dev, uint32_t off, void *buf, uint32_t len)
@@ -254,14 +263,68 @@ void fbnic_work(struct fbnic *dev)
 	fbnic_mbx_work(dev);
 }
 
-/* Placeholder until the firmware model is wired: every host message is
- * completed, so the host never waits on its TX ring. */
+/* The mailbox hands every host message to the firmware model; what it
+ * sends back is queued for the RX ring. */
 int fbnic_fw_receive(struct fbnic *dev, const uint8_t *msg, size_t len)
 {
-	(void)dev;
-	(void)msg;
-	(void)len;
-	return 0;
+	struct fw_verdict v;
+	switch (fw_handle(dev->fw, msg, len, &v)) {
+	case FW_OK:
+	case FW_ERR_REPLIED:
+		return 0;
+	case FW_UNKNOWN:
+		/* Completed normally: the host never waits on an id the
+		 * firmware does not know (counted in the firmware stats). */
+		log_guest(SUB, "firmware: unknown message id 0x%x completed "
+			  "without reply", v.msg_id);
+		return 0;
+	case FW_REJECTED:
+	default:
+		log_guest(SUB, "firmware: message id 0x%x rejected: %s",
+			  v.msg_id, v.reason ? v.reason : "malformed");
+		return v.err ? v.err : -EBADMSG;
+	}
+}
+
+static int fw_send(void *opaque, const void *msg, size_t len)
+{
+	struct fbnic *dev = opaque;
+	int r = fbnic_mbx_send(dev, msg, len);
+	if (r)
+		log_warn(SUB, "firmware reply of %zu bytes not queued: %s", len,
+			 strerror(-r));
+	return r;
+}
+
+static uint64_t fw_now(void *opaque)
+{
+	struct fbnic *dev = opaque;
+	return dev->host.now_ns(dev->host.opaque);
+}
+
+static int fw_attach(struct fbnic *dev)
+{
+	struct fw_config fc;
+	if (dev->cfg.fw)
+		fc = *dev->cfg.fw;
+	else
+		fw_config_default(&fc);
+	/* The configured link is the one the firmware reports. */
+	fc.link_mode = dev->cfg.link.mode ? dev->cfg.link.mode : FW_LINK_MODE_100CR2;
+	fc.link_fec = dev->cfg.link.fec ? dev->cfg.link.fec : FW_LINK_FEC_RS;
+	const char *why = NULL;
+	if (fw_config_check(&fc, &why)) {
+		log_err(SUB, "bad firmware configuration: %s", why ? why : "?");
+		return -EINVAL;
+	}
+	struct fw_ops ops = { .opaque = dev, .send = fw_send, .now_ns = fw_now };
+	dev->fw = fw_create(&fc, &ops);
+	return dev->fw ? 0 : -ENOMEM;
+}
+
+struct fw *fbnic_fw(struct fbnic *dev)
+{
+	return dev->fw;
 }
 
 void fbnic_timer(struct fbnic *dev)
@@ -301,4 +364,21 @@ void fbnic_dump(struct fbnic *dev, FILE *out)
 		(unsigned long long)dev->mbx.tx_errors,
 		(unsigned long long)dev->mbx.rx_errors,
 		(unsigned long long)dev->mbx.flushed);
+	fprintf(out, "counters.ro_writes %llu\n",
+		(unsigned long long)dev->cnt.ro_writes);
+	fprintf(out, "link.up %d\nlink.mode %u\nlink.fec %u\nlink.speed %u\n",
+		dev->pcs.up, dev->pcs.mode, dev->pcs.eff_fec,
+		fbnic_link_speed_mbps(dev->pcs.mode));
+	fprintf(out, "pcs.link_changes %llu\npcs.soft_resets %llu\n",
+		(unsigned long long)dev->pcs.link_changes,
+		(unsigned long long)dev->pcs.soft_resets);
+	fprintf(out, "sig.pcs_intr_sts 0x%08x\nsig.pcs_intr_mask 0x%08x\n",
+		dev->mac.pcs_intr_sts, dev->mac.pcs_intr_mask);
+	fprintf(out, "sig.pcs_causes %llu\n",
+		(unsigned long long)dev->mac.pcs_causes);
+	fprintf(out, "ptp.running %d\nptp.time_ns %llu\nptp.addend 0x%llx\n",
+		dev->ptp.running, (unsigned long long)fbnic_ptp_now(dev),
+		(unsigned long long)dev->ptp.addend);
+	fprintf(out, "queue.ring_resets %llu\n",
+		(unsigned long long)dev->queues.ring_resets);
 }

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "fw.h"
+
 struct fbnic;
 
 /* Services an adapter provides to the core. */
@@ -45,11 +47,37 @@ struct fbnic_host {
 	int (*send_frame)(void *opaque, const void *frame, size_t len);
 };
 
+/* The Ethernet link.  Modes and FEC use the firmware's numbers, the
+ * FW_CAP_RESP FW_LINK_SPEED / FW_LINK_FEC values (7.3 FBNIC_FW_LINK_MODE_*,
+ * 6.12 FBNIC_FW_LINK_SPEED_*, same numbers): the firmware model reports
+ * the link configured here, and the driver derives its AUI and FEC from
+ * that report (fbnic_mac_get_fw_settings), so the PCS must run the same. */
+enum fbnic_link_mode {
+	FBNIC_LINK_MODE_25CR = 1,   /* 25G, 1 lane NRZ, 25GBASE-R */
+	FBNIC_LINK_MODE_50CR2 = 2,  /* 50G, 2 lanes NRZ, LAUI-2 */
+	FBNIC_LINK_MODE_50CR = 3,   /* 50G, 1 lane PAM4, 50GAUI-1: RS forced */
+	FBNIC_LINK_MODE_100CR2 = 4, /* 100G, 2 lanes PAM4, 100GAUI-2: RS forced */
+};
+enum fbnic_link_fec {
+	FBNIC_LINK_FEC_NONE = 1,
+	FBNIC_LINK_FEC_RS = 2,
+	FBNIC_LINK_FEC_BASER = 3,
+};
+struct fbnic_link_config {
+	uint8_t mode; /* enum fbnic_link_mode; 0: 100CR2 */
+	uint8_t fec;  /* enum fbnic_link_fec; 0: RS */
+	bool down;    /* start without link (cable unplugged) */
+};
+
 /* Configuration fixed at creation (command-line flags). */
 struct fbnic_config {
 	uint64_t dsn;           /* PCIe Device Serial Number; the driver derives
 	                           the MAC from it (fbnic_netdev_register) */
 	unsigned msix_vectors;  /* 2 non-NAPI vectors + one per queue pair */
+	struct fbnic_link_config link; /* the link at power-on */
+	/* Firmware versions, sensors, module...; NULL: fw_config_default().
+	 * Its link fields are overridden by `link` (one source of truth). */
+	const struct fw_config *fw;
 };
 
 #define FBNIC_MSIX_VECTORS_MIN 3u   /* fbnic_alloc_irqs: FBNIC_NON_NAPI_VECTORS+1 */
@@ -99,6 +127,28 @@ void fbnic_reset(struct fbnic *dev);
 /* Deferred work (see host->kick) and timers (see host->timer_arm). */
 void fbnic_work(struct fbnic *dev);
 void fbnic_timer(struct fbnic *dev);
+
+/* The link at run time (control channel).  A change reaches the guest as
+ * the hardware shows it: PCS and SIG status change, SIG_PCS_INTR_STS gets
+ * LINK_UP/LINK_DOWN and the PCS cause fires (MSI-X vector 1 once the
+ * driver routed INTR_MSIX_CTRL(34)).  A speed/FEC change drops the link,
+ * reconfigures the PCS and brings it back, and the firmware model reports
+ * the new mode from then on; the driver keeps the AUI it read from
+ * FW_CAP_RESP at netdev creation, so it sees link again only once it is
+ * reloaded and reads the new capabilities. */
+void fbnic_link_set(struct fbnic *dev, bool up);
+/* -EINVAL for a mode or FEC outside the enums. */
+int fbnic_link_set_speed(struct fbnic *dev, unsigned mode, unsigned fec);
+void fbnic_link_get(const struct fbnic *dev, struct fbnic_link_config *out);
+/* The FEC the link runs for a configured mode/FEC, as the driver picks it
+ * (fbnic_mac_get_fw_settings: PAM4 modes force RS, an unknown FEC means
+ * RS); 0 for an unknown mode.  Speed in Mb/s, 0 for an unknown mode. */
+unsigned fbnic_link_effective_fec(unsigned mode, unsigned fec);
+unsigned fbnic_link_speed_mbps(unsigned mode);
+
+/* The firmware model, for the control channel (sensors, heartbeat...).
+ * Call under the adapter's device lock like every other fbnic_* call. */
+struct fw *fbnic_fw(struct fbnic *dev);
 
 /* Write the device state and every counter, one "key value" per line. */
 void fbnic_dump(struct fbnic *dev, FILE *out);

@@ -33,18 +33,10 @@ static void pul_user_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 STORAGE(TCE, 0x04000, 0x04050);
 STORAGE(TCE_RAM, 0x04200, 0x0421f);
 STORAGE(TMI, 0x04400, 0x0443f);
-STORAGE(PTP, 0x04800, 0x0480d);
-STORAGE(RXB, 0x08000, 0x081b1);
 STORAGE(RPC, 0x08400, 0x0856b);
 STORAGE(RPC_RAM, 0x08800, 0x08f1f);
 STORAGE(FAB, 0x0c000, 0x0c020);
-STORAGE(PCS, 0x10000, 0x10668);
-STORAGE(RSFEC, 0x10800, 0x108c8);
-STORAGE(MAC_MAC, 0x11000, 0x11028);
-STORAGE(SIG, 0x11800, 0x1184e);
-STORAGE(MAC_STAT, 0x11a00, 0x11a5f);
 STORAGE(PCIE_SS_COMPHY, 0x2442e, 0x279d7);
-STORAGE(QUEUE, 0x40000, 0x5ffff);
 STORAGE(NS_OTP, 0x0021d, 0x0021e);
 #undef STORAGE
 
@@ -62,20 +54,20 @@ static const struct reg_block *const bar0_blocks[] = {
 	&blk_TCE,
 	&blk_TCE_RAM,
 	&blk_TMI,
-	&blk_PTP,
-	&blk_RXB,
+	&fbnic_ptp_block,
+	&fbnic_rxb_block,
 	&blk_RPC,
 	&blk_RPC_RAM,
 	&blk_FAB,
 	&blk_MASTER,
-	&blk_PCS,
-	&blk_RSFEC,
-	&blk_MAC_MAC,
-	&blk_SIG,
-	&blk_MAC_STAT,
+	&fbnic_pcs_block,
+	&fbnic_rsfec_block,
+	&fbnic_mac_block,
+	&fbnic_sig_block,
+	&fbnic_mac_stat_block,
 	&blk_PCIE_SS_COMPHY,
 	&blk_PUL_USER,
-	&blk_QUEUE,
+	&fbnic_queue_block,
 };
 
 /* BAR4 blocks, sorted by index. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dev/tlv.h"
 #include "test.h"
 #include "vfu_client.h"
 
@@ -53,8 +54,13 @@ static int bar_write32(struct vfu_client *c, uint32_t bar, uint64_t off,
  * answer it. */
 static void post_tx(struct vfu_client *c, uint16_t len)
 {
-	for (unsigned i = 0; i < len; i++)
-		guest[i] = (uint8_t)(0xa0 + i);
+	/* A well-formed message of an id the firmware does not know: it is
+	 * completed without error (a malformed one would get FW_ERR). */
+	static const uint8_t pad[4096];
+	struct tlv_builder b;
+	tlv_msg_init(&b, guest, sizeof(guest), 0x7f);
+	tlv_put_value(&b, 1, pad, (size_t)len - 8);
+	CHECK_INT(tlv_msg_finish(&b), len);
 	uint64_t addr = GUEST_IOVA;
 	uint32_t hi = (uint32_t)len << 16 | 1u << 14 | (uint32_t)(addr >> 32);
 	CHECK_INT(bar_write32(c, 4, TX_DESC1_BYTE, 0), 0);
