@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "dev/fbnic.h"
+#include "dev/fw.h"
 #include "runner.h"
 #include "util/log.h"
 
@@ -61,9 +63,176 @@ static const char *cmd_dump(struct runner *r, struct fbnic *dev, int argc,
 static const char *cmd_help(struct runner *r, struct fbnic *dev, int argc,
 			    char **argv, FILE *out);
 
+static const char *const link_modes[] = { [1] = "25cr", [2] = "50cr2",
+					  [3] = "50cr", [4] = "100cr2" };
+static const char *const link_fecs[] = { [1] = "none", [2] = "rs",
+					 [3] = "baser" };
+
+static int lookup(const char *const *names, unsigned n, const char *s)
+{
+	for (unsigned i = 1; i < n; i++)
+		if (names[i] && strcasecmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Parse a whole decimal integer (sensor values are signed). */
+static bool parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || !*s || *end || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static void print_link(struct fbnic *dev, FILE *out)
+{
+	struct fbnic_link_config l;
+	fbnic_link_get(dev, &l);
+	unsigned fec = fbnic_link_effective_fec(l.mode, l.fec);
+	fprintf(out, "link %s mode %s fec %s speed %u\n", l.down ? "down" : "up",
+		l.mode < 5 && link_modes[l.mode] ? link_modes[l.mode] : "?",
+		fec < 4 && link_fecs[fec] ? link_fecs[fec] : "?",
+		fbnic_link_speed_mbps(l.mode));
+}
+
+/* link [up|down | mode MODE [fec FEC]] */
+static const char *cmd_link(struct runner *r, struct fbnic *dev, int argc,
+			    char **argv, FILE *out)
+{
+	(void)r;
+	if (argc == 2 && !strcmp(argv[1], "up")) {
+		fbnic_link_set(dev, true);
+	} else if (argc == 2 && !strcmp(argv[1], "down")) {
+		fbnic_link_set(dev, false);
+	} else if ((argc == 3 || argc == 5) && !strcmp(argv[1], "mode")) {
+		int mode = lookup(link_modes, 5, argv[2]);
+		int fec = 2;
+		if (mode < 0)
+			return "mode must be 25cr, 50cr2, 50cr or 100cr2";
+		if (argc == 5 && (strcmp(argv[3], "fec") ||
+				  (fec = lookup(link_fecs, 4, argv[4])) < 0))
+			return "fec must be none, rs or baser";
+		/* The PCS runs the new mode now and the firmware reports it in
+		 * its next capabilities (fbnic_link_set_speed tells both). */
+		if (fbnic_link_set_speed(dev, (unsigned)mode, (unsigned)fec))
+			return "invalid link mode";
+	} else if (argc != 1) {
+		return "usage: link [up|down|mode MODE [fec FEC]]";
+	}
+	print_link(dev, out);
+	return NULL;
+}
+
+/* Sensor alarm thresholds: crossing one leaves a firmware log line, as a
+ * management firmware reports it (the driver has no hwmon alarm files). */
+static long temp_alarm_mc = 105000, volt_alarm_lo_mv = 600,
+	    volt_alarm_hi_mv = 900;
+
+static void sensor_alarms(struct fw *fw)
+{
+	const struct fw_config *c = fw_get_config(fw);
+	if (c->temp_mc >= temp_alarm_mc)
+		fw_log(fw, "ALARM: temperature %d mC at or above %ld mC",
+		       (int)c->temp_mc, temp_alarm_mc);
+	if (c->volt_mv < volt_alarm_lo_mv || c->volt_mv > volt_alarm_hi_mv)
+		fw_log(fw, "ALARM: voltage %d mV outside %ld..%ld mV",
+		       (int)c->volt_mv, volt_alarm_lo_mv, volt_alarm_hi_mv);
+}
+
+/* sensor [temp MILLIDEGC | volt MILLIVOLT | fail ERRNO | ok |
+ *         alarm temp MILLIDEGC | alarm volt LO HI] */
+static const char *cmd_sensor(struct runner *r, struct fbnic *dev, int argc,
+			      char **argv, FILE *out)
+{
+	(void)r;
+	struct fw *fw = fbnic_fw(dev);
+	const struct fw_config *c = fw_get_config(fw);
+	long v, w;
+	if (argc == 3 && !strcmp(argv[1], "temp")) {
+		if (!parse_long(argv[2], -273150, 300000, &v))
+			return "temp wants milli-degrees C (-273150..300000)";
+		fw_set_sensors(fw, (int32_t)v, c->volt_mv);
+		sensor_alarms(fw);
+	} else if (argc == 3 && !strcmp(argv[1], "volt")) {
+		if (!parse_long(argv[2], 0, 100000, &v))
+			return "volt wants millivolts (0..100000)";
+		fw_set_sensors(fw, c->temp_mc, (int32_t)v);
+		sensor_alarms(fw);
+	} else if (argc == 3 && !strcmp(argv[1], "fail")) {
+		if (!parse_long(argv[2], 1, 4095, &v))
+			return "fail wants a positive errno";
+		fw_set_sensor_error(fw, (int)-v);
+	} else if (argc == 2 && !strcmp(argv[1], "ok")) {
+		fw_set_sensor_error(fw, 0);
+	} else if (argc == 4 && !strcmp(argv[1], "alarm") &&
+		   !strcmp(argv[2], "temp")) {
+		if (!parse_long(argv[3], -273150, 300000, &v))
+			return "alarm temp wants milli-degrees C";
+		temp_alarm_mc = v;
+		sensor_alarms(fw);
+	} else if (argc == 5 && !strcmp(argv[1], "alarm") &&
+		   !strcmp(argv[2], "volt")) {
+		if (!parse_long(argv[3], 0, 100000, &v) ||
+		    !parse_long(argv[4], v, 100000, &w))
+			return "alarm volt wants LO HI millivolts, LO <= HI";
+		volt_alarm_lo_mv = v;
+		volt_alarm_hi_mv = w;
+		sensor_alarms(fw);
+	} else if (argc != 1) {
+		return "usage: sensor [temp MC|volt MV|fail ERRNO|ok|alarm ...]";
+	}
+	fprintf(out, "temp %d volt %d alarm_temp %ld alarm_volt %ld..%ld\n",
+		(int)c->temp_mc, (int)c->volt_mv, temp_alarm_mc,
+		volt_alarm_lo_mv, volt_alarm_hi_mv);
+	return NULL;
+}
+
+/* fw [heartbeat stop|resume | reboot [CRASH REASON...] | log TEXT...] */
+static const char *cmd_fw(struct runner *r, struct fbnic *dev, int argc,
+			  char **argv, FILE *out)
+{
+	(void)r;
+	struct fw *fw = fbnic_fw(dev);
+	if (argc == 3 && !strcmp(argv[1], "heartbeat") &&
+	    (!strcmp(argv[2], "stop") || !strcmp(argv[2], "resume"))) {
+		fw_set_heartbeat(fw, !strcmp(argv[2], "resume"));
+	} else if (argc >= 2 && !strcmp(argv[1], "reboot")) {
+		char reason[256] = "";
+		for (int i = 2; i < argc; i++) {
+			strncat(reason, argv[i], sizeof(reason) - strlen(reason) - 2);
+			if (i + 1 < argc)
+				strcat(reason, " ");
+		}
+		fw_reboot(fw, argc > 2 ? reason : NULL);
+	} else if (argc >= 3 && !strcmp(argv[1], "log")) {
+		char text[256] = "";
+		for (int i = 2; i < argc; i++) {
+			strncat(text, argv[i], sizeof(text) - strlen(text) - 2);
+			if (i + 1 < argc)
+				strcat(text, " ");
+		}
+		fw_log(fw, "%s", text);
+	} else if (argc != 1) {
+		return "usage: fw [heartbeat stop|resume|reboot [REASON]|log TEXT]";
+	}
+	fprintf(out, "uptime_ms %llu owned %d log_streaming %d flash_busy %d\n",
+		(unsigned long long)fw_uptime_ms(fw), fw_host_owned(fw),
+		fw_log_streaming(fw), fw_flash_busy(fw));
+	return NULL;
+}
+
 static const struct cmd commands[] = {
 	{ "help", "help", cmd_help },
 	{ "dump", "dump                      device state and counters", cmd_dump },
+	{ "link", "link [up|down|mode 25cr|50cr2|50cr|100cr2 [fec none|rs|baser]]",
+	  cmd_link },
+	{ "sensor", "sensor [temp MC|volt MV|fail ERRNO|ok|alarm temp MC|alarm volt LO HI]",
+	  cmd_sensor },
+	{ "fw", "fw [heartbeat stop|resume|reboot [CRASH REASON]|log TEXT]", cmd_fw },
 	{ NULL, NULL, NULL },
 };
 

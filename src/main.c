@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "control.h"
 #include "dev/fbnic.h"
+#include "dev/fw.h"
 #include "runner.h"
 #include "util/log.h"
 
@@ -39,6 +41,14 @@ static void usage(FILE *f)
 		"  --queues N           queue pairs the device offers: MSI-X vectors = N+2\n"
 		"                       (1..256, default 128)\n"
 		"  --control PATH       control channel socket (line protocol, see README)\n"
+		"  --link-mode MODE     25cr, 50cr2, 50cr or 100cr2 (default 100cr2)\n"
+		"  --fec FEC            none, rs or baser (default rs; PAM4 modes force rs)\n"
+		"  --link-down          start with the link down (cable unplugged)\n"
+		"  --fw-version V       firmware version MM.mm.pp-bbb (default 25.07.25-002)\n"
+		"  --fw-commit S        firmware commit string (<= 18 chars)\n"
+		"  --cmrt-version V, --cmrt-commit S   bootloader (CMRT) version, commit\n"
+		"  --uefi-version V, --uefi-commit S   option ROM (UEFI) version, commit\n"
+		"  --temp MC, --volt MV sensor readings (default 45000 mC, 750 mV)\n"
 		"  --log-level LEVEL    error, warn, info (default) or debug\n"
 		"  -h, --help           this text\n");
 }
@@ -58,6 +68,32 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
+static int pick(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcasecmp(names[i], s))
+			return i;
+	return -1;
+}
+
+static int bad_arg(const char *opt, const char *val, const char *want)
+{
+	fprintf(stderr, "fbnic-emu: %s %s: need %s\n", opt, val, want);
+	return 2;
+}
+
+/* "25.07.25-002", as the driver prints it (fbnic_mk_fw_ver_str). */
+static int parse_fw_version(const char *s, uint32_t *v)
+{
+	unsigned a, b, c, d;
+	char tail;
+	if (sscanf(s, "%u.%u.%u-%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 ||
+	    b > 255 || c > 255 || d > 255)
+		return -1;
+	*v = FW_VER(a, b, c, d);
+	return 0;
+}
+
 static bool valid_unicast(const uint8_t mac[6])
 {
 	/* The driver refuses multicast and all-zero MACs
@@ -74,6 +110,17 @@ int main(int argc, char **argv)
 		{ "queues", required_argument, NULL, 'q' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "control", required_argument, NULL, 'c' },
+		{ "link-mode", required_argument, NULL, 'L' },
+		{ "fec", required_argument, NULL, 'F' },
+		{ "link-down", no_argument, NULL, 'D' },
+		{ "fw-version", required_argument, NULL, 'V' },
+		{ "fw-commit", required_argument, NULL, 'C' },
+		{ "cmrt-version", required_argument, NULL, 'R' },
+		{ "cmrt-commit", required_argument, NULL, 'r' },
+		{ "uefi-version", required_argument, NULL, 'U' },
+		{ "uefi-commit", required_argument, NULL, 'u' },
+		{ "temp", required_argument, NULL, 'T' },
+		{ "volt", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -82,6 +129,9 @@ int main(int argc, char **argv)
 		.dsn = fbnic_dsn_from_mac(default_mac),
 		.msix_vectors = FBNIC_MSIX_VECTORS_DEFAULT,
 	};
+	struct fw_config fw;
+	fw_config_default(&fw);
+	cfg.fw = &fw;
 	const char *socket_path = NULL;
 	const char *control_path = NULL;
 	int c;
@@ -139,6 +189,68 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'L': {
+			static const char *const m[] = { "25cr", "50cr2", "50cr", "100cr2" };
+			int i = pick(m, 4, optarg);
+			if (i < 0)
+				return bad_arg("--link-mode", optarg, "25cr, 50cr2, 50cr or 100cr2");
+			cfg.link.mode = (uint8_t)(i + 1);
+			break;
+		}
+		case 'F': {
+			static const char *const f[] = { "none", "rs", "baser" };
+			int i = pick(f, 3, optarg);
+			if (i < 0)
+				return bad_arg("--fec", optarg, "none, rs or baser");
+			cfg.link.fec = (uint8_t)(i + 1);
+			break;
+		}
+		case 'D':
+			cfg.link.down = true;
+			break;
+		case 'V':
+		case 'R':
+		case 'U': {
+			uint32_t v;
+			if (parse_fw_version(optarg, &v))
+				return bad_arg("version", optarg, "MM.mm.pp-bbb, each part 0..255");
+			if (c == 'V')
+				fw.version = fw.stored_version = v;
+			else if (c == 'R')
+				fw.cmrt_version = fw.stored_cmrt_version = v;
+			else
+				fw.uefi_version = v;
+			break;
+		}
+		case 'C':
+		case 'r':
+		case 'u': {
+			/* FBNIC_FW_CAP_RESP_COMMIT_MAX_SIZE with the NUL: longer
+			 * strings make the driver drop the whole capability reply. */
+			if (strlen(optarg) >= FW_COMMIT_MAX)
+				return bad_arg("commit", optarg, "at most 18 characters");
+			char *dst = c == 'C' ? fw.commit : c == 'r' ? fw.cmrt_commit : fw.uefi_commit;
+			snprintf(dst, FW_COMMIT_MAX, "%s", optarg);
+			if (c == 'C')
+				snprintf(fw.stored_commit, FW_COMMIT_MAX, "%s", optarg);
+			else if (c == 'r')
+				snprintf(fw.stored_cmrt_commit, FW_COMMIT_MAX, "%s", optarg);
+			break;
+		}
+		case 'T':
+		case 'v': {
+			char *end;
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (errno || *end || v < -273150 || v > 300000)
+				return bad_arg(c == 'T' ? "--temp" : "--volt", optarg,
+					       "an integer (milli-degC or mV)");
+			if (c == 'T')
+				fw.temp_mc = (int32_t)v;
+			else
+				fw.volt_mv = (int32_t)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
