@@ -364,6 +364,8 @@ void fbnic_dump(struct fbnic *dev, FILE *out)
 		(unsigned long long)dev->mbx.tx_errors,
 		(unsigned long long)dev->mbx.rx_errors,
 		(unsigned long long)dev->mbx.flushed);
+	fprintf(out, "mbx.overflowed %llu\n",
+		(unsigned long long)dev->mbx.overflowed);
 	fprintf(out, "counters.ro_writes %llu\n",
 		(unsigned long long)dev->cnt.ro_writes);
 	fprintf(out, "link.up %d\nlink.mode %u\nlink.fec %u\nlink.speed %u\n",

@@ -72,8 +72,12 @@ int fbnic_mbx_send(struct fbnic *dev, const void *msg, size_t len)
 	struct fbnic_mbx *m = &dev->mbx;
 	if (len == 0 || len > FBNIC_MBX_PAGE_SIZE)
 		return -EMSGSIZE;
-	if (m->out_count == FBNIC_MBX_OUTQ_LEN)
+	if (m->out_count == FBNIC_MBX_OUTQ_LEN) {
+		/* Only unsolicited messages (firmware log lines) can get here:
+		 * TX processing keeps room for every reply it may produce. */
+		m->overflowed++;
 		return -ENOBUFS;
+	}
 	struct fbnic_mbx_msg *slot =
 		&m->outq[(m->out_head + m->out_count) % FBNIC_MBX_OUTQ_LEN];
 	slot->len = (uint16_t)len;

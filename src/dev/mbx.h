@@ -62,6 +62,7 @@ struct fbnic_mbx {
 	uint64_t tx_errors;      /* bad descriptor or DMA failure: FW_ERR */
 	uint64_t rx_errors;      /* delivery DMA failure or page too small */
 	uint64_t flushed;        /* outbound messages dropped by an RX flush */
+	uint64_t overflowed;     /* outbound messages refused: queue full */
 };
 
 struct fbnic;

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Device tests of the IPC mailbox rings, driven by the driver model. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dev/intr.h"
@@ -78,6 +81,28 @@ static void test_message_round_trip(void)
 	}
 	CHECK_INT(got, 20);
 	CHECK_INT(d.rx_errors, 0);
+	h_destroy(h);
+}
+
+/* With no RX pages posted the outbound queue fills; the one message too
+ * many is refused and counted, never silently lost. */
+static void test_outbound_overflow_counted(void)
+{
+	struct harness *h = h_create(NULL);
+	REQUIRE(h);
+	uint8_t out[16] = { 0 };
+	for (unsigned i = 0; i < FBNIC_MBX_OUTQ_LEN; i++)
+		CHECK_INT(fbnic_mbx_send(h->dev, out, sizeof(out)), 0);
+	CHECK_INT(fbnic_mbx_send(h->dev, out, sizeof(out)), -ENOBUFS);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	fbnic_dump(h->dev, f);
+	fclose(f);
+	CHECK(text && strstr(text, "mbx.overflowed 1\n"));
+	free(text);
+	CHECK_INT(fbnic_mbx_send(h->dev, out, 0), -EMSGSIZE);
+	CHECK_INT(fbnic_mbx_send(h->dev, out, 4097), -EMSGSIZE);
 	h_destroy(h);
 }
 
@@ -242,6 +267,7 @@ static void test_liveness_rule(void)
 
 TEST_MAIN("device-mbx", TEST_CASE(test_sign_of_life),
 	  TEST_CASE(test_message_round_trip), TEST_CASE(test_no_page_waits),
+	  TEST_CASE(test_outbound_overflow_counted),
 	  TEST_CASE(test_reinit_after_use),
 	  TEST_CASE(test_skip_walk_without_flush),
 	  TEST_CASE(test_bad_tx_descriptors),
