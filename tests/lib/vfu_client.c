@@ -1325,6 +1325,19 @@ bool vfu_t_start(struct vfu_server *s, const char *const *extra,
 	return true;
 }
 
+bool vfu_t_session(struct vfu_server *s, struct vfu_client *c,
+		   const char *const *extra, const char *file, int line)
+{
+	if (!vfu_t_start(s, extra, file, line))
+		return false;
+	if (vfu_open(s, c) != 0) {
+		test_fail(file, line, "connect + VERSION failed");
+		vfu_server_stop(s);
+		return false;
+	}
+	return true;
+}
+
 /* Receive the reply to a pipelined request and check its framing. */
 static void expect_reply(struct vfu_client *c, int id, uint16_t cmd,
 			 uint32_t size)

@@ -197,6 +197,13 @@ bool vfu_t_server_works(struct vfu_server *s, const char *file, int line);
 bool vfu_t_start(struct vfu_server *s, const char *const *extra,
 		 const char *file, int line);
 
+/* Start a server and connect with the VERSION handshake, or fail the test
+ * (stopping the server) and return false. */
+bool vfu_t_session(struct vfu_server *s, struct vfu_client *c,
+		   const char *const *extra, const char *file, int line);
+#define OPEN_SESSION(s, c, extra) \
+	vfu_t_session((s), (c), (extra), __FILE__, __LINE__)
+
 #define CFG_RD(c, off, size) vfu_t_cfg_rd((c), (off), (size), __FILE__, __LINE__)
 #define CFG_WR(c, off, size, val) \
 	vfu_t_cfg_wr((c), (off), (size), (val), __FILE__, __LINE__)

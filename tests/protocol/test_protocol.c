@@ -504,14 +504,9 @@ static void config_options(void)
 static void config_bars(void)
 {
 	struct vfu_server s;
-	if (!START_SERVER(&s, NULL))
-		return;
 	struct vfu_client c;
-	if (vfu_open(&s, &c) != 0) {
-		CHECK(0);
-		CHECK_INT(vfu_server_stop(&s), 0);
+	if (!OPEN_SESSION(&s, &c, NULL))
 		return;
-	}
 	static const uint32_t mask[6] = {
 		0xffe00004u, 0xffffffffu, 0xffffe004u,
 		0xffffffffu, 0xfffe0004u, 0xffffffffu,
@@ -546,14 +541,9 @@ static void config_bars(void)
 static void config_ro_rw(void)
 {
 	struct vfu_server s;
-	if (!START_SERVER(&s, NULL))
-		return;
 	struct vfu_client c;
-	if (vfu_open(&s, &c) != 0) {
-		CHECK(0);
-		CHECK_INT(vfu_server_stop(&s), 0);
+	if (!OPEN_SESSION(&s, &c, NULL))
 		return;
-	}
 	static uint8_t before[FBNIC_T_CFG_SIZE], after[FBNIC_T_CFG_SIZE];
 	read_image(&c, before);
 
@@ -648,14 +638,9 @@ static void config_ro_rw(void)
 static void config_out_of_range(void)
 {
 	struct vfu_server s;
-	if (!START_SERVER(&s, NULL))
-		return;
 	struct vfu_client c;
-	if (vfu_open(&s, &c) != 0) {
-		CHECK(0);
-		CHECK_INT(vfu_server_stop(&s), 0);
+	if (!OPEN_SESSION(&s, &c, NULL))
 		return;
-	}
 	uint8_t buf[8] = { 0 };
 	static uint8_t big[FBNIC_T_CFG_SIZE + 8];
 	CHECK_INT(vfu_region_read(&c, VU_PCI_CONFIG, 0x1000, 4, buf), EINVAL);
@@ -684,14 +669,9 @@ static void config_out_of_range(void)
 static void bar_access(void)
 {
 	struct vfu_server s;
-	if (!START_SERVER(&s, NULL))
-		return;
 	struct vfu_client c;
-	if (vfu_open(&s, &c) != 0) {
-		CHECK(0);
-		CHECK_INT(vfu_server_stop(&s), 0);
+	if (!OPEN_SESSION(&s, &c, NULL))
 		return;
-	}
 	/* Unimplemented registers read 0, at every size. */
 	for (unsigned sz = 1; sz <= 8; sz *= 2) {
 		for (uint64_t off = FBNIC_T_UNIMPL0; off < FBNIC_T_UNIMPL0 + 16;
@@ -721,14 +701,9 @@ static void bar_access(void)
 static void bar_bad_access(void)
 {
 	struct vfu_server s;
-	if (!START_SERVER(&s, NULL))
-		return;
 	struct vfu_client c;
-	if (vfu_open(&s, &c) != 0) {
-		CHECK(0);
-		CHECK_INT(vfu_server_stop(&s), 0);
+	if (!OPEN_SESSION(&s, &c, NULL))
 		return;
-	}
 	uint8_t buf[16] = { 0 };
 	static const struct {
 		uint32_t region;
@@ -792,14 +767,9 @@ static void bar_bad_access(void)
 static void posted_writes_ordering(void)
 {
 	struct vfu_server s;
-	if (!START_SERVER(&s, NULL))
-		return;
 	struct vfu_client c;
-	if (vfu_open(&s, &c) != 0) {
-		CHECK(0);
-		CHECK_INT(vfu_server_stop(&s), 0);
+	if (!OPEN_SESSION(&s, &c, NULL))
 		return;
-	}
 	for (unsigned i = 0; i < 500; i++) {
 		uint64_t v = i * 0x0101010101010101ull;
 		CHECK_INT(vfu_region_write_posted(&c, 0,
@@ -838,14 +808,9 @@ static void posted_writes_ordering(void)
 static void pipelined_in_order(void)
 {
 	struct vfu_server s;
-	if (!START_SERVER(&s, NULL))
-		return;
 	struct vfu_client c;
-	if (vfu_open(&s, &c) != 0) {
-		CHECK(0);
-		CHECK_INT(vfu_server_stop(&s), 0);
+	if (!OPEN_SESSION(&s, &c, NULL))
 		return;
-	}
 	enum { N = 100 };
 	static uint8_t buf[N * 2 * 40];
 	size_t len = 0;

@@ -26,12 +26,8 @@ static uint8_t guest[GUEST_LEN];
 
 static bool session(struct vfu_server *s, struct vfu_client *c)
 {
-	if (!START_SERVER(s, NULL))
+	if (!OPEN_SESSION(s, c, NULL))
 		return false;
-	if (vfu_open(s, c) != 0) {
-		test_fail(__FILE__, __LINE__, "connect/VERSION failed");
-		return false;
-	}
 	memset(guest, 0, sizeof(guest));
 	c->dma_mem = guest;
 	c->dma_iova = GUEST_IOVA;
