@@ -19,7 +19,13 @@ if [ -n "$n" ]; then
 	run ip link set "$n" up
 	sleep 2
 	run ip -br link show "$n"
-	run ethtool "$n"
+	runsh "ethtool $n | grep -E 'Speed|Lanes|Duplex|Link detected'"
+	# What the firmware model answers (7.3 driver; 6.12 lacks these).
+	run ethtool -t "$n"
+	runsh 'for h in /sys/class/hwmon/hwmon*; do [ "$(cat $h/name)" = fbnic ] && echo "temp1_input $(cat $h/temp1_input) m°C, in0_input $(cat $h/in0_input) mV"; done'
+	runsh "ethtool -m $n | grep -E 'Identifier|Vendor name|Vendor PN|Transceiver type'"
+	run devlink health show
+	run ethtool -T "$n"
 else
 	echo
 	echo "fbnic-demo: fbnic is not bound to $dev (see dmesg above)"
