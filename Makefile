@@ -38,6 +38,9 @@ PROTOCOL_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/protocol/test_*.c))
 TESTS := $(UNIT_TESTS) $(DEVICE_TESTS) $(PROTOCOL_TESTS)
 
 .PHONY: all tests check check-build check-guest demo clean bench
+# Keep objects of pattern-rule binaries (else make deletes them as
+# intermediates and relinks every test on the next run).
+.SECONDARY:
 all: $(O)/fbnic-emu
 
 # V=1 shows the commands.

@@ -11,67 +11,17 @@
 
 #include "dev/fw.h"
 #include "dev/tlv.h"
+#include "fwhost.h"
 #include "test.h"
-#include "util/log.h"
 
 /* ---- Harness ----------------------------------------------------------------- */
-
-#define CAP_MAX 256
-
-static struct {
-	int n, cursor;
-	size_t len[CAP_MAX];
-	uint8_t msg[CAP_MAX][TLV_PAGE_SIZE];
-	int fail_send; /* make send() refuse */
-} cap;
-
-static uint64_t clk_ns;
-
-static int cap_send(void *opaque, const void *msg, size_t len)
-{
-	(void)opaque;
-	if (cap.fail_send)
-		return -ENOSPC;
-	if (cap.n >= CAP_MAX || len > TLV_PAGE_SIZE) {
-		test_fail(__FILE__, __LINE__, "capture overflow (%zu bytes)", len);
-		return -ENOSPC;
-	}
-	memcpy(cap.msg[cap.n], msg, len);
-	cap.len[cap.n++] = len;
-	return 0;
-}
-
-static uint64_t cap_now(void *opaque)
-{
-	(void)opaque;
-	return clk_ns;
-}
-
-static void cap_clear(void)
-{
-	cap.n = 0;
-	cap.cursor = 0;
-	cap.fail_send = 0;
-}
-
-static struct fw *mkfw_cfg(const struct fw_config *cfg)
-{
-	static const struct fw_ops ops = { NULL, cap_send, cap_now };
-
-	if (!getenv("TEST_VERBOSE"))
-		log_threshold = LOG_ERR;
-	clk_ns = 1000000000ull; /* boot at t = 1 s */
-	struct fw *fw = fw_create(cfg, &ops);
-	cap_clear(); /* the boot banner is only cached, never sent */
-	return fw;
-}
 
 static struct fw *mkfw(void)
 {
 	struct fw_config cfg;
 
 	fw_config_default(&cfg);
-	return mkfw_cfg(&cfg);
+	return fwh_create(&cfg);
 }
 
 /* Every test ends here: no reply the driver would refuse, ever. */
@@ -79,30 +29,6 @@ static void done(struct fw *fw)
 {
 	CHECK_EQ(fw_get_stats(fw)->tx_selfcheck, 0);
 	fw_destroy(fw);
-}
-
-static enum fw_status send_b(struct fw *fw, struct tlv_builder *b,
-			     struct fw_verdict *v)
-{
-	int len = tlv_msg_finish(b);
-
-	if (len < 0) {
-		test_fail(__FILE__, __LINE__, "request build failed %d", len);
-		return FW_REJECTED;
-	}
-	int before = cap.n;
-	enum fw_status st = fw_handle(fw, b->buf, (size_t)len, v);
-	CHECK(cap.n - before <= FW_MAX_REPLIES);
-	return st;
-}
-
-static enum fw_status send_simple(struct fw *fw, uint16_t id)
-{
-	uint8_t buf[4];
-	struct tlv_builder b;
-
-	tlv_msg_init(&b, buf, sizeof(buf), id);
-	return send_b(fw, &b, NULL);
 }
 
 static const struct tlv_index *host_idx(enum fw_host_kernel k, uint16_t id)
@@ -114,27 +40,11 @@ static const struct tlv_index *host_idx(enum fw_host_kernel k, uint16_t id)
 	return NULL;
 }
 
-/* Decode captured reply i as driver k would; its errno. */
-static int reply(int i, enum fw_host_kernel k, struct tlv_msg *m,
-		 struct tlv_attr *res)
-{
-	const char *why = NULL;
-
-	if (i >= cap.n)
-		return -ENODATA;
-	int err = tlv_msg_parse(m, cap.msg[i], cap.len[i], fw_host_parsers(k),
-				NULL, res, &why);
-	if (err)
-		fprintf(stderr, "  reply %d: %s\n", i, why);
-	return err;
-}
-
 /* Next unread reply, which must be of id `id`, parsed by 7.3. */
 static int next(uint16_t id, struct tlv_msg *m, struct tlv_attr *res)
 {
-	if (cap.cursor >= cap.n)
-		return -ENODATA;
-	int err = reply(cap.cursor++, FW_HOST_LINUX_7_3, m, res);
+	int err = fwh_next(m, res);
+
 	if (err)
 		return err;
 	return m->id == id ? 0 : -EPROTO;
@@ -150,9 +60,9 @@ static void test_caps(void)
 	char s[FW_COMMIT_MAX], full[48];
 
 	REQUIRE(fw);
-	CHECK_INT(send_simple(fw, FW_MSG_HOST_CAP_REQ), FW_OK);
-	REQUIRE(cap.n == 1);
-	REQUIRE(reply(0, FW_HOST_LINUX_7_3, &m, r) == 0);
+	CHECK_INT(fwh_send_simple(fw, FW_MSG_HOST_CAP_REQ), FW_OK);
+	REQUIRE(fwh_cap.n == 1);
+	REQUIRE(fwh_reply(0, FW_HOST_LINUX_7_3, &m, r) == 0);
 	CHECK_EQ(m.id, FW_MSG_FW_CAP_RESP);
 	uint32_t ver = (uint32_t)tlv_get_uint(&r[FW_CAP_RESP_VERSION], 0);
 	CHECK_EQ(ver, FW_VER(25, 7, 25, 2));
@@ -187,7 +97,7 @@ static void test_caps(void)
 	CHECK_EQ(r[FW_CAP_RESP_VERSION].len, 4);
 
 	/* 6.12 accepts the same bytes and skips the anti-rollback id. */
-	REQUIRE(reply(0, FW_HOST_LINUX_6_12, &m, r) == 0);
+	REQUIRE(fwh_reply(0, FW_HOST_LINUX_6_12, &m, r) == 0);
 	CHECK(!tlv_present(&r[FW_CAP_RESP_ANTI_ROLLBACK_VERSION]));
 	CHECK_EQ(tlv_get_uint(&r[FW_CAP_RESP_FW_LINK_SPEED], 0), 4);
 	CHECK_EQ(fw_get_stats(fw)->cap_req, 1);
@@ -206,8 +116,8 @@ static void test_link_config(void)
 	fw_get_link(fw, &mode, &fec);
 	CHECK_EQ(mode, 1);
 	CHECK_EQ(fec, 3);
-	send_simple(fw, FW_MSG_HOST_CAP_REQ);
-	REQUIRE(reply(0, FW_HOST_LINUX_7_3, &m, r) == 0);
+	fwh_send_simple(fw, FW_MSG_HOST_CAP_REQ);
+	REQUIRE(fwh_reply(0, FW_HOST_LINUX_7_3, &m, r) == 0);
 	CHECK_EQ(tlv_get_uint(&r[FW_CAP_RESP_FW_LINK_SPEED], 0), 1);
 	CHECK_EQ(tlv_get_uint(&r[FW_CAP_RESP_FW_LINK_FEC], 0), 3);
 
@@ -247,7 +157,7 @@ static void test_config_check(void)
 	memset(cfg.commit, 'x', sizeof(cfg.commit)); /* unterminated */
 	CHECK_INT(fw_config_check(&cfg, &why), -EINVAL);
 	CHECK(why != NULL);
-	CHECK(mkfw_cfg(&cfg) == NULL);
+	CHECK(fwh_create(&cfg) == NULL);
 
 	fw_config_default(&cfg);
 	cfg.version = FW_VER(0, 10, 5, 255);
@@ -274,7 +184,7 @@ static enum fw_status ownership(struct fw *fw, bool take)
 	tlv_msg_init(&b, buf, sizeof(buf), FW_MSG_OWNERSHIP_REQ);
 	if (take)
 		tlv_put_flag(&b, FW_OWNERSHIP_FLAG);
-	return send_b(fw, &b, NULL);
+	return fwh_send(fw, &b, NULL);
 }
 
 static void test_ownership(void)
@@ -285,22 +195,22 @@ static void test_ownership(void)
 
 	REQUIRE(fw);
 	CHECK(!fw_host_owned(fw));
-	clk_ns += 4500000000ull; /* uptime 4.5 s */
+	fwh_clk_ns += 4500000000ull; /* uptime 4.5 s */
 	CHECK_INT(ownership(fw, true), FW_OK);
 	CHECK(fw_host_owned(fw));
-	REQUIRE(cap.n == 1);
-	REQUIRE(reply(0, FW_HOST_LINUX_7_3, &m, r) == 0);
+	REQUIRE(fwh_cap.n == 1);
+	REQUIRE(fwh_reply(0, FW_HOST_LINUX_7_3, &m, r) == 0);
 	CHECK_EQ(m.id, FW_MSG_OWNERSHIP_RESP);
 	CHECK_EQ(tlv_get_uint(&r[FW_OWNERSHIP_TIME], 0), 4500);
 	CHECK_EQ(r[FW_OWNERSHIP_TIME].len, 8);
 	/* 6.12: no attributes expected, the time is skipped. */
-	REQUIRE(reply(0, FW_HOST_LINUX_6_12, &m, r) == 0);
+	REQUIRE(fwh_reply(0, FW_HOST_LINUX_6_12, &m, r) == 0);
 	CHECK(!tlv_present(&r[FW_OWNERSHIP_TIME]));
 
 	CHECK_INT(ownership(fw, false), FW_OK);
 	CHECK(!fw_host_owned(fw));
-	REQUIRE(cap.n == 2);
-	REQUIRE(reply(1, FW_HOST_LINUX_7_3, &m, r) == 0);
+	REQUIRE(fwh_cap.n == 2);
+	REQUIRE(fwh_reply(1, FW_HOST_LINUX_7_3, &m, r) == 0);
 	CHECK_EQ(m.id, FW_MSG_OWNERSHIP_RESP);
 	CHECK_EQ(fw_get_stats(fw)->ownership_req, 2);
 	done(fw);
@@ -310,16 +220,16 @@ static uint64_t heartbeat(struct fw *fw, bool *answered)
 {
 	struct tlv_attr r[TLV_RESULTS_MAX];
 	struct tlv_msg m;
-	int before = cap.n;
+	int before = fwh_cap.n;
 
-	CHECK_INT(send_simple(fw, FW_MSG_HEARTBEAT_REQ), FW_OK);
-	*answered = cap.n == before + 1;
+	CHECK_INT(fwh_send_simple(fw, FW_MSG_HEARTBEAT_REQ), FW_OK);
+	*answered = fwh_cap.n == before + 1;
 	if (!*answered)
 		return 0;
-	CHECK_INT(reply(before, FW_HOST_LINUX_7_3, &m, r), 0);
+	CHECK_INT(fwh_reply(before, FW_HOST_LINUX_7_3, &m, r), 0);
 	CHECK_EQ(m.id, FW_MSG_HEARTBEAT_RESP);
-	CHECK_INT(reply(before, FW_HOST_LINUX_6_12, &m, r), 0);
-	CHECK_INT(reply(before, FW_HOST_LINUX_7_3, &m, r), 0);
+	CHECK_INT(fwh_reply(before, FW_HOST_LINUX_6_12, &m, r), 0);
+	CHECK_INT(fwh_reply(before, FW_HOST_LINUX_7_3, &m, r), 0);
 	return tlv_get_uint(&r[FW_HEARTBEAT_UPTIME], 0);
 }
 
@@ -331,37 +241,37 @@ static void test_heartbeat(void)
 
 	REQUIRE(fw);
 	for (int i = 0; i < 5; i++) {
-		clk_ns += 10000000000ull; /* the driver's 10 s period */
+		fwh_clk_ns += 10000000000ull; /* the driver's 10 s period */
 		up = heartbeat(fw, &ans);
 		CHECK(ans);
 		CHECK(up > prev);
-		CHECK_EQ(up, (clk_ns - 1000000000ull) / 1000000);
+		CHECK_EQ(up, (fwh_clk_ns - 1000000000ull) / 1000000);
 		prev = up;
 	}
 	/* A clock step back never shows as an uptime regression. */
-	clk_ns -= 5000000000ull;
+	fwh_clk_ns -= 5000000000ull;
 	up = heartbeat(fw, &ans);
 	CHECK(ans && up == prev);
 
 	/* Hung firmware: no reply, counted. */
 	fw_set_heartbeat(fw, false);
-	clk_ns += 10000000000ull;
+	fwh_clk_ns += 10000000000ull;
 	heartbeat(fw, &ans);
 	CHECK(!ans);
 	CHECK_EQ(fw_get_stats(fw)->heartbeat_ignored, 1);
 	/* Ownership is still answered (and re-arms the driver's check). */
-	int n = cap.n;
+	int n = fwh_cap.n;
 	ownership(fw, true);
-	CHECK_INT(cap.n, n + 1);
+	CHECK_INT(fwh_cap.n, n + 1);
 	fw_set_heartbeat(fw, true);
 	up = heartbeat(fw, &ans);
 	CHECK(ans && up >= prev);
 
 	/* A reboot restarts the uptime: the driver sees a regression. */
 	prev = up;
-	clk_ns += 1000000000ull;
+	fwh_clk_ns += 1000000000ull;
 	fw_reboot(fw, NULL);
-	clk_ns += 2000000000ull;
+	fwh_clk_ns += 2000000000ull;
 	up = heartbeat(fw, &ans);
 	CHECK(ans);
 	CHECK_EQ(up, 2000);
@@ -466,16 +376,16 @@ static void test_selftest_echo(void)
 
 	REQUIRE(fw);
 	for (uint32_t seed = 1; seed < 20; seed++) {
-		cap_clear();
+		fwh_clear();
 		random_test_vals(&t, seed);
 		int len = build_test_msg(buf, &t, &t);
 		REQUIRE(len > 300);
 		CHECK_INT(fw_handle(fw, buf, (size_t)len, &v), FW_OK);
-		REQUIRE(cap.n == 1);
-		CHECK_EQ(cap.len[0], (size_t)len);
-		CHECK_MEM(cap.msg[0], buf, (size_t)len);
+		REQUIRE(fwh_cap.n == 1);
+		CHECK_EQ(fwh_cap.len[0], (size_t)len);
+		CHECK_MEM(fwh_cap.msg[0], buf, (size_t)len);
 		/* fbnic_fw_parser_test: top level and nested both match. */
-		REQUIRE(reply(0, FW_HOST_LINUX_7_3, &m, r) == 0);
+		REQUIRE(fwh_reply(0, FW_HOST_LINUX_7_3, &m, r) == 0);
 		CHECK_EQ(m.id, FW_MSG_TEST);
 		decode_test(&m, r, &got);
 		CHECK_MEM(&got, &t, sizeof(t));
@@ -485,12 +395,12 @@ static void test_selftest_echo(void)
 		CHECK_MEM(&got, &t, sizeof(t));
 	}
 	/* The firmware checks the nested copy before echoing. */
-	cap_clear();
+	fwh_clear();
 	random_test_vals(&t, 100);
 	random_test_vals(&other, 101);
 	int len = build_test_msg(buf, &t, &other);
 	CHECK_INT(fw_handle(fw, buf, (size_t)len, &v), FW_REJECTED);
-	CHECK_INT(cap.n, 0);
+	CHECK_INT(fwh_cap.n, 0);
 	CHECK_EQ(fw_get_stats(fw)->rejected[FW_REJ_TEST], 1);
 	CHECK_INT(v.err, -EINVAL);
 	CHECK(v.reason != NULL);
@@ -506,8 +416,8 @@ static int drv_tsene(struct fw *fw, int32_t *temp, int32_t *volt)
 	struct tlv_attr r[TLV_RESULTS_MAX];
 	struct tlv_msg m;
 
-	cap_clear();
-	CHECK_INT(send_simple(fw, FW_MSG_TSENE_READ_REQ), FW_OK);
+	fwh_clear();
+	CHECK_INT(fwh_send_simple(fw, FW_MSG_TSENE_READ_REQ), FW_OK);
 	if (next(FW_MSG_TSENE_READ_RESP, &m, r))
 		return -ETIMEDOUT;
 	int err = (int)tlv_get_sint(&r[FW_TSENE_ERROR], 0);
@@ -553,14 +463,14 @@ static int drv_qsfp(struct fw *fw, uint32_t bank, uint32_t page,
 	struct tlv_attr r[TLV_RESULTS_MAX];
 	struct tlv_msg m;
 
-	cap_clear();
+	fwh_clear();
 	tlv_msg_init(&b, buf, sizeof(buf), FW_MSG_QSFP_READ_REQ);
 	tlv_put_u32(&b, FW_QSFP_BANK, bank);
 	tlv_put_u32(&b, FW_QSFP_PAGE, page);
 	tlv_put_u32(&b, FW_QSFP_OFFSET, offset);
 	tlv_put_u32(&b, FW_QSFP_LENGTH, length);
-	send_b(fw, &b, NULL);
-	CHECK_INT(cap.n, 1);
+	fwh_send(fw, &b, NULL);
+	CHECK_INT(fwh_cap.n, 1);
 	if (next(FW_MSG_QSFP_READ_RESP, &m, r))
 		return -ETIMEDOUT;
 	if (tlv_get_uint(&r[FW_QSFP_BANK], 0) != (uint8_t)bank ||
@@ -636,11 +546,11 @@ static void test_qsfp(void)
 	uint8_t buf[64];
 	struct tlv_builder b;
 	struct fw_verdict v;
-	cap_clear();
+	fwh_clear();
 	tlv_msg_init(&b, buf, sizeof(buf), FW_MSG_QSFP_READ_REQ);
 	tlv_put_u32(&b, FW_QSFP_BANK, 0);
-	CHECK_INT(send_b(fw, &b, &v), FW_ERR_REPLIED);
-	CHECK_INT(cap.n, 1);
+	CHECK_INT(fwh_send(fw, &b, &v), FW_ERR_REPLIED);
+	CHECK_INT(fwh_cap.n, 1);
 	CHECK_INT(v.err, -EINVAL);
 	done(fw);
 }
@@ -655,7 +565,7 @@ static enum fw_status coredump_info(struct fw *fw, bool create)
 	tlv_msg_init(&b, buf, sizeof(buf), FW_MSG_COREDUMP_GET_INFO_REQ);
 	if (create)
 		tlv_put_flag(&b, FW_COREDUMP_REQ_INFO_CREATE);
-	return send_b(fw, &b, NULL);
+	return fwh_send(fw, &b, NULL);
 }
 
 /* fbnic_fw_xmit_coredump_read_msg: zero offset or length left out. */
@@ -669,7 +579,7 @@ static enum fw_status coredump_read(struct fw *fw, uint32_t off, uint32_t len)
 		tlv_put_u32(&b, FW_COREDUMP_READ_OFFSET, off);
 	if (len)
 		tlv_put_u32(&b, FW_COREDUMP_READ_LENGTH, len);
-	return send_b(fw, &b, NULL);
+	return fwh_send(fw, &b, NULL);
 }
 
 /* fbnic_fw_reporter_dump with fbnic_fw_parse_coredump_info_resp and
@@ -681,7 +591,7 @@ static int drv_coredump(struct fw *fw, bool create, uint8_t *out,
 	struct tlv_msg m;
 	const uint32_t stride = TLV_MAX_DATA;
 
-	cap_clear();
+	fwh_clear();
 	coredump_info(fw, create);
 	if (next(FW_MSG_COREDUMP_GET_INFO_RESP, &m, r))
 		return -ETIMEDOUT;
@@ -727,10 +637,10 @@ static void test_coredump(void)
 	/* Nothing to collect before one is made. */
 	CHECK_INT(drv_coredump(fw, false, dump, &size), -ENOENT);
 
-	clk_ns += 3000000000ull;
+	fwh_clk_ns += 3000000000ull;
 	CHECK_INT(drv_coredump(fw, true, dump, &size), 0);
 	CHECK_EQ(size, 8192); /* 3584 + 3584 + 1024 */
-	CHECK_EQ(cap.n, 4);
+	CHECK_EQ(fwh_cap.n, 4);
 	CHECK_MEM(dump, "FBNICEMU", 8);
 	CHECK_EQ(tlv_le32(dump + 8), 1);
 	CHECK_EQ(tlv_le32(dump + 12), size);
@@ -746,12 +656,12 @@ static void test_coredump(void)
 	CHECK_MEM(again, dump, size);
 
 	/* Bad reads are answered with ERROR. */
-	cap_clear();
+	fwh_clear();
 	CHECK_INT(coredump_read(fw, 8000, 1000), FW_ERR_REPLIED);
 	CHECK_INT(coredump_read(fw, 0, 4000), FW_ERR_REPLIED);
 	CHECK_INT(coredump_read(fw, 16384, 16), FW_ERR_REPLIED);
 	CHECK_INT(coredump_read(fw, 100, 0), FW_ERR_REPLIED); /* no length */
-	CHECK_INT(cap.n, 4);
+	CHECK_INT(fwh_cap.n, 4);
 	for (int i = 0; i < 4; i++) {
 		struct tlv_attr r[TLV_RESULTS_MAX];
 		struct tlv_msg m;
@@ -760,7 +670,7 @@ static void test_coredump(void)
 		CHECK(!tlv_present(&r[FW_COREDUMP_READ_DATA]));
 	}
 	/* A read of any chunk in range is fine, even unaligned. */
-	cap_clear();
+	fwh_clear();
 	CHECK_INT(coredump_read(fw, 10, 20), FW_OK);
 	done(fw);
 
@@ -768,9 +678,9 @@ static void test_coredump(void)
 	struct fw_config cfg;
 	fw_config_default(&cfg);
 	cfg.coredump_size = 2 * TLV_MAX_DATA;
-	fw = mkfw_cfg(&cfg);
+	fw = fwh_create(&cfg);
 	REQUIRE(fw);
-	cap_clear();
+	fwh_clear();
 	CHECK_INT(coredump_read(fw, 0, 16), FW_ERR_REPLIED); /* no dump yet */
 	fw_reboot(fw, "watchdog timeout");
 	CHECK_INT(drv_coredump(fw, false, dump, &size), 0);
@@ -782,108 +692,19 @@ static void test_coredump(void)
 
 /* ---- Flash (devlink dev flash) -------------------------------------------------------- */
 
-static enum fw_status write_chunk(struct fw *fw, const uint8_t *data,
-				  uint32_t off, uint32_t len, int cancel)
-{
-	static uint8_t buf[TLV_PAGE_SIZE];
-	struct tlv_builder b;
-
-	/* fbnic_fw_xmit_fw_write_chunk. */
-	tlv_msg_init(&b, buf, sizeof(buf), FW_MSG_FW_WRITE_CHUNK_RESP);
-	if (cancel)
-		tlv_put_s32(&b, FW_WRITE_CHUNK_ERROR, cancel);
-	if (data) {
-		tlv_put_u32(&b, FW_WRITE_CHUNK_OFFSET, off);
-		tlv_put_u32(&b, FW_WRITE_CHUNK_LENGTH, len);
-		tlv_put_value(&b, FW_WRITE_CHUNK_DATA, data + off, len);
-	}
-	return send_b(fw, &b, NULL);
-}
-
-static enum fw_status start_upgrade(struct fw *fw, uint32_t section,
-				    uint32_t len)
-{
-	uint8_t buf[32];
-	struct tlv_builder b;
-
-	tlv_msg_init(&b, buf, sizeof(buf), FW_MSG_FW_START_UPGRADE_REQ);
-	tlv_put_u32(&b, FW_START_UPGRADE_SECTION, section);
-	tlv_put_u32(&b, FW_START_UPGRADE_IMAGE_LENGTH, len);
-	return send_b(fw, &b, NULL);
-}
-
-static int caps_seen; /* FW_CAP_RESP messages met by drv_flash */
-static uint32_t caps_stored_version;
+static struct fwh_caps caps; /* the FW_CAP_RESPs drv_flash met */
 
 /* fbnic_flash_start + fbnic_flash_component, messages in arrival order;
- * "no message left" stands for the driver's 10 s timeout. */
+ * "no message left" stands for the driver's 10 s timeout.  START goes out
+ * for any section, so the firmware's own refusal is what is tested. */
 static int drv_flash(struct fw *fw, uint32_t section, const uint8_t *data,
 		     uint32_t size)
 {
-	struct tlv_attr r[TLV_RESULTS_MAX];
-	struct tlv_msg m;
-	uint32_t offset = 0, length = 0, c_off = 0, c_len = 0;
-	int err = 0, result = 0;
+	static const struct fwh_flash_opts raw = { .raw_start = true,
+						   .unexpected_err = -EPROTO };
 
-	cap_clear();
-	caps_seen = 0;
-	start_upgrade(fw, section, size);
-	if (next(FW_MSG_FW_START_UPGRADE_RESP, &m, r))
-		return -ETIMEDOUT;
-	err = (int)tlv_get_sint(&r[FW_START_UPGRADE_ERROR], 0);
-	if (err)
-		return err; /* err_no_msg: no cancel */
-
-	while (offset < size) {
-		for (;;) {
-			if (cap.cursor >= cap.n) {
-				err = -ETIMEDOUT;
-				goto out;
-			}
-			CHECK_INT(reply(cap.cursor++, FW_HOST_LINUX_7_3, &m, r), 0);
-			if (m.id == FW_MSG_FW_CAP_RESP) {
-				caps_seen++;
-				caps_stored_version = (uint32_t)tlv_get_uint(
-					&r[FW_CAP_RESP_STORED_VERSION], 0);
-				continue;
-			}
-			break;
-		}
-		if (m.id == FW_MSG_FW_WRITE_CHUNK_REQ) {
-			c_off = (uint32_t)tlv_get_uint(&r[FW_WRITE_CHUNK_OFFSET], 0);
-			c_len = (uint32_t)tlv_get_uint(&r[FW_WRITE_CHUNK_LENGTH], 0);
-		} else if (m.id == FW_MSG_FW_FINISH_UPGRADE_REQ) {
-			c_off += c_len;
-			c_len = 0;
-			result = (int)tlv_get_sint(&r[FW_FINISH_UPGRADE_ERROR], 0);
-		} else {
-			test_fail(__FILE__, __LINE__, "unexpected 0x%x", m.id);
-			err = -EPROTO;
-			break;
-		}
-		err = result;
-		if (err)
-			break;
-		if (c_off != offset + length) {
-			err = -EFAULT;
-			break;
-		}
-		offset = c_off;
-		length = c_len;
-		if (length > TLV_MAX_DATA || offset + length > size) {
-			err = -EFAULT;
-			break;
-		}
-		if (!length)
-			continue;
-		/* The last chunk may be answered with a failed FINISH. */
-		enum fw_status st = write_chunk(fw, data, offset, length, 0);
-		CHECK(st == FW_OK || st == FW_ERR_REPLIED);
-	}
-out:
-	if (err)
-		write_chunk(fw, NULL, 0, 0, err);
-	return err;
+	caps.seen = 0;
+	return fwh_flash(fw, section, data, size, &raw, &caps);
 }
 
 static uint8_t *make_image(size_t len, uint32_t seed)
@@ -912,8 +733,8 @@ static void test_flash_ok(void)
 	CHECK(strcmp(c->stored_commit, "new-build") == 0);
 	CHECK_EQ(c->version, FW_VER(25, 7, 25, 2)); /* still running old */
 	/* Capabilities re-sent before FINISH, with the new stored version. */
-	CHECK_INT(caps_seen, 1);
-	CHECK_EQ(caps_stored_version, FW_VER(25, 8, 1, 3));
+	CHECK_INT(caps.seen, 1);
+	CHECK_EQ(caps.stored_version, FW_VER(25, 8, 1, 3));
 	/* 8224 bytes in 2048-byte pulls: 5 chunks. */
 	CHECK_EQ(fw_get_stats(fw)->flash_chunks, 5);
 	CHECK_EQ(fw_get_stats(fw)->flash_ok, 1);
@@ -943,7 +764,7 @@ static void test_flash_ok(void)
 	struct fw_config cfg = *c;
 	cfg.flash_chunk = TLV_MAX_DATA;
 	done(fw);
-	fw = mkfw_cfg(&cfg);
+	fw = fwh_create(&cfg);
 	REQUIRE(fw);
 	CHECK_INT(drv_flash(fw, FW_SECTION_CONTROL_FW, img, 5000), 0);
 	CHECK_EQ(fw_get_stats(fw)->flash_chunks, 2);
@@ -962,7 +783,7 @@ static void test_flash_corrupt(void)
 	CHECK_INT(drv_flash(fw, FW_SECTION_CONTROL_FW, img, 8224), -EBADMSG);
 	CHECK(!fw_flash_busy(fw));
 	CHECK_EQ(fw_get_config(fw)->stored_version, FW_VER(25, 7, 25, 2));
-	CHECK_INT(caps_seen, 0);
+	CHECK_INT(caps.seen, 0);
 	CHECK_EQ(fw_get_stats(fw)->flash_fail, 1);
 	/* The driver's cancel after our error was taken quietly. */
 	CHECK_EQ(fw_get_stats(fw)->rejected[FW_REJ_STATE], 0);
@@ -977,7 +798,7 @@ static void test_flash_corrupt(void)
 	struct fw_config cfg = *fw_get_config(fw);
 	cfg.flash_require_seal = true;
 	done(fw);
-	fw = mkfw_cfg(&cfg);
+	fw = fwh_create(&cfg);
 	REQUIRE(fw);
 	memset(img + 8224 - FW_IMG_SEAL_LEN, 0, FW_IMG_SEAL_LEN);
 	CHECK_INT(drv_flash(fw, FW_SECTION_CONTROL_FW, img, 8224), -EBADMSG);
@@ -1005,42 +826,42 @@ static void test_flash_errors(void)
 	CHECK(!fw_flash_busy(fw));
 
 	/* Busy: a second start is refused; the first goes on. */
-	cap_clear();
-	CHECK_INT(start_upgrade(fw, FW_SECTION_CONTROL_FW, 10000), FW_OK);
+	fwh_clear();
+	CHECK_INT(fwh_start_upgrade(fw, FW_SECTION_CONTROL_FW, 10000), FW_OK);
 	CHECK(fw_flash_busy(fw));
 	REQUIRE(next(FW_MSG_FW_START_UPGRADE_RESP, &m, r) == 0);
 	CHECK(!tlv_present(&r[FW_START_UPGRADE_ERROR]));
 	REQUIRE(next(FW_MSG_FW_WRITE_CHUNK_REQ, &m, r) == 0);
 	CHECK_EQ(tlv_get_uint(&r[FW_WRITE_CHUNK_OFFSET], 99), 0);
 	CHECK_EQ(tlv_get_uint(&r[FW_WRITE_CHUNK_LENGTH], 0), 2048);
-	CHECK_INT(start_upgrade(fw, FW_SECTION_CMRT, 100), FW_ERR_REPLIED);
+	CHECK_INT(fwh_start_upgrade(fw, FW_SECTION_CMRT, 100), FW_ERR_REPLIED);
 	REQUIRE(next(FW_MSG_FW_START_UPGRADE_RESP, &m, r) == 0);
 	CHECK_INT(tlv_get_sint(&r[FW_START_UPGRADE_ERROR], 0), -EBUSY);
 	CHECK(fw_flash_busy(fw));
 
 	/* Host cancel mid-way (e.g. its 10 s timeout). */
-	CHECK_INT(write_chunk(fw, img, 0, 2048, 0), FW_OK);
+	CHECK_INT(fwh_write_chunk(fw, img, 0, 2048, 0), FW_OK);
 	REQUIRE(next(FW_MSG_FW_WRITE_CHUNK_REQ, &m, r) == 0);
 	CHECK_EQ(tlv_get_uint(&r[FW_WRITE_CHUNK_OFFSET], 0), 2048);
-	CHECK_INT(write_chunk(fw, NULL, 0, 0, -ETIMEDOUT), FW_OK);
+	CHECK_INT(fwh_write_chunk(fw, NULL, 0, 0, -ETIMEDOUT), FW_OK);
 	CHECK(!fw_flash_busy(fw));
-	CHECK_INT(cap.cursor, cap.n); /* no reply to a cancel */
+	CHECK_INT(fwh_cap.cursor, fwh_cap.n); /* no reply to a cancel */
 
 	/* A chunk with no upgrade running: malformed, FW_ERR. */
-	CHECK_INT(write_chunk(fw, img, 0, 2048, 0), FW_REJECTED);
+	CHECK_INT(fwh_write_chunk(fw, img, 0, 2048, 0), FW_REJECTED);
 	CHECK_EQ(fw_get_stats(fw)->rejected[FW_REJ_STATE], 2); /* + EBUSY */
 
 	/* A chunk that is not the one asked for ends the update. */
-	cap_clear();
-	start_upgrade(fw, FW_SECTION_CONTROL_FW, 10000);
-	CHECK_INT(write_chunk(fw, img, 2048, 2048, 0), FW_ERR_REPLIED);
+	fwh_clear();
+	fwh_start_upgrade(fw, FW_SECTION_CONTROL_FW, 10000);
+	CHECK_INT(fwh_write_chunk(fw, img, 2048, 2048, 0), FW_ERR_REPLIED);
 	CHECK(!fw_flash_busy(fw));
-	cap.cursor = cap.n - 1;
+	fwh_cap.cursor = fwh_cap.n - 1;
 	REQUIRE(next(FW_MSG_FW_FINISH_UPGRADE_REQ, &m, r) == 0);
 	CHECK_INT(tlv_get_sint(&r[FW_FINISH_UPGRADE_ERROR], 0), -EINVAL);
 	/* Short data for the length it claims. */
-	cap_clear();
-	start_upgrade(fw, FW_SECTION_CONTROL_FW, 10000);
+	fwh_clear();
+	fwh_start_upgrade(fw, FW_SECTION_CONTROL_FW, 10000);
 	{
 		uint8_t buf[TLV_PAGE_SIZE];
 		struct tlv_builder b;
@@ -1048,23 +869,23 @@ static void test_flash_errors(void)
 		tlv_put_u32(&b, FW_WRITE_CHUNK_OFFSET, 0);
 		tlv_put_u32(&b, FW_WRITE_CHUNK_LENGTH, 2048);
 		tlv_put_value(&b, FW_WRITE_CHUNK_DATA, img, 2000);
-		CHECK_INT(send_b(fw, &b, &v), FW_ERR_REPLIED);
+		CHECK_INT(fwh_send(fw, &b, &v), FW_ERR_REPLIED);
 		CHECK_INT(v.err, -EINVAL);
 	}
 	CHECK(!fw_flash_busy(fw));
 
 	/* A new host session (HOST_CAP_REQ) abandons an update. */
-	start_upgrade(fw, FW_SECTION_CONTROL_FW, 10000);
+	fwh_start_upgrade(fw, FW_SECTION_CONTROL_FW, 10000);
 	CHECK(fw_flash_busy(fw));
-	send_simple(fw, FW_MSG_HOST_CAP_REQ);
+	fwh_send_simple(fw, FW_MSG_HOST_CAP_REQ);
 	CHECK(!fw_flash_busy(fw));
 	/* And so does a device reset. */
-	start_upgrade(fw, FW_SECTION_CONTROL_FW, 10000);
+	fwh_start_upgrade(fw, FW_SECTION_CONTROL_FW, 10000);
 	fw_reset(fw);
 	CHECK(!fw_flash_busy(fw));
 	/* Start without its attributes. */
-	cap_clear();
-	send_simple(fw, FW_MSG_FW_START_UPGRADE_REQ);
+	fwh_clear();
+	fwh_send_simple(fw, FW_MSG_FW_START_UPGRADE_REQ);
 	REQUIRE(next(FW_MSG_FW_START_UPGRADE_RESP, &m, r) == 0);
 	CHECK_INT(tlv_get_sint(&r[FW_START_UPGRADE_ERROR], 0), -EINVAL);
 	free(img);
@@ -1087,7 +908,7 @@ static enum fw_status send_logs(struct fw *fw, bool enable, bool history,
 		if (history)
 			tlv_put_flag(&b, FW_SEND_LOGS_HISTORY);
 	}
-	return send_b(fw, &b, NULL);
+	return fwh_send(fw, &b, NULL);
 }
 
 struct drv_log {
@@ -1122,7 +943,7 @@ static int drv_log_parse(int i, struct drv_log *L)
 	struct tlv_attr ms[FW_LOG_MAX_PER_MSG], ix[FW_LOG_MAX_PER_MSG],
 		lg[FW_LOG_MAX_PER_MSG];
 	struct tlv_msg m;
-	int err = reply(i, FW_HOST_LINUX_7_3, &m, r);
+	int err = fwh_reply(i, FW_HOST_LINUX_7_3, &m, r);
 
 	if (err)
 		return err;
@@ -1164,16 +985,17 @@ static void test_fw_log(void)
 	REQUIRE(fw);
 	/* The boot line is cached; nothing is sent unasked. */
 	fw_log(fw, "before enable %d", 1);
-	send_simple(fw, FW_MSG_HOST_CAP_REQ); /* caches "host driver attached" */
-	CHECK_INT(cap.n, 1);                  /* only FW_CAP_RESP */
+	/* Caches "host driver attached". */
+	fwh_send_simple(fw, FW_MSG_HOST_CAP_REQ);
+	CHECK_INT(fwh_cap.n, 1); /* only FW_CAP_RESP */
 	CHECK(!fw_log_streaming(fw));
 
 	/* Enable with history (what 7.3 probe sends to 25.5.7+). */
-	cap_clear();
-	clk_ns += 1234000000ull;
+	fwh_clear();
+	fwh_clk_ns += 1234000000ull;
 	CHECK_INT(send_logs(fw, true, true, FW_LOG_VERSION), FW_OK);
 	CHECK(fw_log_streaming(fw));
-	REQUIRE(cap.n == 1);
+	REQUIRE(fwh_cap.n == 1);
 	L.n = 0;
 	CHECK_INT(drv_log_parse(0, &L), 0);
 	REQUIRE(L.n == 3);
@@ -1184,9 +1006,9 @@ static void test_fw_log(void)
 	CHECK_EQ(L.index[2], 3);
 
 	/* Live lines, one message each, with the uptime. */
-	cap_clear();
+	fwh_clear();
 	fw_log(fw, "live %s", "line");
-	REQUIRE(cap.n == 1);
+	REQUIRE(fwh_cap.n == 1);
 	L.n = 0;
 	CHECK_INT(drv_log_parse(0, &L), 0);
 	CHECK_INT(L.n, 1);
@@ -1194,17 +1016,17 @@ static void test_fw_log(void)
 	CHECK_EQ(L.msec[0], 1234);
 	CHECK_EQ(L.index[0], 4);
 	/* Ownership changes are logged. */
-	cap_clear();
+	fwh_clear();
 	ownership(fw, true);
-	CHECK_INT(cap.n, 2);
-	CHECK_EQ(tlv_le16(cap.msg[1]) & TLV_TYPE_MASK, FW_MSG_LOG_MSG_REQ);
+	CHECK_INT(fwh_cap.n, 2);
+	CHECK_EQ(tlv_le16(fwh_cap.msg[1]) & TLV_TYPE_MASK, FW_MSG_LOG_MSG_REQ);
 
 	/* Long lines are cut to 255 characters; control chars masked. */
 	char longl[400];
 	memset(longl, 'L', sizeof(longl));
 	longl[399] = 0;
 	longl[3] = '\n';
-	cap_clear();
+	fwh_clear();
 	fw_log(fw, "%s", longl);
 	L.n = 0;
 	CHECK_INT(drv_log_parse(0, &L), 0);
@@ -1212,18 +1034,18 @@ static void test_fw_log(void)
 	CHECK_EQ(L.msg[0][3], '?');
 
 	/* Disable: nothing goes out any more. */
-	cap_clear();
+	fwh_clear();
 	CHECK_INT(send_logs(fw, false, false, 0), FW_OK);
 	CHECK(!fw_log_streaming(fw));
 	fw_log(fw, "quiet");
-	CHECK_INT(cap.n, 0);
+	CHECK_INT(fwh_cap.n, 0);
 
 	/* Unknown log format: refused, stream stays off. */
 	CHECK_INT(send_logs(fw, true, false, 2), FW_REJECTED);
 	CHECK(!fw_log_streaming(fw));
 	/* Enable without history: nothing until the next line. */
 	CHECK_INT(send_logs(fw, true, false, FW_LOG_VERSION), FW_OK);
-	CHECK_INT(cap.n, 0);
+	CHECK_INT(fwh_cap.n, 0);
 	done(fw);
 }
 
@@ -1242,13 +1064,13 @@ static void test_fw_log_history_batches(void)
 		line[255] = 0;
 		fw_log(fw, "%s", line);
 	}
-	cap_clear();
+	fwh_clear();
 	send_logs(fw, true, true, FW_LOG_VERSION);
 	/* 56 entries: 4 x 14, within FW_MAX_REPLIES. */
-	REQUIRE(cap.n == FW_MAX_REPLIES);
+	REQUIRE(fwh_cap.n == FW_MAX_REPLIES);
 	L.n = 0;
-	for (int i = 0; i < cap.n; i++) {
-		CHECK(cap.len[i] <= TLV_PAGE_SIZE);
+	for (int i = 0; i < fwh_cap.n; i++) {
+		CHECK(fwh_cap.len[i] <= TLV_PAGE_SIZE);
 		CHECK_INT(drv_log_parse(i, &L), 0);
 	}
 	REQUIRE(L.n == FW_LOG_RING);
@@ -1278,15 +1100,16 @@ static void test_unknown_and_malformed(void)
 	st = fw_get_stats(fw);
 	/* Ids this firmware does not implement, including replies. */
 	tlv_msg_init(&b, buf, 64, 0x7a);
-	CHECK_INT(send_b(fw, &b, &v), FW_UNKNOWN);
+	CHECK_INT(fwh_send(fw, &b, &v), FW_UNKNOWN);
 	CHECK_EQ(v.msg_id, 0x7a);
 	CHECK_INT(v.err, -ENOENT);
 	CHECK(v.reason != NULL);
-	CHECK_INT(send_simple(fw, FW_MSG_FW_CAP_RESP), FW_UNKNOWN);
-	CHECK_INT(send_simple(fw, FW_MSG_FW_FINISH_UPGRADE_RESP), FW_UNKNOWN);
-	CHECK_INT(send_simple(fw, FW_MSG_LOG_MSG_RESP), FW_UNKNOWN);
+	CHECK_INT(fwh_send_simple(fw, FW_MSG_FW_CAP_RESP), FW_UNKNOWN);
+	CHECK_INT(fwh_send_simple(fw, FW_MSG_FW_FINISH_UPGRADE_RESP),
+		  FW_UNKNOWN);
+	CHECK_INT(fwh_send_simple(fw, FW_MSG_LOG_MSG_RESP), FW_UNKNOWN);
 	CHECK_EQ(st->rx_unknown, 4);
-	CHECK_INT(cap.n, 0);
+	CHECK_INT(fwh_cap.n, 0);
 
 	/* Descriptor length. */
 	memset(buf, 0, sizeof(buf));
@@ -1299,23 +1122,23 @@ static void test_unknown_and_malformed(void)
 	/* Codec rejections, with the driver's errnos. */
 	tlv_msg_init(&b, buf, 64, FW_MSG_OWNERSHIP_REQ);
 	tlv_put_flag(&b, 40); /* id >= 32 */
-	CHECK_INT(send_b(fw, &b, &v), FW_REJECTED);
+	CHECK_INT(fwh_send(fw, &b, &v), FW_REJECTED);
 	CHECK_INT(v.err, -EINVAL);
 	CHECK_EQ(v.msg_id, FW_MSG_OWNERSHIP_REQ);
 	tlv_msg_init(&b, buf, 64, FW_MSG_OWNERSHIP_REQ);
 	tlv_put_flag(&b, 5 | TLV_F_CANNOT_IGNORE);
-	CHECK_INT(send_b(fw, &b, &v), FW_REJECTED);
+	CHECK_INT(fwh_send(fw, &b, &v), FW_REJECTED);
 	CHECK_INT(v.err, -ENOENT);
 	tlv_msg_init(&b, buf, 64, FW_MSG_OWNERSHIP_REQ);
 	tlv_put_u32(&b, FW_OWNERSHIP_FLAG, 1); /* flag with payload */
-	CHECK_INT(send_b(fw, &b, &v), FW_REJECTED);
+	CHECK_INT(fwh_send(fw, &b, &v), FW_REJECTED);
 	tlv_msg_init(&b, buf, 64, FW_MSG_QSFP_READ_REQ);
 	tlv_put_u64(&b, FW_QSFP_PAGE, 1); /* u32 sent as 8 bytes */
-	CHECK_INT(send_b(fw, &b, &v), FW_REJECTED);
+	CHECK_INT(fwh_send(fw, &b, &v), FW_REJECTED);
 	tlv_msg_init(&b, buf, 64, FW_MSG_HEARTBEAT_REQ);
 	tlv_put_flag(&b, 1);
 	tlv_put_flag(&b, 1); /* unknown ids are skipped, even twice */
-	CHECK_INT(send_b(fw, &b, &v), FW_OK);
+	CHECK_INT(fwh_send(fw, &b, &v), FW_OK);
 	tlv_put_le16(buf, FW_MSG_HEARTBEAT_REQ); /* no is_msg bit */
 	tlv_put_le16(buf + 2, 1);
 	CHECK_INT(fw_handle(fw, buf, 4, &v), FW_REJECTED);
@@ -1333,13 +1156,13 @@ static void test_unknown_and_malformed(void)
 	/* The descriptor may be longer than the message. */
 	tlv_put_le16(buf + 2, 1);
 	CHECK_INT(fw_handle(fw, buf, 4096, &v), FW_OK);
-	CHECK_INT(cap.n, 2); /* two heartbeat replies */
+	CHECK_INT(fwh_cap.n, 2); /* two heartbeat replies */
 
 	/* send() refusing is counted, not fatal. */
-	cap.fail_send = 1;
-	CHECK_INT(send_simple(fw, FW_MSG_HEARTBEAT_REQ), FW_OK);
+	fwh_cap.fail_send = 1;
+	CHECK_INT(fwh_send_simple(fw, FW_MSG_HEARTBEAT_REQ), FW_OK);
 	CHECK_EQ(st->tx_dropped, 1);
-	cap.fail_send = 0;
+	fwh_cap.fail_send = 0;
 	CHECK_EQ(st->rx_rejected, st->rejected[FW_REJ_LENGTH] +
 				       st->rejected[FW_REJ_PARSE]);
 	/* Per-reason counts add up to the total. */
@@ -1372,8 +1195,8 @@ static void test_mac_sync(void)
 	tlv_nest_start(&b, FW_RPC_MAC_SYNC_MC_ARRAY);
 	tlv_nest_end(&b); /* empty: left out */
 	tlv_put_u32(&b, FW_RPC_MAC_SYNC_RX_FLAGS, 4);
-	CHECK_INT(send_b(fw, &b, &v), FW_OK);
-	CHECK_INT(cap.n, 0);
+	CHECK_INT(fwh_send(fw, &b, &v), FW_OK);
+	CHECK_INT(fwh_cap.n, 0);
 	CHECK_EQ(fw_get_stats(fw)->mac_sync, 1);
 
 	/* Nine unicast addresses: more than the array holds. */
@@ -1382,7 +1205,7 @@ static void test_mac_sync(void)
 	for (int i = 0; i < 9; i++)
 		tlv_put_mac(&b, FW_RPC_MAC_SYNC_MAC_ADDR, mac);
 	tlv_nest_end(&b);
-	CHECK_INT(send_b(fw, &b, &v), FW_REJECTED);
+	CHECK_INT(fwh_send(fw, &b, &v), FW_REJECTED);
 	CHECK_INT(v.err, -ENOSPC);
 	done(fw);
 }
@@ -1392,10 +1215,10 @@ static void test_reset(void)
 	struct fw *fw = mkfw();
 
 	REQUIRE(fw);
-	clk_ns += 7000000000ull;
+	fwh_clk_ns += 7000000000ull;
 	ownership(fw, true);
 	send_logs(fw, true, false, FW_LOG_VERSION);
-	start_upgrade(fw, FW_SECTION_CONTROL_FW, 4096);
+	fwh_start_upgrade(fw, FW_SECTION_CONTROL_FW, 4096);
 	CHECK(fw_host_owned(fw) && fw_log_streaming(fw) && fw_flash_busy(fw));
 	fw_reset(fw);
 	CHECK(!fw_host_owned(fw));
@@ -1415,20 +1238,20 @@ static void test_linux_612_flow(void)
 	struct tlv_msg m;
 
 	REQUIRE(fw);
-	send_simple(fw, FW_MSG_HOST_CAP_REQ);
-	clk_ns += 500000000ull;
+	fwh_send_simple(fw, FW_MSG_HOST_CAP_REQ);
+	fwh_clk_ns += 500000000ull;
 	ownership(fw, true);
 	for (int i = 0; i < 3; i++) {
-		clk_ns += 10000000000ull;
-		send_simple(fw, FW_MSG_HEARTBEAT_REQ);
+		fwh_clk_ns += 10000000000ull;
+		fwh_send_simple(fw, FW_MSG_HEARTBEAT_REQ);
 		fw_log(fw, "something happened %d", i); /* never sent */
 	}
 	ownership(fw, false);
-	CHECK_INT(cap.n, 6);
-	for (int i = 0; i < cap.n; i++)
-		CHECK_INT(reply(i, FW_HOST_LINUX_6_12, &m, r), 0);
+	CHECK_INT(fwh_cap.n, 6);
+	for (int i = 0; i < fwh_cap.n; i++)
+		CHECK_INT(fwh_reply(i, FW_HOST_LINUX_6_12, &m, r), 0);
 	/* 6.12's minimum is the build field (0x000a0006). */
-	CHECK_INT(reply(0, FW_HOST_LINUX_6_12, &m, r), 0);
+	CHECK_INT(fwh_reply(0, FW_HOST_LINUX_6_12, &m, r), 0);
 	CHECK(tlv_get_uint(&r[FW_CAP_RESP_VERSION], 0) >= FW_MIN_VER_612);
 	done(fw);
 }
@@ -1482,14 +1305,14 @@ static void test_fuzz(void)
 					tlv_put_le32(buf + off + 4, rnd() % 300);
 			}
 		}
-		cap_clear();
-		clk_ns += rnd() % 100000000u;
+		fwh_clear();
+		fwh_clk_ns += rnd() % 100000000u;
 		enum fw_status st = fw_handle(fw, buf, len, NULL);
 		CHECK(st <= FW_REJECTED);
-		CHECK(cap.n <= FW_MAX_REPLIES);
-		for (int i = 0; i < cap.n; i++) {
-			CHECK(cap.len[i] <= TLV_PAGE_SIZE);
-			CHECK_INT(reply(i, FW_HOST_LINUX_7_3, &m, r), 0);
+		CHECK(fwh_cap.n <= FW_MAX_REPLIES);
+		for (int i = 0; i < fwh_cap.n; i++) {
+			CHECK(fwh_cap.len[i] <= TLV_PAGE_SIZE);
+			CHECK_INT(fwh_reply(i, FW_HOST_LINUX_7_3, &m, r), 0);
 		}
 		free(buf);
 		if (iter % 5000 == 0)

@@ -10,9 +10,10 @@
  *                     pldm_verify_header_crc), same order, same errnos
  *   fbnic_match   ->  pldmfw_op_pci_match_record + fbnic_pldm_match_record
  *                     (AntiRollbackVer against FW_CAP_RESP's value)
- *   drv_flash_component -> fbnic_flash_component / fbnic_flash_start and
- *                     the fbnic_fw.c message builders and parsers, against
- *                     the firmware model in-process
+ *   fwh_flash     ->  fbnic_flash_component / fbnic_flash_start and the
+ *                     fbnic_fw.c message builders and parsers
+ *                     (tests/lib/fwhost.c), against the firmware model
+ *                     in-process
  *
  * so a package that passes here is one `devlink dev flash` on the 7.3
  * kernel takes, and the corrupt one fails in the firmware (FINISH with
@@ -30,8 +31,8 @@
 
 #include "dev/fw.h"
 #include "dev/tlv.h"
+#include "fwhost.h"
 #include "test.h"
-#include "util/log.h"
 
 /* ---- Running the tool ------------------------------------------------------- */
 
@@ -525,44 +526,13 @@ static bool fbnic_match(const struct pk_record *r, const struct pci_ids *dev,
 	return arv >= device_arv;
 }
 
-/* Firmware -> host messages, captured. */
-#define CAP_MAX 64
-static struct {
-	int n, cursor;
-	size_t len[CAP_MAX];
-	uint8_t msg[CAP_MAX][TLV_PAGE_SIZE];
-} cap;
-
-static int cap_send(void *opaque, const void *msg, size_t len)
-{
-	(void)opaque;
-	if (cap.n >= CAP_MAX || len > TLV_PAGE_SIZE) {
-		test_fail(__FILE__, __LINE__, "capture overflow (%zu bytes)", len);
-		return -ENOSPC;
-	}
-	memcpy(cap.msg[cap.n], msg, len);
-	cap.len[cap.n++] = len;
-	return 0;
-}
-
-static void cap_clear(void)
-{
-	cap.n = 0;
-	cap.cursor = 0;
-}
-
 static struct fw *mkfw(uint32_t anti_rollback)
 {
-	static const struct fw_ops ops = { NULL, cap_send, NULL };
 	struct fw_config cfg;
 
-	if (!getenv("TEST_VERBOSE"))
-		log_threshold = LOG_ERR;
 	fw_config_default(&cfg);
 	cfg.anti_rollback = anti_rollback;
-	struct fw *fw = fw_create(&cfg, &ops);
-	cap_clear();
-	return fw;
+	return fwh_create(&cfg);
 }
 
 static void done(struct fw *fw)
@@ -572,185 +542,24 @@ static void done(struct fw *fw)
 	fw_destroy(fw);
 }
 
-/* Send one host message built in b. */
-static enum fw_status host_send(struct fw *fw, struct tlv_builder *b)
-{
-	int len = tlv_msg_finish(b);
-
-	if (len < 0) {
-		test_fail(__FILE__, __LINE__, "request build failed %d", len);
-		return FW_REJECTED;
-	}
-	int before = cap.n;
-	enum fw_status st = fw_handle(fw, b->buf, (size_t)len, NULL);
-	CHECK(cap.n - before <= FW_MAX_REPLIES);
-	return st;
-}
-
-/* The next firmware message, decoded by the 7.3 driver's parser table; -1
- * when none is left (the driver's 10 s timeout). */
-static int next_msg(struct tlv_msg *m, struct tlv_attr *r)
-{
-	const char *why = NULL;
-
-	if (cap.cursor >= cap.n)
-		return -1;
-	int i = cap.cursor++;
-	int err = tlv_msg_parse(m, cap.msg[i], cap.len[i],
-				fw_host_parsers(FW_HOST_LINUX_7_3), NULL, r, &why);
-	if (err)
-		test_fail(__FILE__, __LINE__, "driver refuses 0x%x: %s",
-			  m->id, why ? why : "?");
-	return err ? -1 : 0;
-}
-
 /* Driver state fed by FW_CAP_RESP (fbnic_fw_parse_cap_resp). */
-static struct {
-	int seen;
-	uint32_t anti_rollback, stored_version;
-} caps;
-
-static void take_caps(const struct tlv_attr *r)
-{
-	caps.seen++;
-	caps.anti_rollback =
-		(uint32_t)tlv_get_uint(&r[FW_CAP_RESP_ANTI_ROLLBACK_VERSION], 0);
-	caps.stored_version =
-		(uint32_t)tlv_get_uint(&r[FW_CAP_RESP_STORED_VERSION], 0);
-}
+static struct fwh_caps caps;
 
 /* Probe's HOST_CAP_REQ -> FW_CAP_RESP: where the driver learns the
  * anti-rollback version that fbnic_pldm_match_record compares against. */
 static void drv_get_caps(struct fw *fw)
 {
-	uint8_t buf[8];
-	struct tlv_builder b;
 	struct tlv_attr r[TLV_RESULTS_MAX];
 	struct tlv_msg m;
 
-	cap_clear();
+	fwh_clear();
 	memset(&caps, 0, sizeof(caps));
-	tlv_msg_init(&b, buf, sizeof(buf), FW_MSG_HOST_CAP_REQ);
-	host_send(fw, &b);
-	while (next_msg(&m, r) == 0)
+	fwh_send_simple(fw, FW_MSG_HOST_CAP_REQ);
+	while (fwh_next(&m, r) == 0)
 		if (m.id == FW_MSG_FW_CAP_RESP)
-			take_caps(r);
+			fwh_take_caps(&caps, r);
 	CHECK_INT(caps.seen, 1);
 	caps.seen = 0;
-}
-
-/* fbnic_fw_xmit_fw_write_chunk */
-static void xmit_write_chunk(struct fw *fw, const uint8_t *data,
-			     uint32_t off, uint16_t len, int cancel)
-{
-	static uint8_t buf[TLV_PAGE_SIZE];
-	struct tlv_builder b;
-
-	tlv_msg_init(&b, buf, sizeof(buf), FW_MSG_FW_WRITE_CHUNK_RESP);
-	if (cancel)
-		tlv_put_s32(&b, FW_WRITE_CHUNK_ERROR, cancel);
-	if (data) {
-		tlv_put_u32(&b, FW_WRITE_CHUNK_OFFSET, off);
-		tlv_put_u32(&b, FW_WRITE_CHUNK_LENGTH, len);
-		tlv_put_value(&b, FW_WRITE_CHUNK_DATA, data + off, len);
-	}
-	enum fw_status st = host_send(fw, &b);
-	CHECK(st == FW_OK || st == FW_ERR_REPLIED);
-}
-
-/* fbnic_flash_component with fbnic_flash_start: the messages are consumed
- * in arrival order, FW_CAP_RESPs in between go to the caps parser. */
-static int drv_flash_component(struct fw *fw, const struct pk_comp *c)
-{
-	struct tlv_attr r[TLV_RESULTS_MAX];
-	struct tlv_msg m;
-	uint32_t offset = 0, length = 0, c_off = 0, c_len = 0;
-	const uint32_t size = c->size;
-	int err = 0, result = 0;
-
-	switch (c->identifier) {
-	case FW_SECTION_CMRT:       /* QSPI_SECTION_CMRT, "boot1" */
-	case FW_SECTION_CONTROL_FW: /* QSPI_SECTION_CONTROL_FW, "boot2" */
-	case FW_SECTION_OPTION_ROM: /* QSPI_SECTION_OPTION_ROM */
-		break;
-	default:
-		return -EINVAL; /* "Unknown component ID %u!", no message */
-	}
-	cap_clear();
-	/* fbnic_fw_xmit_fw_start_upgrade */
-	if (!size)
-		return -EINVAL;
-	{
-		uint8_t buf[32];
-		struct tlv_builder b;
-		tlv_msg_init(&b, buf, sizeof(buf), FW_MSG_FW_START_UPGRADE_REQ);
-		tlv_put_u32(&b, FW_START_UPGRADE_SECTION, c->identifier);
-		tlv_put_u32(&b, FW_START_UPGRADE_IMAGE_LENGTH, size);
-		host_send(fw, &b);
-	}
-	/* fbnic_fw_parse_fw_start_upgrade_resp completes the START cmpl. */
-	for (;;) {
-		if (next_msg(&m, r))
-			return -ETIMEDOUT; /* err_no_msg: no cancel sent */
-		if (m.id == FW_MSG_FW_START_UPGRADE_RESP)
-			break;
-		if (m.id == FW_MSG_FW_CAP_RESP)
-			take_caps(r);
-		else
-			test_fail(__FILE__, __LINE__, "0x%x before START_RESP",
-				  m.id);
-	}
-	err = (int)tlv_get_sint(&r[FW_START_UPGRADE_ERROR], 0);
-	if (err)
-		return err;
-
-	while (offset < size) {
-		for (;;) {
-			if (next_msg(&m, r)) {
-				err = -ETIMEDOUT;
-				goto out;
-			}
-			if (m.id == FW_MSG_FW_CAP_RESP) {
-				take_caps(r);
-				continue;
-			}
-			break;
-		}
-		if (m.id == FW_MSG_FW_WRITE_CHUNK_REQ) {
-			/* fbnic_fw_parse_fw_write_chunk_req */
-			c_off = (uint32_t)tlv_get_uint(&r[FW_WRITE_CHUNK_OFFSET], 0);
-			c_len = (uint32_t)tlv_get_uint(&r[FW_WRITE_CHUNK_LENGTH], 0);
-		} else if (m.id == FW_MSG_FW_FINISH_UPGRADE_REQ) {
-			/* fbnic_fw_parse_fw_finish_upgrade_req */
-			c_off += c_len;
-			c_len = 0;
-			result = (int)tlv_get_sint(&r[FW_FINISH_UPGRADE_ERROR], 0);
-		} else {
-			test_fail(__FILE__, __LINE__, "unexpected 0x%x", m.id);
-			err = -ETIMEDOUT; /* nothing completes the cmpl */
-			goto out;
-		}
-		err = result;
-		if (err)
-			break;
-		if (c_off != offset + length) {
-			err = -EFAULT;
-			break;
-		}
-		offset = c_off;
-		length = c_len;
-		if (length > TLV_MAX_DATA || offset + length > size) {
-			err = -EFAULT;
-			break;
-		}
-		if (!length)
-			continue;
-		xmit_write_chunk(fw, c->data, offset, (uint16_t)length, 0);
-	}
-out:
-	if (err)
-		xmit_write_chunk(fw, NULL, 0, 0, err);
-	return err;
 }
 
 struct flash_result {
@@ -785,7 +594,9 @@ static int drv_devlink_flash(struct fw *fw, const uint8_t *buf, size_t len,
 		if (!pk_applicable(&p, match, p.comp[i].index))
 			continue;
 		res->attempts++;
-		if ((err = drv_flash_component(fw, &p.comp[i])))
+		/* fbnic_flash_component */
+		if ((err = fwh_flash(fw, p.comp[i].identifier, p.comp[i].data,
+				     p.comp[i].size, NULL, &caps)))
 			goto out;
 		res->flashed++;
 	}
