@@ -191,6 +191,20 @@ static const char *cmd_sensor(struct runner *r, struct fbnic *dev, int argc,
 	return NULL;
 }
 
+/* The words of a command line back into one string, truncated to fit. */
+static void join_args(char *dst, size_t cap, int argc, char **argv)
+{
+	size_t used = 0;
+	dst[0] = '\0';
+	for (int i = 0; i < argc && used + 1 < cap; i++) {
+		int n = snprintf(dst + used, cap - used, "%s%s", i ? " " : "",
+				 argv[i]);
+		if (n < 0)
+			break;
+		used += (size_t)n < cap - used ? (size_t)n : cap - used - 1;
+	}
+}
+
 /* fw [heartbeat stop|resume | reboot [CRASH REASON...] | log TEXT...] */
 static const char *cmd_fw(struct runner *r, struct fbnic *dev, int argc,
 			  char **argv, FILE *out)
@@ -201,20 +215,12 @@ static const char *cmd_fw(struct runner *r, struct fbnic *dev, int argc,
 	    (!strcmp(argv[2], "stop") || !strcmp(argv[2], "resume"))) {
 		fw_set_heartbeat(fw, !strcmp(argv[2], "resume"));
 	} else if (argc >= 2 && !strcmp(argv[1], "reboot")) {
-		char reason[256] = "";
-		for (int i = 2; i < argc; i++) {
-			strncat(reason, argv[i], sizeof(reason) - strlen(reason) - 2);
-			if (i + 1 < argc)
-				strcat(reason, " ");
-		}
+		char reason[256];
+		join_args(reason, sizeof(reason), argc - 2, argv + 2);
 		fw_reboot(fw, argc > 2 ? reason : NULL);
 	} else if (argc >= 3 && !strcmp(argv[1], "log")) {
-		char text[256] = "";
-		for (int i = 2; i < argc; i++) {
-			strncat(text, argv[i], sizeof(text) - strlen(text) - 2);
-			if (i + 1 < argc)
-				strcat(text, " ");
-		}
+		char text[256];
+		join_args(text, sizeof(text), argc - 2, argv + 2);
 		fw_log(fw, "%s", text);
 	} else if (argc != 1) {
 		return "usage: fw [heartbeat stop|resume|reboot [REASON]|log TEXT]";
