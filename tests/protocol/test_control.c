@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The control channel (--control PATH) of the real binary: every command,
+ * and malformed input that must get an error, never a crash. */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "vfu_client.h"
+
+static char ctl_path[100];
+
+static bool start(struct vfu_server *s)
+{
+	static char arg[256];
+	snprintf(ctl_path, sizeof(ctl_path), "/tmp/fbnic-ctl-test.%d.sock", getpid());
+	snprintf(arg, sizeof(arg), "%s", ctl_path);
+	const char *const extra[] = { "--control", arg, NULL };
+	return START_SERVER(s, extra);
+}
+
+static int ctl_connect(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctl_path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Send one line, return the whole answer (up to and including the final
+ * "ok" or "error: ..." line), malloc'd; NULL on timeout or EOF. */
+static char *ask(int fd, const char *line)
+{
+	size_t n = strlen(line);
+	if (send(fd, line, n, MSG_NOSIGNAL) != (ssize_t)n)
+		return NULL;
+	char *buf = calloc(1, 65536);
+	size_t used = 0;
+	while (used < 65535) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 3000) <= 0)
+			break;
+		ssize_t r = recv(fd, buf + used, 65535 - used, 0);
+		if (r <= 0)
+			break;
+		used += (size_t)r;
+		buf[used] = '\0';
+		char *last = used >= 2 ? buf + used - 2 : buf;
+		while (last > buf && last[-1] != '\n')
+			last--;
+		if (buf[used - 1] == '\n' &&
+		    (!strncmp(last, "ok\n", 3) || !strncmp(last, "error: ", 7)))
+			return buf;
+	}
+	free(buf);
+	return NULL;
+}
+
+#define ASK_HAS(fd, line, needle)                                            \
+	do {                                                                 \
+		char *a_ = ask((fd), (line));                                \
+		CHECK(a_ != NULL);                                           \
+		if (a_ && !strstr(a_, (needle)))                             \
+			test_fail(__FILE__, __LINE__, "%s-> %s (want %s)",   \
+				  (line), a_, (needle));                     \
+		free(a_);                                                    \
+	} while (0)
+
+static void commands(void)
+{
+	struct vfu_server s;
+	if (!start(&s))
+		return;
+	int fd = ctl_connect();
+	REQUIRE(fd >= 0);
+	ASK_HAS(fd, "help\n", "link [up|down");
+	ASK_HAS(fd, "link\n", "link up mode 100cr2 fec rs speed 100000\nok\n");
+	ASK_HAS(fd, "link down\n", "link down mode 100cr2");
+	ASK_HAS(fd, "link mode 25cr fec baser\n", "mode 25cr fec baser speed 25000\nok\n");
+	ASK_HAS(fd, "link up\n", "link up mode 25cr");
+	ASK_HAS(fd, "link mode 50cr fec none\n", "fec rs"); /* PAM4 forces RS */
+	ASK_HAS(fd, "sensor temp 61000\n", "temp 61000 volt 750");
+	ASK_HAS(fd, "sensor volt 812\n", "temp 61000 volt 812");
+	ASK_HAS(fd, "sensor alarm volt 700 800\n", "alarm_volt 700..800");
+	ASK_HAS(fd, "fw heartbeat stop\n", "ok\n");
+	ASK_HAS(fd, "fw heartbeat resume\n", "ok\n");
+	ASK_HAS(fd, "fw log hello from the test\n", "ok\n");
+	ASK_HAS(fd, "fw reboot watchdog\n", "uptime_ms 0");
+	ASK_HAS(fd, "dump\n", "mac 02:fb:00:00:00:01\n");
+	ASK_HAS(fd, "dump\n", "vfio-user.messages 0\n");
+	close(fd);
+	CHECK_INT(vfu_server_stop(&s), 0);
+}
+
+static void malformed(void)
+{
+	struct vfu_server s;
+	if (!start(&s))
+		return;
+	int fd = ctl_connect();
+	REQUIRE(fd >= 0);
+	ASK_HAS(fd, "bogus\n", "error: unknown command");
+	ASK_HAS(fd, "link sideways\n", "error: usage");
+	ASK_HAS(fd, "link mode 40g\n", "error: mode must be");
+	ASK_HAS(fd, "link mode 25cr fec turbo\n", "error: fec must be");
+	ASK_HAS(fd, "sensor temp hot\n", "error: temp wants");
+	ASK_HAS(fd, "sensor temp 99999999999999999999\n", "error: temp wants");
+	ASK_HAS(fd, "sensor volt -5\n", "error: volt wants");
+	ASK_HAS(fd, "sensor alarm volt 900 800\n", "error: alarm volt");
+	ASK_HAS(fd, "sensor fail 0\n", "error: fail wants");
+	ASK_HAS(fd, "fw heartbeat maybe\n", "error: usage");
+	ASK_HAS(fd, "a b c d e f g h i\n", "error: too many arguments");
+	/* Long words: a reboot reason and a log line beyond their buffers
+	 * are truncated (this once overflowed the joining code). */
+	char line[512], word[71];
+	memset(word, 'x', 70);
+	word[70] = '\0';
+	snprintf(line, sizeof(line), "fw log %s %s %s %s %s %s\n", word, word,
+		 word, word, word, word);
+	ASK_HAS(fd, line, "ok\n");
+	snprintf(line, sizeof(line), "fw reboot %s %s %s %s %s %s\n", word, word,
+		 word, word, word, word);
+	ASK_HAS(fd, line, "ok\n");
+	ASK_HAS(fd, "\n\n  \nlink\n", "link up"); /* blank lines are ignored */
+	/* A line longer than the buffer: error, then the connection closes. */
+	char *huge = malloc(2000);
+	memset(huge, 'z', 1999);
+	huge[1999] = '\0';
+	ASK_HAS(fd, huge, "error: line longer than");
+	free(huge);
+	close(fd);
+	/* Still serving: a new client works. */
+	fd = ctl_connect();
+	REQUIRE(fd >= 0);
+	ASK_HAS(fd, "link\n", "ok\n");
+	close(fd);
+	CHECK_INT(vfu_server_stop(&s), 0);
+}
+
+TEST_MAIN("protocol-control", TEST_CASE(commands), TEST_CASE(malformed))
