@@ -164,50 +164,57 @@ uint64_t fbnic_mac_stat_get(const struct fbnic *dev, uint32_t reg_l)
 	return stat_index(reg_l, &i) ? dev->mac.stat[i] : 0;
 }
 
+/* The counters one direction updates per frame. */
+struct frame_stats {
+	uint32_t bytes, ok, bcast, mcast;
+	uint32_t hist[7]; /* 64, 65-127, ..., 1024-1518, 1519-max */
+};
+
+static const struct frame_stats rx_stats = {
+	FBNIC_MAC_STAT_RX_BYTE_COUNT_L,
+	FBNIC_MAC_STAT_RX_RECEIVED_OK_L,
+	FBNIC_MAC_STAT_RX_BROADCAST_L,
+	FBNIC_MAC_STAT_RX_MULTICAST_L,
+	{ FBNIC_MAC_STAT_RX_PACKET_64_BYTES_L,
+	  FBNIC_MAC_STAT_RX_PACKET_65_127_BYTES_L,
+	  FBNIC_MAC_STAT_RX_PACKET_128_255_BYTES_L,
+	  FBNIC_MAC_STAT_RX_PACKET_256_511_BYTES_L,
+	  FBNIC_MAC_STAT_RX_PACKET_512_1023_BYTES_L,
+	  FBNIC_MAC_STAT_RX_PACKET_1024_1518_BYTES_L,
+	  FBNIC_MAC_STAT_RX_PACKET_1519_MAX_BYTES_L },
+};
+
+static const struct frame_stats tx_stats = {
+	FBNIC_MAC_STAT_TX_BYTE_COUNT_L,
+	FBNIC_MAC_STAT_TX_TRANSMITTED_OK_L,
+	FBNIC_MAC_STAT_TX_BROADCAST_L,
+	FBNIC_MAC_STAT_TX_MULTICAST_L,
+	{ FBNIC_MAC_STAT_TX_PACKET_64_BYTES_L,
+	  FBNIC_MAC_STAT_TX_PACKET_65_127_BYTES_L,
+	  FBNIC_MAC_STAT_TX_PACKET_128_255_BYTES_L,
+	  FBNIC_MAC_STAT_TX_PACKET_256_511_BYTES_L,
+	  FBNIC_MAC_STAT_TX_PACKET_512_1023_BYTES_L,
+	  FBNIC_MAC_STAT_TX_PACKET_1024_1518_BYTES_L,
+	  FBNIC_MAC_STAT_TX_PACKET_1519_MAX_BYTES_L },
+};
+
 void fbnic_mac_count_frame(struct fbnic *dev, bool tx, const uint8_t *frame,
 			   size_t len)
 {
-	static const uint32_t hist_rx[] = {
-		FBNIC_MAC_STAT_RX_PACKET_64_BYTES_L,
-		FBNIC_MAC_STAT_RX_PACKET_65_127_BYTES_L,
-		FBNIC_MAC_STAT_RX_PACKET_128_255_BYTES_L,
-		FBNIC_MAC_STAT_RX_PACKET_256_511_BYTES_L,
-		FBNIC_MAC_STAT_RX_PACKET_512_1023_BYTES_L,
-		FBNIC_MAC_STAT_RX_PACKET_1024_1518_BYTES_L,
-		FBNIC_MAC_STAT_RX_PACKET_1519_MAX_BYTES_L,
-	};
-	static const uint32_t hist_tx[] = {
-		FBNIC_MAC_STAT_TX_PACKET_64_BYTES_L,
-		FBNIC_MAC_STAT_TX_PACKET_65_127_BYTES_L,
-		FBNIC_MAC_STAT_TX_PACKET_128_255_BYTES_L,
-		FBNIC_MAC_STAT_TX_PACKET_256_511_BYTES_L,
-		FBNIC_MAC_STAT_TX_PACKET_512_1023_BYTES_L,
-		FBNIC_MAC_STAT_TX_PACKET_1024_1518_BYTES_L,
-		FBNIC_MAC_STAT_TX_PACKET_1519_MAX_BYTES_L,
-	};
+	const struct frame_stats *st = tx ? &tx_stats : &rx_stats;
 	/* + FCS; TX_PAD_EN pads short frames to the 64-byte minimum. */
 	size_t wire = (tx && len < 60 ? 60 : len) + 4;
 	unsigned b = wire <= 64 ? 0 : wire <= 127 ? 1 : wire <= 255 ? 2
 		   : wire <= 511 ? 3 : wire <= 1023 ? 4 : wire <= 1518 ? 5 : 6;
 	bool mc = frame && len >= 6 && (frame[0] & 1);
 	bool bc = mc && !memcmp(frame, "\xff\xff\xff\xff\xff\xff", 6);
-	if (tx) {
-		fbnic_mac_stat_add(dev, FBNIC_MAC_STAT_TX_BYTE_COUNT_L, wire);
-		fbnic_mac_stat_add(dev, FBNIC_MAC_STAT_TX_TRANSMITTED_OK_L, 1);
-		if (bc)
-			fbnic_mac_stat_add(dev, FBNIC_MAC_STAT_TX_BROADCAST_L, 1);
-		else if (mc)
-			fbnic_mac_stat_add(dev, FBNIC_MAC_STAT_TX_MULTICAST_L, 1);
-		fbnic_mac_stat_add(dev, hist_tx[b], 1);
-	} else {
-		fbnic_mac_stat_add(dev, FBNIC_MAC_STAT_RX_BYTE_COUNT_L, wire);
-		fbnic_mac_stat_add(dev, FBNIC_MAC_STAT_RX_RECEIVED_OK_L, 1);
-		if (bc)
-			fbnic_mac_stat_add(dev, FBNIC_MAC_STAT_RX_BROADCAST_L, 1);
-		else if (mc)
-			fbnic_mac_stat_add(dev, FBNIC_MAC_STAT_RX_MULTICAST_L, 1);
-		fbnic_mac_stat_add(dev, hist_rx[b], 1);
-	}
+	fbnic_mac_stat_add(dev, st->bytes, wire);
+	fbnic_mac_stat_add(dev, st->ok, 1);
+	if (bc)
+		fbnic_mac_stat_add(dev, st->bcast, 1);
+	else if (mc)
+		fbnic_mac_stat_add(dev, st->mcast, 1);
+	fbnic_mac_stat_add(dev, st->hist[b], 1);
 }
 
 static uint32_t mac_stat_read(struct fbnic *dev, uint32_t idx)
