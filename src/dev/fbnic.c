@@ -332,6 +332,11 @@ void fbnic_timer(struct fbnic *dev)
 	(void)dev;
 }
 
+static void kv(FILE *out, const char *key, unsigned long long v)
+{
+	fprintf(out, "%s %llu\n", key, v);
+}
+
 void fbnic_dump(struct fbnic *dev, FILE *out)
 {
 	uint8_t mac[6];
@@ -341,46 +346,37 @@ void fbnic_dump(struct fbnic *dev, FILE *out)
 		mac[2], mac[3], mac[4], mac[5]);
 	fprintf(out, "pci.command 0x%04x\n",
 		pcie_cfg_get16(&dev->pci, PCI_COMMAND));
-	fprintf(out, "msix.vectors %u\n", dev->layout.msix_vectors);
-	fprintf(out, "counters.bad_mmio %llu\n",
-		(unsigned long long)dev->cnt.bad_mmio);
-	fprintf(out, "counters.unmapped_writes %llu\n",
-		(unsigned long long)dev->cnt.unmapped_writes);
-	fprintf(out, "counters.dma_blocked %llu\n",
-		(unsigned long long)dev->cnt.dma_blocked);
-	fprintf(out, "counters.dma_errors %llu\n",
-		(unsigned long long)dev->cnt.dma_errors);
-	fprintf(out, "intr.fired %llu\n", (unsigned long long)dev->intr.fired);
-	fprintf(out, "intr.dropped %llu\n", (unsigned long long)dev->intr.dropped);
+	kv(out, "msix.vectors", dev->layout.msix_vectors);
+	kv(out, "counters.bad_mmio", dev->cnt.bad_mmio);
+	kv(out, "counters.unmapped_writes", dev->cnt.unmapped_writes);
+	kv(out, "counters.dma_blocked", dev->cnt.dma_blocked);
+	kv(out, "counters.dma_errors", dev->cnt.dma_errors);
+	kv(out, "intr.fired", dev->intr.fired);
+	kv(out, "intr.dropped", dev->intr.dropped);
 	for (unsigned n = 0; n < FBNIC_INTR_BANKS; n++)
 		fprintf(out, "intr.bank%u status 0x%08x mask 0x%08x\n", n,
 			dev->intr.status[n], dev->intr.mask[n]);
-	fprintf(out, "mbx.fw_tx %u\nmbx.fw_rx %u\nmbx.queued %u\n",
-		dev->mbx.fw_tx, dev->mbx.fw_rx, dev->mbx.out_count);
-	fprintf(out, "mbx.tx_msgs %llu\nmbx.rx_msgs %llu\n",
-		(unsigned long long)dev->mbx.tx_msgs,
-		(unsigned long long)dev->mbx.rx_msgs);
-	fprintf(out, "mbx.tx_errors %llu\nmbx.rx_errors %llu\nmbx.flushed %llu\n",
-		(unsigned long long)dev->mbx.tx_errors,
-		(unsigned long long)dev->mbx.rx_errors,
-		(unsigned long long)dev->mbx.flushed);
-	fprintf(out, "mbx.overflowed %llu\n",
-		(unsigned long long)dev->mbx.overflowed);
-	fprintf(out, "counters.ro_writes %llu\n",
-		(unsigned long long)dev->cnt.ro_writes);
-	fprintf(out, "link.up %d\nlink.mode %u\nlink.fec %u\nlink.speed %u\n",
-		dev->pcs.up, dev->pcs.mode, dev->pcs.eff_fec,
-		fbnic_link_speed_mbps(dev->pcs.mode));
-	fprintf(out, "pcs.link_changes %llu\npcs.soft_resets %llu\n",
-		(unsigned long long)dev->pcs.link_changes,
-		(unsigned long long)dev->pcs.soft_resets);
+	kv(out, "mbx.fw_tx", dev->mbx.fw_tx);
+	kv(out, "mbx.fw_rx", dev->mbx.fw_rx);
+	kv(out, "mbx.queued", dev->mbx.out_count);
+	kv(out, "mbx.tx_msgs", dev->mbx.tx_msgs);
+	kv(out, "mbx.rx_msgs", dev->mbx.rx_msgs);
+	kv(out, "mbx.tx_errors", dev->mbx.tx_errors);
+	kv(out, "mbx.rx_errors", dev->mbx.rx_errors);
+	kv(out, "mbx.flushed", dev->mbx.flushed);
+	kv(out, "mbx.overflowed", dev->mbx.overflowed);
+	kv(out, "counters.ro_writes", dev->cnt.ro_writes);
+	kv(out, "link.up", dev->pcs.up);
+	kv(out, "link.mode", dev->pcs.mode);
+	kv(out, "link.fec", dev->pcs.eff_fec);
+	kv(out, "link.speed", fbnic_link_speed_mbps(dev->pcs.mode));
+	kv(out, "pcs.link_changes", dev->pcs.link_changes);
+	kv(out, "pcs.soft_resets", dev->pcs.soft_resets);
 	fprintf(out, "sig.pcs_intr_sts 0x%08x\nsig.pcs_intr_mask 0x%08x\n",
 		dev->mac.pcs_intr_sts, dev->mac.pcs_intr_mask);
-	fprintf(out, "sig.pcs_causes %llu\n",
-		(unsigned long long)dev->mac.pcs_causes);
-	fprintf(out, "ptp.running %d\nptp.time_ns %llu\nptp.addend 0x%llx\n",
-		dev->ptp.running, (unsigned long long)fbnic_ptp_now(dev),
-		(unsigned long long)dev->ptp.addend);
-	fprintf(out, "queue.ring_resets %llu\n",
-		(unsigned long long)dev->queues.ring_resets);
+	kv(out, "sig.pcs_causes", dev->mac.pcs_causes);
+	kv(out, "ptp.running", dev->ptp.running);
+	kv(out, "ptp.time_ns", fbnic_ptp_now(dev));
+	fprintf(out, "ptp.addend 0x%llx\n", (unsigned long long)dev->ptp.addend);
+	kv(out, "queue.ring_resets", dev->queues.ring_resets);
 }
