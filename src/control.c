@@ -37,11 +37,13 @@ struct control {
 	pthread_t thread;
 	struct runner *runner;
 	struct client clients[MAX_CLIENTS];
+	/* sensor alarm thresholds (command "sensor alarm") */
+	long temp_alarm_mc, volt_alarm_lo_mv, volt_alarm_hi_mv;
 };
 
 /* A command runs with the device lock held (runner_call) and writes its
  * output to out; it returns NULL for "ok" or an error text. */
-typedef const char *(*cmd_fn)(struct runner *r, struct fbnic *dev, int argc,
+typedef const char *(*cmd_fn)(struct control *c, struct fbnic *dev, int argc,
 			       char **argv, FILE *out);
 
 struct cmd {
@@ -50,17 +52,17 @@ struct cmd {
 	cmd_fn fn;
 };
 
-static const char *cmd_dump(struct runner *r, struct fbnic *dev, int argc,
+static const char *cmd_dump(struct control *c, struct fbnic *dev, int argc,
 			    char **argv, FILE *out)
 {
 	(void)argc;
 	(void)argv;
 	fbnic_dump(dev, out);
-	runner_dump(r, out);
+	runner_dump(c->runner, out);
 	return NULL;
 }
 
-static const char *cmd_help(struct runner *r, struct fbnic *dev, int argc,
+static const char *cmd_help(struct control *c, struct fbnic *dev, int argc,
 			    char **argv, FILE *out);
 
 static const char *const link_modes[] = { [1] = "25cr", [2] = "50cr2",
@@ -100,10 +102,10 @@ static void print_link(struct fbnic *dev, FILE *out)
 }
 
 /* link [up|down | mode MODE [fec FEC]] */
-static const char *cmd_link(struct runner *r, struct fbnic *dev, int argc,
+static const char *cmd_link(struct control *c, struct fbnic *dev, int argc,
 			    char **argv, FILE *out)
 {
-	(void)r;
+	(void)c;
 	if (argc == 2 && !strcmp(argv[1], "up")) {
 		fbnic_link_set(dev, true);
 	} else if (argc == 2 && !strcmp(argv[1], "down")) {
@@ -127,41 +129,39 @@ static const char *cmd_link(struct runner *r, struct fbnic *dev, int argc,
 	return NULL;
 }
 
-/* Sensor alarm thresholds: crossing one leaves a firmware log line, as a
- * management firmware reports it (the driver has no hwmon alarm files). */
-static long temp_alarm_mc = 105000, volt_alarm_lo_mv = 600,
-	    volt_alarm_hi_mv = 900;
-
-static void sensor_alarms(struct fw *fw)
+/* Sensor alarm thresholds (struct control): crossing one leaves a
+ * firmware log line, as a management firmware reports it (the driver has
+ * no hwmon alarm files). */
+static void sensor_alarms(struct control *c, struct fw *fw)
 {
-	const struct fw_config *c = fw_get_config(fw);
-	if (c->temp_mc >= temp_alarm_mc)
+	const struct fw_config *cfg = fw_get_config(fw);
+	if (cfg->temp_mc >= c->temp_alarm_mc)
 		fw_log(fw, "ALARM: temperature %d mC at or above %ld mC",
-		       (int)c->temp_mc, temp_alarm_mc);
-	if (c->volt_mv < volt_alarm_lo_mv || c->volt_mv > volt_alarm_hi_mv)
+		       (int)cfg->temp_mc, c->temp_alarm_mc);
+	if (cfg->volt_mv < c->volt_alarm_lo_mv || cfg->volt_mv > c->volt_alarm_hi_mv)
 		fw_log(fw, "ALARM: voltage %d mV outside %ld..%ld mV",
-		       (int)c->volt_mv, volt_alarm_lo_mv, volt_alarm_hi_mv);
+		       (int)cfg->volt_mv, c->volt_alarm_lo_mv, c->volt_alarm_hi_mv);
 }
 
 /* sensor [temp MILLIDEGC | volt MILLIVOLT | fail ERRNO | ok |
  *         alarm temp MILLIDEGC | alarm volt LO HI] */
-static const char *cmd_sensor(struct runner *r, struct fbnic *dev, int argc,
+static const char *cmd_sensor(struct control *c, struct fbnic *dev, int argc,
 			      char **argv, FILE *out)
 {
-	(void)r;
+	(void)c;
 	struct fw *fw = fbnic_fw(dev);
-	const struct fw_config *c = fw_get_config(fw);
+	const struct fw_config *cfg = fw_get_config(fw);
 	long v, w;
 	if (argc == 3 && !strcmp(argv[1], "temp")) {
 		if (!parse_long(argv[2], -273150, 300000, &v))
 			return "temp wants milli-degrees C (-273150..300000)";
-		fw_set_sensors(fw, (int32_t)v, c->volt_mv);
-		sensor_alarms(fw);
+		fw_set_sensors(fw, (int32_t)v, cfg->volt_mv);
+		sensor_alarms(c, fw);
 	} else if (argc == 3 && !strcmp(argv[1], "volt")) {
 		if (!parse_long(argv[2], 0, 100000, &v))
 			return "volt wants millivolts (0..100000)";
-		fw_set_sensors(fw, c->temp_mc, (int32_t)v);
-		sensor_alarms(fw);
+		fw_set_sensors(fw, cfg->temp_mc, (int32_t)v);
+		sensor_alarms(c, fw);
 	} else if (argc == 3 && !strcmp(argv[1], "fail")) {
 		if (!parse_long(argv[2], 1, 4095, &v))
 			return "fail wants a positive errno";
@@ -172,22 +172,22 @@ static const char *cmd_sensor(struct runner *r, struct fbnic *dev, int argc,
 		   !strcmp(argv[2], "temp")) {
 		if (!parse_long(argv[3], -273150, 300000, &v))
 			return "alarm temp wants milli-degrees C";
-		temp_alarm_mc = v;
-		sensor_alarms(fw);
+		c->temp_alarm_mc = v;
+		sensor_alarms(c, fw);
 	} else if (argc == 5 && !strcmp(argv[1], "alarm") &&
 		   !strcmp(argv[2], "volt")) {
 		if (!parse_long(argv[3], 0, 100000, &v) ||
 		    !parse_long(argv[4], v, 100000, &w))
 			return "alarm volt wants LO HI millivolts, LO <= HI";
-		volt_alarm_lo_mv = v;
-		volt_alarm_hi_mv = w;
-		sensor_alarms(fw);
+		c->volt_alarm_lo_mv = v;
+		c->volt_alarm_hi_mv = w;
+		sensor_alarms(c, fw);
 	} else if (argc != 1) {
 		return "usage: sensor [temp MC|volt MV|fail ERRNO|ok|alarm ...]";
 	}
 	fprintf(out, "temp %d volt %d alarm_temp %ld alarm_volt %ld..%ld\n",
-		(int)c->temp_mc, (int)c->volt_mv, temp_alarm_mc,
-		volt_alarm_lo_mv, volt_alarm_hi_mv);
+		(int)cfg->temp_mc, (int)cfg->volt_mv, c->temp_alarm_mc,
+		c->volt_alarm_lo_mv, c->volt_alarm_hi_mv);
 	return NULL;
 }
 
@@ -206,10 +206,10 @@ static void join_args(char *dst, size_t cap, int argc, char **argv)
 }
 
 /* fw [heartbeat stop|resume | reboot [CRASH REASON...] | log TEXT...] */
-static const char *cmd_fw(struct runner *r, struct fbnic *dev, int argc,
+static const char *cmd_fw(struct control *c, struct fbnic *dev, int argc,
 			  char **argv, FILE *out)
 {
-	(void)r;
+	(void)c;
 	struct fw *fw = fbnic_fw(dev);
 	if (argc == 3 && !strcmp(argv[1], "heartbeat") &&
 	    (!strcmp(argv[2], "stop") || !strcmp(argv[2], "resume"))) {
@@ -242,20 +242,20 @@ static const struct cmd commands[] = {
 	{ NULL, NULL, NULL },
 };
 
-static const char *cmd_help(struct runner *r, struct fbnic *dev, int argc,
+static const char *cmd_help(struct control *c, struct fbnic *dev, int argc,
 			    char **argv, FILE *out)
 {
-	(void)r;
+	(void)c;
 	(void)dev;
 	(void)argc;
 	(void)argv;
-	for (const struct cmd *c = commands; c->name; c++)
-		fprintf(out, "%s\n", c->usage);
+	for (const struct cmd *k = commands; k->name; k++)
+		fprintf(out, "%s\n", k->usage);
 	return NULL;
 }
 
 struct call_ctx {
-	struct runner *r;
+	struct control *c;
 	const struct cmd *cmd;
 	int argc;
 	char **argv;
@@ -266,7 +266,7 @@ struct call_ctx {
 static void call_locked(struct fbnic *dev, void *arg)
 {
 	struct call_ctx *x = arg;
-	x->err = x->cmd->fn(x->r, dev, x->argc, x->argv, x->out);
+	x->err = x->cmd->fn(x->c, dev, x->argc, x->argv, x->out);
 }
 
 /* Run one line; the whole answer goes out in one write. */
@@ -295,7 +295,7 @@ static void run_line(struct control *c, struct client *cl, char *line)
 	if (!cmd->name) {
 		fprintf(out, "error: unknown command '%s' (try help)\n", argv[0]);
 	} else {
-		struct call_ctx x = { c->runner, cmd, argc, argv, out, NULL };
+		struct call_ctx x = { c, cmd, argc, argv, out, NULL };
 		runner_call(c->runner, call_locked, &x);
 		if (x.err)
 			fprintf(out, "error: %s\n", x.err);
@@ -394,6 +394,9 @@ struct control *control_create(const char *path, struct runner *r)
 	strcpy(c->path, path);
 	strcpy(sa.sun_path, path);
 	c->runner = r;
+	c->temp_alarm_mc = 105000;
+	c->volt_alarm_lo_mv = 600;
+	c->volt_alarm_hi_mv = 900;
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		c->clients[i].fd = -1;
 	c->stop_fd = eventfd(0, EFD_CLOEXEC);
