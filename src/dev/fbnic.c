@@ -280,8 +280,7 @@ int fbnic_fw_receive(struct fbnic *dev, const uint8_t *msg, size_t len)
 		return 0;
 	case FW_REJECTED:
 	default:
-		log_guest(SUB, "firmware: message id 0x%x rejected: %s",
-			  v.msg_id, v.reason ? v.reason : "malformed");
+		/* fw.c logged and counted the reason already. */
 		return v.err ? v.err : -EBADMSG;
 	}
 }

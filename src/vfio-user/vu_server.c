@@ -1055,8 +1055,10 @@ int vu_dma_message(struct vu_server *s, uint64_t gpa, void *buf, size_t len,
 		STAT_INC(s, dma_messages);
 		int r = dma_message_chunk(s, gpa, p, n, is_write);
 		if (r) {
+			/* Counted here; the device logs what it meant to it,
+			 * a malformed reply was logged on arrival. */
 			STAT_INC(s, dma_message_errors);
-			log_warn(SUB, "%s gpa 0x%llx len %zu failed: %s",
+			log_debug(SUB, "%s gpa 0x%llx len %zu failed: %s",
 				 is_write ? "DMA_WRITE" : "DMA_READ",
 				 (unsigned long long)gpa, n, strerror(-r));
 			return r;
