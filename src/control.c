@@ -94,11 +94,11 @@ static void print_link(struct fbnic *dev, FILE *out)
 {
 	struct fbnic_link_config l;
 	fbnic_link_get(dev, &l);
-	unsigned fec = fbnic_link_effective_fec(l.mode, l.fec);
+	unsigned fec = fw_link_effective_fec(l.mode, l.fec);
 	fprintf(out, "link %s mode %s fec %s speed %u\n", l.down ? "down" : "up",
 		l.mode < 5 && link_modes[l.mode] ? link_modes[l.mode] : "?",
 		fec < 4 && link_fecs[fec] ? link_fecs[fec] : "?",
-		fbnic_link_speed_mbps(l.mode));
+		fw_link_speed_mbps(l.mode));
 }
 
 /* link [up|down | mode MODE [fec FEC]] */

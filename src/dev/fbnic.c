@@ -308,9 +308,10 @@ static int fw_attach(struct fbnic *dev)
 		fc = *dev->cfg.fw;
 	else
 		fw_config_default(&fc);
-	/* The configured link is the one the firmware reports. */
-	fc.link_mode = dev->cfg.link.mode ? dev->cfg.link.mode : FW_LINK_MODE_100CR2;
-	fc.link_fec = dev->cfg.link.fec ? dev->cfg.link.fec : FW_LINK_FEC_RS;
+	/* The configured link is the one the firmware reports
+	 * (fbnic_pcs_init, called first, resolved its defaults). */
+	fc.link_mode = dev->cfg.link.mode;
+	fc.link_fec = dev->cfg.link.fec;
 	const char *why = NULL;
 	if (fw_config_check(&fc, &why)) {
 		log_err(SUB, "bad firmware configuration: %s", why ? why : "?");
@@ -368,7 +369,7 @@ void fbnic_dump(struct fbnic *dev, FILE *out)
 	kv(out, "link.up", dev->pcs.up);
 	kv(out, "link.mode", dev->pcs.mode);
 	kv(out, "link.fec", dev->pcs.eff_fec);
-	kv(out, "link.speed", fbnic_link_speed_mbps(dev->pcs.mode));
+	kv(out, "link.speed", fw_link_speed_mbps(dev->pcs.mode));
 	kv(out, "pcs.link_changes", dev->pcs.link_changes);
 	kv(out, "pcs.soft_resets", dev->pcs.soft_resets);
 	fprintf(out, "sig.pcs_intr_sts 0x%08x\nsig.pcs_intr_mask 0x%08x\n",

@@ -140,11 +140,8 @@ void fbnic_link_set(struct fbnic *dev, bool up);
 /* -EINVAL for a mode or FEC outside the enums. */
 int fbnic_link_set_speed(struct fbnic *dev, unsigned mode, unsigned fec);
 void fbnic_link_get(const struct fbnic *dev, struct fbnic_link_config *out);
-/* The FEC the link runs for a configured mode/FEC, as the driver picks it
- * (fbnic_mac_get_fw_settings: PAM4 modes force RS, an unknown FEC means
- * RS); 0 for an unknown mode.  Speed in Mb/s, 0 for an unknown mode. */
-unsigned fbnic_link_effective_fec(unsigned mode, unsigned fec);
-unsigned fbnic_link_speed_mbps(unsigned mode);
+/* Speed and the FEC the driver runs for a mode: fw_link_speed_mbps and
+ * fw_link_effective_fec (fw.h), the firmware's encoding. */
 
 /* The firmware model, for the control channel (sensors, heartbeat...).
  * Call under the adapter's device lock like every other fbnic_* call. */

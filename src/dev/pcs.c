@@ -11,41 +11,13 @@
 
 /* ---- link modes ---------------------------------------------------------- */
 
-unsigned fbnic_link_speed_mbps(unsigned mode)
-{
-	switch (mode) {
-	case FBNIC_LINK_MODE_25CR:
-		return 25000;
-	case FBNIC_LINK_MODE_50CR2:
-	case FBNIC_LINK_MODE_50CR:
-		return 50000;
-	case FBNIC_LINK_MODE_100CR2:
-		return 100000;
-	default:
-		return 0;
-	}
-}
-
-unsigned fbnic_link_effective_fec(unsigned mode, unsigned fec)
-{
-	/* fbnic_mac_get_fw_settings (7.3) / fbnic_pcs_get_fw_settings (6.12). */
-	switch (mode) {
-	case FBNIC_LINK_MODE_50CR:
-	case FBNIC_LINK_MODE_100CR2:
-		return FBNIC_LINK_FEC_RS;
-	case FBNIC_LINK_MODE_25CR:
-	case FBNIC_LINK_MODE_50CR2:
-		return fec == FBNIC_LINK_FEC_NONE || fec == FBNIC_LINK_FEC_BASER
-			       ? fec
-			       : FBNIC_LINK_FEC_RS;
-	default:
-		return 0;
-	}
-}
+/* Speeds and the FEC the driver runs for a mode are the firmware's
+ * encoding (fw_link_speed_mbps, fw_link_effective_fec): one table serves
+ * the capability reply and the PCS. */
 
 static bool link_valid(unsigned mode, unsigned fec)
 {
-	return fbnic_link_speed_mbps(mode) && fec >= FBNIC_LINK_FEC_NONE &&
+	return fw_link_speed_mbps(mode) && fec >= FBNIC_LINK_FEC_NONE &&
 	       fec <= FBNIC_LINK_FEC_BASER;
 }
 
@@ -117,7 +89,7 @@ static void set_mode(struct fbnic_pcs *p, unsigned mode, unsigned fec)
 {
 	p->mode = (uint8_t)mode;
 	p->fec = (uint8_t)fec;
-	p->eff_fec = (uint8_t)fbnic_link_effective_fec(mode, fec);
+	p->eff_fec = fw_link_effective_fec(mode, fec);
 }
 
 int fbnic_pcs_init(struct fbnic *dev)
@@ -159,7 +131,7 @@ static void link_change(struct fbnic *dev, bool up)
 		for (unsigned i = 0; i < FBNIC_PCS_PAGES; i++)
 			p->lstatus_latched_low[i] = true;
 	log_info(SUB, "link %s (%u Mb/s, FEC %u)", up ? "up" : "down",
-		 fbnic_link_speed_mbps(p->mode), p->eff_fec);
+		 fw_link_speed_mbps(p->mode), p->eff_fec);
 	fbnic_sig_link_event(dev, up);
 }
 
