@@ -18,6 +18,7 @@
 #include "dev/fw.h"
 #include "runner.h"
 #include "util/log.h"
+#include "util/unix_sock.h"
 
 #define SUB "control"
 #define MAX_CLIENTS 8
@@ -383,8 +384,7 @@ static void *control_thread(void *arg)
 
 struct control *control_create(const char *path, struct runner *r)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof(sa.sun_path)) {
+	if (strlen(path) >= sizeof(((struct control *)0)->path)) {
 		log_err(SUB, "control socket path too long: %s", path);
 		return NULL;
 	}
@@ -392,7 +392,6 @@ struct control *control_create(const char *path, struct runner *r)
 	if (!c)
 		return NULL;
 	strcpy(c->path, path);
-	strcpy(sa.sun_path, path);
 	c->runner = r;
 	c->temp_alarm_mc = 105000;
 	c->volt_alarm_lo_mv = 600;
@@ -400,13 +399,11 @@ struct control *control_create(const char *path, struct runner *r)
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		c->clients[i].fd = -1;
 	c->stop_fd = eventfd(0, EFD_CLOEXEC);
-	c->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	unlink(path);
-	if (c->stop_fd < 0 || c->listen_fd < 0 ||
-	    bind(c->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(c->listen_fd, 4) < 0 ||
+	c->listen_fd = c->stop_fd >= 0 ? unix_listen(path, SUB) : -1;
+	if (c->listen_fd < 0 ||
 	    pthread_create(&c->thread, NULL, control_thread, c)) {
-		log_err(SUB, "cannot serve %s: %s", path, strerror(errno));
+		if (c->listen_fd >= 0 || c->stop_fd < 0)
+			log_err(SUB, "cannot serve %s: %s", path, strerror(errno));
 		if (c->listen_fd >= 0)
 			close(c->listen_fd);
 		if (c->stop_fd >= 0)

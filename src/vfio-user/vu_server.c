@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/unix_sock.h"
 #include "vu_dma.h"
 
 #define SUB "vfio-user"
@@ -1076,8 +1077,7 @@ struct vu_server *vu_server_create(const char *socket_path,
 				   const struct vu_device_desc *desc,
 				   const struct vu_device_ops *ops, void *opaque)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(socket_path) >= sizeof(sa.sun_path)) {
+	if (strlen(socket_path) >= sizeof(((struct vu_server *)0)->path)) {
 		log_err(SUB, "socket path too long: %s", socket_path);
 		return NULL;
 	}
@@ -1085,7 +1085,6 @@ struct vu_server *vu_server_create(const char *socket_path,
 	if (!s)
 		return NULL;
 	strcpy(s->path, socket_path);
-	strcpy(sa.sun_path, socket_path);
 	s->desc = *desc;
 	s->ops = *ops;
 	s->opaque = opaque;
@@ -1113,15 +1112,8 @@ struct vu_server *vu_server_create(const char *socket_path,
 			s->irq[i].vec[v].fd = -1;
 	}
 	if (ok) {
-		s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		unlink(socket_path); /* a stale socket from a killed run */
-		if (s->listen_fd < 0 ||
-		    bind(s->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-		    listen(s->listen_fd, 4) < 0) {
-			log_err(SUB, "cannot listen on %s: %s", socket_path,
-				strerror(errno));
-			ok = false;
-		}
+		s->listen_fd = unix_listen(socket_path, SUB);
+		ok = s->listen_fd >= 0;
 	}
 	if (!ok) {
 		vu_server_destroy(s);
