@@ -49,6 +49,9 @@ static void usage(FILE *f)
 		"  --cmrt-version V, --cmrt-commit S   bootloader (CMRT) version, commit\n"
 		"  --uefi-version V, --uefi-commit S   option ROM (UEFI) version, commit\n"
 		"  --temp MC, --volt MV sensor readings (default 45000 mC, 750 mV)\n"
+		"  --fw-latency MS      the firmware answers a host message MS ms after\n"
+		"                       it was posted (default 20; 0 answers at once,\n"
+		"                       which the 6.12 driver's ifup can lose)\n"
 		"  --log-level LEVEL    error, warn, info (default) or debug\n"
 		"  -h, --help           this text\n");
 }
@@ -121,6 +124,7 @@ int main(int argc, char **argv)
 		{ "uefi-commit", required_argument, NULL, 'u' },
 		{ "temp", required_argument, NULL, 'T' },
 		{ "volt", required_argument, NULL, 'v' },
+		{ "fw-latency", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -128,6 +132,7 @@ int main(int argc, char **argv)
 	struct fbnic_config cfg = {
 		.dsn = fbnic_dsn_from_mac(default_mac),
 		.msix_vectors = FBNIC_MSIX_VECTORS_DEFAULT,
+		.fw_turnaround_ns = FBNIC_FW_TURNAROUND_DEFAULT_NS,
 	};
 	struct fw_config fw;
 	fw_config_default(&fw);
@@ -249,6 +254,16 @@ int main(int argc, char **argv)
 				fw.temp_mc = (int32_t)v;
 			else
 				fw.volt_mv = (int32_t)v;
+			break;
+		}
+		case 'W': {
+			char *end;
+			errno = 0;
+			double ms = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(ms >= 0 && ms <= 1000))
+				return bad_arg("--fw-latency", optarg,
+					       "milliseconds, 0..1000");
+			cfg.fw_turnaround_ns = (uint64_t)(ms * 1e6 + 0.5);
 			break;
 		}
 		case 'h':

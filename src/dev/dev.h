@@ -13,6 +13,7 @@
 #include "queue.h"
 #include "regs.h"
 #include "rxb.h"
+#include "timer.h"
 
 /* Guest-caused anomalies, by cause (dumped on the control channel). */
 struct fbnic_counters {
@@ -31,6 +32,7 @@ struct fbnic {
 	uint32_t *csr;    /* BAR0, FBNIC_BAR0_DWORDS */
 	uint32_t *fw_csr; /* BAR4, FBNIC_BAR4_DWORDS */
 	struct fbnic_counters cnt;
+	struct fbnic_timers timers;
 	struct fbnic_intr intr;
 	struct fbnic_mbx mbx;
 	struct fw *fw; /* the firmware behind the mailbox */

@@ -112,6 +112,7 @@ const struct fbnic_pci_layout *fbnic_layout(const struct fbnic *dev)
 
 void fbnic_reset(struct fbnic *dev)
 {
+	fbnic_timers_reset(dev);
 	pcie_cfg_reset(&dev->pci);
 	memset(dev->csr, 0, FBNIC_BAR0_DWORDS * sizeof(uint32_t));
 	memset(dev->fw_csr, 0, FBNIC_BAR4_DWORDS * sizeof(uint32_t));
@@ -329,7 +330,9 @@ struct fw *fbnic_fw(struct fbnic *dev)
 
 void fbnic_timer(struct fbnic *dev)
 {
-	(void)dev;
+	uint32_t due = fbnic_timers_expire(dev, dev->host.now_ns(dev->host.opaque));
+	if (due & (1u << FBNIC_TIMER_MBX))
+		fbnic_mbx_timer(dev);
 }
 
 static void kv(FILE *out, const char *key, unsigned long long v)
@@ -365,6 +368,10 @@ void fbnic_dump(struct fbnic *dev, FILE *out)
 	kv(out, "mbx.rx_errors", dev->mbx.rx_errors);
 	kv(out, "mbx.flushed", dev->mbx.flushed);
 	kv(out, "mbx.overflowed", dev->mbx.overflowed);
+	kv(out, "mbx.turnaround_ns", dev->cfg.fw_turnaround_ns);
+	kv(out, "mbx.turnaround_waits", dev->mbx.turnaround_waits);
+	kv(out, "mbx.dma_races", dev->mbx.dma_races);
+	kv(out, "timers.fired", dev->timers.fired);
 	kv(out, "counters.ro_writes", dev->cnt.ro_writes);
 	kv(out, "link.up", dev->pcs.up);
 	kv(out, "link.mode", dev->pcs.mode);

@@ -75,6 +75,14 @@ struct fbnic_config {
 	                           the MAC from it (fbnic_netdev_register) */
 	unsigned msix_vectors;  /* 2 non-NAPI vectors + one per queue pair */
 	struct fbnic_link_config link; /* the link at power-on */
+	/* How long the firmware takes to pick up a host message: a mailbox TX
+	 * descriptor is read and answered no sooner than this after the host
+	 * posted it.  Real firmware polls the ring from its own processor; the
+	 * 6.12 driver depends on that delay (fbnic_fw_xmit_ownership_msg posts
+	 * the request, then stamps last_heartbeat_response, so a reply handled
+	 * in between is forgotten and ifup fails with -ETIMEDOUT).  0: at
+	 * once (device tests that drive time themselves). */
+	uint64_t fw_turnaround_ns;
 	/* Firmware versions, sensors, module...; NULL: fw_config_default().
 	 * Its link fields are overridden by `link` (one source of truth). */
 	const struct fw_config *fw;
@@ -83,6 +91,10 @@ struct fbnic_config {
 #define FBNIC_MSIX_VECTORS_MIN 3u   /* fbnic_alloc_irqs: FBNIC_NON_NAPI_VECTORS+1 */
 #define FBNIC_MSIX_VECTORS_MAX 258u /* 2 + 256: INTR_CQ_REARM covers 256 vectors */
 #define FBNIC_MSIX_VECTORS_DEFAULT 130u /* 2 + 128 queues (FBNIC_MAX_QUEUES) */
+/* fbnic-emu's default firmware turnaround (--fw-latency), 20 ms: far above
+ * any pause of a vCPU between two of the driver's statements, far below
+ * the 200 ms the driver sleeps before it looks (fbnic_fw_init_heartbeat). */
+#define FBNIC_FW_TURNAROUND_DEFAULT_NS 20000000ull
 
 /* Build a DSN from a MAC the way the driver reverses it:
  * MAC = DSN[63:40]:DSN[23:0], bits 39:24 = 0xfffe (EUI-64 style). */

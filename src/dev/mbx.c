@@ -62,9 +62,19 @@ void fbnic_mbx_fini(struct fbnic *dev)
 
 void fbnic_mbx_reset(struct fbnic *dev)
 {
-	struct fbnic_mbx_msg *q = dev->mbx.outq;
-	memset(&dev->mbx, 0, sizeof(dev->mbx));
-	dev->mbx.outq = q;
+	struct fbnic_mbx *m = &dev->mbx;
+	struct fbnic_mbx_msg *q = m->outq;
+	uint32_t tx_gen = m->tx_gen, rx_gen = m->rx_gen;
+	memset(m, 0, sizeof(*m));
+	m->outq = q;
+	m->tx_gen = tx_gen + 1;
+	m->rx_gen = rx_gen + 1;
+	fbnic_timer_set(dev, FBNIC_TIMER_MBX, FBNIC_TIMER_NONE);
+}
+
+void fbnic_mbx_timer(struct fbnic *dev)
+{
+	dev->host.kick(dev->host.opaque);
 }
 
 int fbnic_mbx_send(struct fbnic *dev, const void *msg, size_t len)
@@ -105,6 +115,16 @@ static bool process_tx(struct fbnic *dev)
 		 * back up instead of losing them. */
 		if (m->out_count + 4 > FBNIC_MBX_OUTQ_LEN)
 			break;
+		/* The firmware has not looked at the ring since the host
+		 * posted this message: come back when it does. */
+		uint64_t due = m->tx_posted_ns[d] + dev->cfg.fw_turnaround_ns;
+		if (dev->cfg.fw_turnaround_ns &&
+		    dev->host.now_ns(dev->host.opaque) < due) {
+			m->turnaround_waits++;
+			fbnic_timer_set(dev, FBNIC_TIMER_MBX, due);
+			break;
+		}
+		uint32_t gen = m->tx_gen;
 		uint64_t desc = desc_get(dev, FBNIC_IPC_MBX_TX_IDX, d);
 		uint64_t addr = desc & FBNIC_IPC_MBX_DESC_ADDR_MASK;
 		unsigned len = (unsigned)(desc >> FBNIC_IPC_MBX_DESC_LEN_SHIFT);
@@ -116,6 +136,12 @@ static bool process_tx(struct fbnic *dev)
 			err = -EINVAL;
 		} else {
 			err = fbnic_dma_read(dev, addr, page, len);
+			if (m->tx_gen != gen) {
+				/* Flushed or reset while we read: the message
+				 * belongs to a ring that no longer exists. */
+				m->dma_races++;
+				continue;
+			}
 			if (err)
 				log_guest(SUB, "TX desc %u: DMA read of %u bytes at "
 					  "0x%llx failed: %d", d, len,
@@ -156,6 +182,7 @@ static bool process_rx(struct fbnic *dev)
 		if (desc_state(dev, FBNIC_IPC_MBX_RX_IDX, d) != 1)
 			break; /* no page posted: the message waits */
 		struct fbnic_mbx_msg *msg = &m->outq[m->out_head];
+		uint32_t gen = m->rx_gen;
 		uint64_t desc = desc_get(dev, FBNIC_IPC_MBX_RX_IDX, d);
 		uint64_t addr = desc & FBNIC_IPC_MBX_DESC_ADDR_MASK;
 		unsigned room = (unsigned)(desc >> FBNIC_IPC_MBX_DESC_LEN_SHIFT);
@@ -167,8 +194,15 @@ static bool process_rx(struct fbnic *dev)
 		} else {
 			err = fbnic_dma_write(dev, addr, msg->data, msg->len);
 		}
+		if (m->rx_gen != gen) {
+			/* Flushed or reset while we wrote: the queue and the
+			 * pointer are the new ring's; the message is gone
+			 * with the flush (counted there). */
+			m->dma_races++;
+			continue;
+		}
 		if (desc_get(dev, FBNIC_IPC_MBX_RX_IDX, d) != desc)
-			continue; /* the host reset the ring meanwhile: retry */
+			continue; /* the host rewrote the page meanwhile: retry */
 		if (err) {
 			/* FW_ERR: the host drops the page's content and
 			 * recycles it (fbnic_mbx_process_rx_msgs); the message
@@ -224,10 +258,13 @@ void fbnic_mbx_pul_cfg_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 		m->flushed += m->out_count;
 		m->out_count = 0;
 		m->fw_rx = 0;
+		m->rx_gen++;
 	}
 	if (idx == FBNIC_PUL_OB_TLP_HDR_AR_CFG &&
-	    (val & FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH))
+	    (val & FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH)) {
 		m->fw_tx = 0;
+		m->tx_gen++;
+	}
 	if (val & FBNIC_PUL_OB_TLP_HDR_CFG_BME)
 		dev->host.kick(dev->host.opaque);
 }
@@ -244,6 +281,8 @@ static void ipc_mbx_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	 * pages over the "skip" descriptors, and a pointer left behind would
 	 * deliver where the host is not looking (firmware_contract.md §1.8). */
 	if (rel / 2 >= FBNIC_IPC_MBX_DESC_LEN) {
+		dev->mbx.tx_posted_ns[rel / 2 - FBNIC_IPC_MBX_DESC_LEN] =
+			dev->host.now_ns(dev->host.opaque);
 		dev->mbx.tx_written = true;
 		dev->mbx.fw_tx = skip_done(dev, FBNIC_IPC_MBX_TX_IDX, dev->mbx.fw_tx);
 	} else {

@@ -57,12 +57,22 @@ struct fbnic_mbx {
 	struct fbnic_mbx_msg *outq; /* ring of FBNIC_MBX_OUTQ_LEN */
 	uint8_t tx_page[FBNIC_MBX_PAGE_SIZE]; /* the host message being read */
 	unsigned out_head, out_count;
+	/* When the host last wrote each TX descriptor's committing (low)
+	 * dword: the firmware answers cfg.fw_turnaround_ns after it. */
+	uint64_t tx_posted_ns[FBNIC_IPC_MBX_DESC_LEN];
+	/* Bumped by every ring flush and device reset.  The device lock can
+	 * drop inside a DMA (fbnic_host.dma_*), and the host may reset the
+	 * rings meanwhile: a ring walk that sees its generation change after
+	 * a DMA abandons what it held instead of completing it. */
+	uint32_t tx_gen, rx_gen;
 	/* counters */
 	uint64_t tx_msgs, rx_msgs;
 	uint64_t tx_errors;      /* bad descriptor or DMA failure: FW_ERR */
 	uint64_t rx_errors;      /* delivery DMA failure or page too small */
 	uint64_t flushed;        /* outbound messages dropped by an RX flush */
 	uint64_t overflowed;     /* outbound messages refused: queue full */
+	uint64_t turnaround_waits; /* TX ring walks that waited for the FW */
+	uint64_t dma_races;      /* ring flushed or reset during a DMA */
 };
 
 struct fbnic;
@@ -71,6 +81,8 @@ int fbnic_mbx_init(struct fbnic *dev);
 void fbnic_mbx_fini(struct fbnic *dev);
 void fbnic_mbx_reset(struct fbnic *dev);
 void fbnic_mbx_work(struct fbnic *dev);
+/* FBNIC_TIMER_MBX expired: a host message's turnaround is over. */
+void fbnic_mbx_timer(struct fbnic *dev);
 /* Queue a FW->host message (one TLV message, <= FBNIC_MBX_PAGE_SIZE).
  * 0, -EMSGSIZE or -ENOBUFS (queue full; counted by the caller). */
 int fbnic_mbx_send(struct fbnic *dev, const void *msg, size_t len);

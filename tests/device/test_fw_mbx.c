@@ -4,10 +4,13 @@
  * conversations (fbnic_mbx_poll_tx_ready, fbnic_fw_xmit_ownership_msg,
  * the heartbeat) replayed through the in-process device.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dev/fw.h"
 #include "dev/intr.h"
+#include "dev/mbx.h"
 #include "dev/tlv.h"
 #include "harness.h"
 #include "hdrv.h"
@@ -45,7 +48,7 @@ static void probe(struct harness *h, struct hdrv *d, uint8_t *cap, int *caplen)
 	CHECK(hdrv_event(d)); /* sign of life */
 	hdrv_enable(d);
 	send_msg(d, FW_MSG_HOST_CAP_REQ, NULL);
-	h_run(h);
+	h_advance(h, FBNIC_FW_TURNAROUND_DEFAULT_NS); /* the driver polls 10 s */
 	CHECK(hdrv_event(d));
 	uint16_t id = 0;
 	*caplen = recv_msg(d, cap, &id);
@@ -182,6 +185,231 @@ static void test_link_config_reported(void)
 	h_destroy(h);
 }
 
-TEST_MAIN("device-fw-mbx", TEST_CASE(test_probe_capabilities),
+#define MS 1000000ull
+
+/* One "key value" of fbnic_dump; -1 if absent. */
+static long long dump_value(struct harness *h, const char *key)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+	fbnic_dump(h->dev, f);
+	fclose(f);
+	long long v = -1;
+	size_t kl = strlen(key);
+	for (char *line = text; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (!strncmp(line, key, kl) && line[kl] == ' ')
+			v = strtoll(line + kl + 1, NULL, 0);
+		line = nl ? nl + 1 : NULL;
+	}
+	free(text);
+	return v;
+}
+
+/* The driver's IRQ thread (fbnic_fw_msix_intr -> fbnic_mbx_poll): if vector
+ * 0 fired, take every message; an OWNERSHIP_RESP or HEARTBEAT_RESP counts
+ * as a heartbeat reply at time now (fbnic_fw_parse_ownership_resp). */
+static void irq_thread(struct harness *h, struct hdrv *d, unsigned *irqs,
+		       uint64_t *last_response)
+{
+	if (h->msix[0] == *irqs)
+		return;
+	*irqs = h->msix[0];
+	hdrv_event(d);
+	uint8_t buf[4096];
+	uint16_t id = 0;
+	while (recv_msg(d, buf, &id) > 0)
+		if (id == FW_MSG_OWNERSHIP_RESP || id == FW_MSG_HEARTBEAT_RESP)
+			*last_response = h->now;
+	h_wr32(h, 0, FBNIC_INTR_MASK_CLEAR(0), 1);
+}
+
+/* The 6.12 driver's ifup, __fbnic_open: fbnic_fw_xmit_ownership_msg posts
+ * OWNERSHIP_REQ and only then stamps last_heartbeat_response = now - 1 s,
+ * last_heartbeat_request = now; fbnic_fw_init_heartbeat then looks every
+ * 200 ms, up to 50 times, for response >= request.  The sending vCPU pauses
+ * `pause` ns between the post and the stamps (a host under load
+ * deschedules it) while the IRQ thread runs on another vCPU.  Returns true
+ * if ifup succeeds, false for its -ETIMEDOUT. */
+static bool ifup_612(uint64_t turnaround, uint64_t pause)
+{
+	struct fbnic_config cfg = { .dsn = 0x02fb00fffe000001ull,
+				    .msix_vectors = 130,
+				    .fw_turnaround_ns = turnaround };
+	struct harness *h = h_create(&cfg);
+	struct hdrv d;
+	if (!h)
+		return false;
+	uint8_t buf[4096];
+	int len = 0;
+	probe(h, &d, buf, &len);
+	unsigned irqs = h->msix[0];
+	uint64_t last_response = 0;
+	h_wr32(h, 0, FBNIC_INTR_MASK_CLEAR(0), 1);
+	irq_thread(h, &d, &irqs, &last_response);
+
+	uint64_t req_time = h->now;
+	send_msg(&d, FW_MSG_OWNERSHIP_REQ, fill_take);
+	/* the pause: device, timers and the IRQ thread run, in 100 us steps */
+	for (uint64_t t = 0; t < pause; t += 100000) {
+		h_advance(h, 100000);
+		irq_thread(h, &d, &irqs, &last_response);
+	}
+	last_response = req_time - 1000 * MS;
+	uint64_t last_request = req_time;
+	bool ok = false;
+	for (int attempt = 0; attempt < 50 && !ok; attempt++) {
+		for (int step = 0; step < 200; step++) { /* msleep(200) */
+			h_advance(h, MS);
+			irq_thread(h, &d, &irqs, &last_response);
+		}
+		ok = last_response >= last_request;
+	}
+	h_destroy(h);
+	return ok;
+}
+
+/* Regression (guest scenario C's 'RTNETLINK answers: Connection timed out'
+ * after a reload on 6.12): a reply that beats the driver's own stamps is
+ * forgotten, and no other reply comes before the 10 s timeout.  The
+ * firmware's turnaround keeps its answer behind any such pause. */
+static void test_612_ifup_survives_a_paused_vcpu(void)
+{
+	static const uint64_t pauses[] = { 0, 100000, 1 * MS, 5 * MS, 19 * MS };
+	for (unsigned i = 0; i < sizeof(pauses) / sizeof(pauses[0]); i++) {
+		bool ok = ifup_612(FBNIC_FW_TURNAROUND_DEFAULT_NS, pauses[i]);
+		if (!ok)
+			test_fail(__FILE__, __LINE__, "6.12 ifup timed out with "
+				  "a %llu us pause", (unsigned long long)pauses[i] / 1000);
+	}
+	/* The race is real: a firmware that answers at once loses the
+	 * ownership reply whenever the sending vCPU pauses. */
+	CHECK(!ifup_612(0, 1 * MS));
+	CHECK(!ifup_612(0, 5 * MS));
+}
+
+/* The turnaround: nothing is read, completed or answered before it ends;
+ * everything posted together is answered together once it does. */
+static void test_turnaround(void)
+{
+	struct fbnic_config cfg = { .dsn = 0x02fb00fffe000001ull,
+				    .msix_vectors = 130,
+				    .fw_turnaround_ns = 20 * MS };
+	struct harness *h = h_create(&cfg);
+	struct hdrv d;
+	REQUIRE(h);
+	hdrv_mbx_init(&d, h);
+	h_run(h);
+	CHECK(hdrv_event(&d)); /* a ring reset is seen at once */
+	hdrv_enable(&d);
+	send_msg(&d, FW_MSG_HOST_CAP_REQ, NULL);
+	h_advance(h, 5 * MS);
+	send_msg(&d, FW_MSG_HEARTBEAT_REQ, NULL);
+	uint8_t buf[4096];
+	uint16_t id = 0;
+	h_advance(h, 15 * MS - 1);
+	CHECK_INT(recv_msg(&d, buf, &id), 0);
+	CHECK_INT(hdrv_tx_pending(&d), 2);
+	h_advance(h, 1);
+	CHECK(recv_msg(&d, buf, &id) > 0);
+	CHECK_EQ(id, FW_MSG_FW_CAP_RESP);
+	CHECK_INT(hdrv_tx_pending(&d), 1); /* the heartbeat waits 5 ms more */
+	CHECK_INT(recv_msg(&d, buf, &id), 0);
+	h_advance(h, 5 * MS);
+	CHECK(recv_msg(&d, buf, &id) > 0);
+	CHECK_EQ(id, FW_MSG_HEARTBEAT_RESP);
+	CHECK_INT(hdrv_tx_pending(&d), 0);
+	CHECK(dump_value(h, "mbx.turnaround_waits") >= 2);
+	/* a reset forgets a pending turnaround: no timer, no late work */
+	send_msg(&d, FW_MSG_HEARTBEAT_REQ, NULL);
+	h_run(h);
+	fbnic_reset(h->dev);
+	CHECK_EQ(h->deadline, UINT64_MAX);
+	h_destroy(h);
+}
+
+static void flush_rx(struct harness *h, void *arg)
+{
+	(void)arg;
+	h_wr32(h, 0, FBNIC_PUL_OB_TLP_HDR_AW_CFG,
+	       FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH | (1u << 20));
+}
+
+static void flush_tx(struct harness *h, void *arg)
+{
+	(void)arg;
+	h_wr32(h, 0, FBNIC_PUL_OB_TLP_HDR_AR_CFG, FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH);
+}
+
+static void reset_dev(struct harness *h, void *arg)
+{
+	(void)arg;
+	fbnic_reset(h->dev);
+	uint16_t cmd = 0x0006;
+	fbnic_cfg_write(h->dev, 0x04, &cmd, 2);
+}
+
+/* The host resets a ring (or the device) while the device is inside a DMA
+ * of that ring (the runner drops its lock there): the device abandons what
+ * it held, and the next driver instance gets a working mailbox. */
+static void dma_window(void (*hook)(struct harness *, void *), bool on_read)
+{
+	struct harness *h = h_create(NULL);
+	struct hdrv d;
+	REQUIRE(h);
+	uint8_t buf[4096];
+	int len = 0;
+	probe(h, &d, buf, &len);
+	const struct fw_stats *st = fw_get_stats(fbnic_fw(h->dev));
+	uint64_t caps = st->cap_req;
+	/* the DMA read of the request, or the DMA write of the reply */
+	send_msg(&d, FW_MSG_HOST_CAP_REQ, NULL);
+	if (on_read) {
+		h->dma_hook = hook;
+		h_run(h);
+		CHECK_EQ(st->cap_req, caps); /* a message of a dead ring */
+	} else {
+		/* the TX read happens first: hook the next access after it */
+		h_wr32(h, 0, FBNIC_PUL_OB_TLP_HDR_AW_CFG, 0); /* hold RX */
+		h_run(h);
+		CHECK_EQ(st->cap_req, caps + 1);
+		CHECK_INT(dump_value(h, "mbx.queued"), 1);
+		h->dma_hook = hook;
+		h_wr32(h, 0, FBNIC_PUL_OB_TLP_HDR_AW_CFG, FBNIC_PUL_OB_TLP_HDR_CFG_BME);
+		h_run(h);
+	}
+	CHECK_INT(dump_value(h, "mbx.dma_races"), 1);
+	long long q = dump_value(h, "mbx.queued");
+	CHECK(q >= 0 && q <= 1);
+	CHECK(dump_value(h, "mbx.fw_rx") < 16);
+	CHECK(dump_value(h, "mbx.fw_tx") < 16);
+	/* a new driver instance: probe again, the conversation works */
+	uint8_t cap[4096];
+	probe(h, &d, cap, &len);
+	CHECK_INT(dump_value(h, "mbx.queued"), 0);
+	h_destroy(h);
+}
+
+static void test_rx_flush_during_dma(void)
+{
+	dma_window(flush_rx, false);
+}
+
+static void test_tx_flush_during_dma(void)
+{
+	dma_window(flush_tx, true);
+}
+
+static void test_reset_during_dma(void)
+{
+	dma_window(reset_dev, false);
+	dma_window(reset_dev, true);
+}
+
+TEST_MAIN("device-fw-mbx",
+	  TEST_CASE(test_612_ifup_survives_a_paused_vcpu),
+	  TEST_CASE(test_turnaround), TEST_CASE(test_rx_flush_during_dma),
+	  TEST_CASE(test_tx_flush_during_dma), TEST_CASE(test_reset_during_dma), TEST_CASE(test_probe_capabilities),
 	  TEST_CASE(test_ownership_irq_and_heartbeat),
 	  TEST_CASE(test_malformed_message), TEST_CASE(test_link_config_reported))

@@ -7,6 +7,11 @@
 
 static int hm_dma(struct harness *h, uint64_t gpa, size_t len, uint8_t **p)
 {
+	if (h->dma_hook) {
+		void (*fn)(struct harness *, void *) = h->dma_hook;
+		h->dma_hook = NULL;
+		fn(h, h->dma_hook_arg);
+	}
 	if (gpa < H_MEM_BASE || len > H_MEM_SIZE ||
 	    gpa - H_MEM_BASE > H_MEM_SIZE - len) {
 		h->dma_faults++;

@@ -31,6 +31,11 @@ struct harness {
 	unsigned nframes;
 	size_t frame_len[H_MAX_FRAMES];
 	uint8_t *frames[H_MAX_FRAMES];
+	/* Called once (then cleared) at the start of the next DMA access: what
+	 * the host can do while the runner drops the device lock for a DMA
+	 * round trip (register writes, a reset). */
+	void (*dma_hook)(struct harness *h, void *arg);
+	void *dma_hook_arg;
 };
 
 /* A device with the default config (DSN 0x02fb00fffe000001, 130 vectors)
