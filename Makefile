@@ -37,7 +37,7 @@ DEVICE_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/device/test_*.c))
 PROTOCOL_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/protocol/test_*.c))
 TESTS := $(UNIT_TESTS) $(DEVICE_TESTS) $(PROTOCOL_TESTS)
 
-.PHONY: all tests check check-build check-guest demo clean bench
+.PHONY: all tests check check-build check-guest demo clean bench bench-guest
 # Keep objects of pattern-rule binaries (else make deletes them as
 # intermediates and relinks every test on the next run).
 .SECONDARY:
@@ -92,6 +92,10 @@ $(O)/bench/%: $(O)/bench/%.o $(TESTLIB_OBJS) $(LIB)
 # Benchmarks print figures; timing goals live here, never in tests.
 bench: $(O)/fbnic-emu $(BENCHES)
 	@for b in $(BENCHES); do echo "== $$b"; FBNIC_EMU=$(O)/fbnic-emu $$b || exit 1; done
+
+# Guest cycle times (down/up, reload) per kernel; needs root and the rig.
+bench-guest: all
+	bench/guest-cycles
 
 clean:
 	rm -rf build

@@ -129,7 +129,7 @@ while [ $# -gt 0 ]; do
 		;;
 	selftest)
 		sec selftest; ethtool -t "$IF" 2>&1; echo "rc $?"
-		sec selftest-carrier; wait_carrier 1 10
+		sec selftest-carrier; wait_carrier 1 30
 		;;
 	flash)
 		name=$1 file=$2
@@ -147,7 +147,7 @@ while [ $# -gt 0 ]; do
 		wait_carrier 0 10
 		sec cable-up
 		req link up
-		wait_carrier 1 10
+		wait_carrier 1 30
 		;;
 	flaps)
 		n=$1
@@ -161,7 +161,7 @@ while [ $# -gt 0 ]; do
 			ip link set "$IF" up; r2=$?
 			echo "cycle $i $(since "$t0") rc $r1 $r2"
 		done
-		sec flaps-carrier; wait_carrier 1 10
+		sec flaps-carrier; wait_carrier 1 30
 		;;
 	reloads)
 		n=$1
@@ -178,7 +178,7 @@ while [ $# -gt 0 ]; do
 		IF=$(ifname)
 		sec reloads-link
 		ip link set "$IF" up; echo "ip-rc $?"
-		wait_carrier 1 10
+		wait_carrier 1 30
 		;;
 	mode)
 		m=$1 f=$2
@@ -196,7 +196,7 @@ while [ $# -gt 0 ]; do
 		IF=$(ifname)
 		req link up
 		ip link set "$IF" up; echo "ip-rc $?"
-		wait_carrier 1 10
+		wait_carrier 1 30
 		sec mode-ethtool; ethtool "$IF" 2>&1
 		sec mode-fec; ethtool --show-fec "$IF" 2>&1
 		sec mode-dmesg; dmesg | grep -F "$IF: Link is" | tail -n 1
@@ -207,7 +207,7 @@ while [ $# -gt 0 ]; do
 		req fw heartbeat stop
 		t0=$(now) i=0
 		until devlink health show "pci/$BDF" reporter fw 2>/dev/null | grep -Eq ' error [1-9]'; do
-			i=$((i + 1)); [ $i -gt 45 ] && break
+			i=$((i + 1)); [ $i -gt 65 ] && break
 			sleep 1
 		done
 		echo "after $(since "$t0") s"
