@@ -65,8 +65,10 @@ void fbnic_mbx_reset(struct fbnic *dev)
 	struct fbnic_mbx *m = &dev->mbx;
 	struct fbnic_mbx_msg *q = m->outq;
 	uint32_t tx_gen = m->tx_gen, rx_gen = m->rx_gen;
+	struct fbnic_mbx_stats st = m->stats;
 	memset(m, 0, sizeof(*m));
 	m->outq = q;
+	m->stats = st;
 	m->tx_gen = tx_gen + 1;
 	m->rx_gen = rx_gen + 1;
 	fbnic_timer_set(dev, FBNIC_TIMER_MBX, FBNIC_TIMER_NONE);
@@ -85,7 +87,7 @@ int fbnic_mbx_send(struct fbnic *dev, const void *msg, size_t len)
 	if (m->out_count == FBNIC_MBX_OUTQ_LEN) {
 		/* Only unsolicited messages (firmware log lines) can get here:
 		 * TX processing keeps room for every reply it may produce. */
-		m->overflowed++;
+		m->stats.overflowed++;
 		return -ENOBUFS;
 	}
 	struct fbnic_mbx_msg *slot =
@@ -120,7 +122,7 @@ static bool process_tx(struct fbnic *dev)
 		uint64_t due = m->tx_posted_ns[d] + dev->cfg.fw_turnaround_ns;
 		if (dev->cfg.fw_turnaround_ns &&
 		    dev->host.now_ns(dev->host.opaque) < due) {
-			m->turnaround_waits++;
+			m->stats.turnaround_waits++;
 			fbnic_timer_set(dev, FBNIC_TIMER_MBX, due);
 			break;
 		}
@@ -139,7 +141,7 @@ static bool process_tx(struct fbnic *dev)
 			if (m->tx_gen != gen) {
 				/* Flushed or reset while we read: the message
 				 * belongs to a ring that no longer exists. */
-				m->dma_races++;
+				m->stats.dma_races++;
 				continue;
 			}
 			if (err)
@@ -159,9 +161,9 @@ static bool process_tx(struct fbnic *dev)
 			desc_set(dev, FBNIC_IPC_MBX_TX_IDX, d, desc);
 		}
 		if (err)
-			m->tx_errors++;
+			m->stats.tx_errors++;
 		else
-			m->tx_msgs++;
+			m->stats.tx_msgs++;
 		m->fw_tx = (d + 1) % FBNIC_IPC_MBX_DESC_LEN;
 		progress = true;
 	}
@@ -198,7 +200,7 @@ static bool process_rx(struct fbnic *dev)
 			/* Flushed or reset while we wrote: the queue and the
 			 * pointer are the new ring's; the message is gone
 			 * with the flush (counted there). */
-			m->dma_races++;
+			m->stats.dma_races++;
 			continue;
 		}
 		if (desc_get(dev, FBNIC_IPC_MBX_RX_IDX, d) != desc)
@@ -207,10 +209,10 @@ static bool process_rx(struct fbnic *dev)
 			/* FW_ERR: the host drops the page's content and
 			 * recycles it (fbnic_mbx_process_rx_msgs); the message
 			 * is lost, and counted. */
-			m->rx_errors++;
+			m->stats.rx_errors++;
 			desc |= FBNIC_IPC_MBX_DESC_FW_CMPL | FBNIC_IPC_MBX_DESC_FW_ERR;
 		} else {
-			m->rx_msgs++;
+			m->stats.rx_msgs++;
 			desc &= ~(0xffffull << FBNIC_IPC_MBX_DESC_LEN_SHIFT);
 			desc |= (uint64_t)msg->len << FBNIC_IPC_MBX_DESC_LEN_SHIFT |
 				FBNIC_IPC_MBX_DESC_EOM | FBNIC_IPC_MBX_DESC_FW_CMPL;
@@ -255,7 +257,7 @@ void fbnic_mbx_pul_cfg_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	 * hardware drains parked writes without landing them. */
 	if (idx == FBNIC_PUL_OB_TLP_HDR_AW_CFG &&
 	    (val & FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH)) {
-		m->flushed += m->out_count;
+		m->stats.flushed += m->out_count;
 		m->out_count = 0;
 		m->fw_rx = 0;
 		m->rx_gen++;

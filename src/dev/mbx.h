@@ -65,14 +65,17 @@ struct fbnic_mbx {
 	 * rings meanwhile: a ring walk that sees its generation change after
 	 * a DMA abandons what it held instead of completing it. */
 	uint32_t tx_gen, rx_gen;
-	/* counters */
-	uint64_t tx_msgs, rx_msgs;
-	uint64_t tx_errors;      /* bad descriptor or DMA failure: FW_ERR */
-	uint64_t rx_errors;      /* delivery DMA failure or page too small */
-	uint64_t flushed;        /* outbound messages dropped by an RX flush */
-	uint64_t overflowed;     /* outbound messages refused: queue full */
-	uint64_t turnaround_waits; /* TX ring walks that waited for the FW */
-	uint64_t dma_races;      /* ring flushed or reset during a DMA */
+	/* Counters over the process's life: a device reset keeps them, so
+	 * what a driver instance did can be read after it is gone. */
+	struct fbnic_mbx_stats {
+		uint64_t tx_msgs, rx_msgs;
+		uint64_t tx_errors;  /* bad descriptor or DMA failure: FW_ERR */
+		uint64_t rx_errors;  /* delivery DMA failure or page too small */
+		uint64_t flushed;    /* outbound messages dropped by an RX flush */
+		uint64_t overflowed; /* outbound messages refused: queue full */
+		uint64_t turnaround_waits; /* TX ring walks that waited for the FW */
+		uint64_t dma_races;  /* ring flushed or reset during a DMA */
+	} stats;
 };
 
 struct fbnic;
