@@ -66,19 +66,6 @@ static const char *cmd_dump(struct control *c, struct fbnic *dev, int argc,
 static const char *cmd_help(struct control *c, struct fbnic *dev, int argc,
 			    char **argv, FILE *out);
 
-static const char *const link_modes[] = { [1] = "25cr", [2] = "50cr2",
-					  [3] = "50cr", [4] = "100cr2" };
-static const char *const link_fecs[] = { [1] = "none", [2] = "rs",
-					 [3] = "baser" };
-
-static int lookup(const char *const *names, unsigned n, const char *s)
-{
-	for (unsigned i = 1; i < n; i++)
-		if (names[i] && strcasecmp(names[i], s) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* Parse a whole decimal integer (sensor values are signed). */
 static bool parse_long(const char *s, long lo, long hi, long *out)
 {
@@ -95,11 +82,10 @@ static void print_link(struct fbnic *dev, FILE *out)
 {
 	struct fbnic_link_config l;
 	fbnic_link_get(dev, &l);
-	unsigned fec = fw_link_effective_fec(l.mode, l.fec);
+	unsigned fec = link_effective_fec(l.mode, l.fec);
+	const char *mode = link_mode_name(l.mode), *fname = link_fec_name(fec);
 	fprintf(out, "link %s mode %s fec %s speed %u\n", l.down ? "down" : "up",
-		l.mode < 5 && link_modes[l.mode] ? link_modes[l.mode] : "?",
-		fec < 4 && link_fecs[fec] ? link_fecs[fec] : "?",
-		fw_link_speed_mbps(l.mode));
+		mode ? mode : "?", fname ? fname : "?", link_speed_mbps(l.mode));
 }
 
 /* link [up|down | mode MODE [fec FEC]] */
@@ -112,12 +98,12 @@ static const char *cmd_link(struct control *c, struct fbnic *dev, int argc,
 	} else if (argc == 2 && !strcmp(argv[1], "down")) {
 		fbnic_link_set(dev, false);
 	} else if ((argc == 3 || argc == 5) && !strcmp(argv[1], "mode")) {
-		int mode = lookup(link_modes, 5, argv[2]);
-		int fec = 2;
+		int mode = link_mode_parse(argv[2]);
+		int fec = LINK_FEC_RS;
 		if (mode < 0)
 			return "mode must be 25cr, 50cr2, 50cr or 100cr2";
 		if (argc == 5 && (strcmp(argv[3], "fec") ||
-				  (fec = lookup(link_fecs, 4, argv[4])) < 0))
+				  (fec = link_fec_parse(argv[4])) < 0))
 			return "fec must be none, rs or baser";
 		/* The PCS runs the new mode now and the firmware reports it in
 		 * its next capabilities (fbnic_link_set_speed tells both). */

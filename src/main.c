@@ -71,14 +71,6 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-static int pick(const char *const *names, int n, const char *s)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcasecmp(names[i], s))
-			return i;
-	return -1;
-}
-
 static int bad_arg(const char *opt, const char *val, const char *want)
 {
 	fprintf(stderr, "fbnic-emu: %s %s: need %s\n", opt, val, want);
@@ -195,19 +187,17 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'L': {
-			static const char *const m[] = { "25cr", "50cr2", "50cr", "100cr2" };
-			int i = pick(m, 4, optarg);
-			if (i < 0)
-				return bad_arg("--link-mode", optarg, "25cr, 50cr2, 50cr or 100cr2");
-			cfg.link.mode = (uint8_t)(i + 1);
+			int m = link_mode_parse(optarg);
+			if (m < 0)
+				return bad_arg("--link-mode", optarg, link_mode_names());
+			cfg.link.mode = (uint8_t)m;
 			break;
 		}
 		case 'F': {
-			static const char *const f[] = { "none", "rs", "baser" };
-			int i = pick(f, 3, optarg);
-			if (i < 0)
-				return bad_arg("--fec", optarg, "none, rs or baser");
-			cfg.link.fec = (uint8_t)(i + 1);
+			int f = link_fec_parse(optarg);
+			if (f < 0)
+				return bad_arg("--fec", optarg, link_fec_names());
+			cfg.link.fec = (uint8_t)f;
 			break;
 		}
 		case 'D':

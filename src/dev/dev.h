@@ -3,6 +3,7 @@
 #ifndef FBNIC_EMU_DEV_DEV_H
 #define FBNIC_EMU_DEV_DEV_H
 
+#include "bus.h"
 #include "fbnic.h"
 #include "intr.h"
 #include "mac.h"
@@ -42,9 +43,5 @@ struct fbnic {
 	struct fbnic_queues queues;
 };
 
-/* DMA on behalf of a block: gated on PCI bus mastering, counted. */
-int fbnic_dma_read(struct fbnic *dev, uint64_t gpa, void *buf, size_t len);
-int fbnic_dma_write(struct fbnic *dev, uint64_t gpa, const void *buf,
-		    size_t len);
 
 #endif

@@ -137,11 +137,6 @@ int fbnic_cfg_write(struct fbnic *dev, uint32_t off, const void *buf,
 	return pcie_cfg_write(&dev->pci, off, buf, len);
 }
 
-bool fbnic_bus_master(const struct fbnic *dev)
-{
-	return pcie_cfg_get16(&dev->pci, PCI_COMMAND) & PCI_COMMAND_MASTER;
-}
-
 /* ---- BAR decoding ---------------------------------------------------- */
 
 static int check_access(struct fbnic *dev, int bar, uint64_t off,
@@ -234,31 +229,6 @@ int fbnic_bar_write(struct fbnic *dev, int bar, uint64_t off, unsigned size,
 
 /* ---- services for the blocks ----------------------------------------- */
 
-int fbnic_dma_read(struct fbnic *dev, uint64_t gpa, void *buf, size_t len)
-{
-	if (!fbnic_bus_master(dev)) {
-		dev->cnt.dma_blocked++;
-		return -EPERM;
-	}
-	int r = dev->host.dma_read(dev->host.opaque, gpa, buf, len);
-	if (r)
-		dev->cnt.dma_errors++;
-	return r;
-}
-
-int fbnic_dma_write(struct fbnic *dev, uint64_t gpa, const void *buf,
-		    size_t len)
-{
-	if (!fbnic_bus_master(dev)) {
-		dev->cnt.dma_blocked++;
-		return -EPERM;
-	}
-	int r = dev->host.dma_write(dev->host.opaque, gpa, buf, len);
-	if (r)
-		dev->cnt.dma_errors++;
-	return r;
-}
-
 void fbnic_work(struct fbnic *dev)
 {
 	fbnic_mbx_work(dev);
@@ -266,8 +236,9 @@ void fbnic_work(struct fbnic *dev)
 
 /* The mailbox hands every host message to the firmware model; what it
  * sends back is queued for the RX ring. */
-int fbnic_fw_receive(struct fbnic *dev, const uint8_t *msg, size_t len)
+static int fw_receive(void *opaque, const uint8_t *msg, size_t len)
 {
+	struct fbnic *dev = opaque;
 	struct fw_verdict v;
 	switch (fw_handle(dev->fw, msg, len, &v)) {
 	case FW_OK:
@@ -320,7 +291,50 @@ static int fw_attach(struct fbnic *dev)
 	}
 	struct fw_ops ops = { .opaque = dev, .send = fw_send, .now_ns = fw_now };
 	dev->fw = fw_create(&fc, &ops);
-	return dev->fw ? 0 : -ENOMEM;
+	if (!dev->fw)
+		return -ENOMEM;
+	struct fbnic_mbx_peer peer = { .opaque = dev, .receive = fw_receive };
+	fbnic_mbx_set_peer(dev, &peer);
+	return 0;
+}
+
+/* ---- the link (control API) ------------------------------------------ */
+
+static void link_change(struct fbnic *dev, bool up)
+{
+	if (fbnic_pcs_link_set(dev, up))
+		fbnic_sig_link_event(dev, up);
+}
+
+void fbnic_link_set(struct fbnic *dev, bool up)
+{
+	link_change(dev, up);
+}
+
+int fbnic_link_set_speed(struct fbnic *dev, unsigned mode, unsigned fec)
+{
+	if (!link_mode_valid(mode) || !link_fec_valid(fec))
+		return -EINVAL;
+	if (dev->pcs.mode == mode && dev->pcs.fec == fec)
+		return 0;
+	bool was_up = fbnic_pcs_link_up(dev);
+	/* The firmware retrains the port: lock is lost, the PCS comes back
+	 * in the new mode, and the firmware reports it in its next
+	 * FW_CAP_RESP. */
+	link_change(dev, false);
+	fbnic_pcs_set_mode(dev, mode, fec);
+	if (dev->fw)
+		fw_set_link(dev->fw, mode, fec);
+	if (was_up)
+		link_change(dev, true);
+	return 0;
+}
+
+void fbnic_link_get(const struct fbnic *dev, struct fbnic_link_config *out)
+{
+	out->mode = dev->pcs.mode;
+	out->fec = dev->pcs.fec;
+	out->down = !fbnic_pcs_link_up(dev);
 }
 
 struct fw *fbnic_fw(struct fbnic *dev)
@@ -376,7 +390,7 @@ void fbnic_dump(struct fbnic *dev, FILE *out)
 	kv(out, "link.up", dev->pcs.up);
 	kv(out, "link.mode", dev->pcs.mode);
 	kv(out, "link.fec", dev->pcs.eff_fec);
-	kv(out, "link.speed", fw_link_speed_mbps(dev->pcs.mode));
+	kv(out, "link.speed", link_speed_mbps(dev->pcs.mode));
 	kv(out, "pcs.link_changes", dev->pcs.link_changes);
 	kv(out, "pcs.soft_resets", dev->pcs.soft_resets);
 	fprintf(out, "sig.pcs_intr_sts 0x%08x\nsig.pcs_intr_mask 0x%08x\n",

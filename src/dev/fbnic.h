@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "fw.h"
+#include "link/link.h"
 
 struct fbnic;
 
@@ -47,25 +48,11 @@ struct fbnic_host {
 	int (*send_frame)(void *opaque, const void *frame, size_t len);
 };
 
-/* The Ethernet link.  Modes and FEC use the firmware's numbers, the
- * FW_CAP_RESP FW_LINK_SPEED / FW_LINK_FEC values (7.3 FBNIC_FW_LINK_MODE_*,
- * 6.12 FBNIC_FW_LINK_SPEED_*, same numbers): the firmware model reports
- * the link configured here, and the driver derives its AUI and FEC from
- * that report (fbnic_mac_get_fw_settings), so the PCS must run the same. */
-enum fbnic_link_mode {
-	FBNIC_LINK_MODE_25CR = 1,   /* 25G, 1 lane NRZ, 25GBASE-R */
-	FBNIC_LINK_MODE_50CR2 = 2,  /* 50G, 2 lanes NRZ, LAUI-2 */
-	FBNIC_LINK_MODE_50CR = 3,   /* 50G, 1 lane PAM4, 50GAUI-1: RS forced */
-	FBNIC_LINK_MODE_100CR2 = 4, /* 100G, 2 lanes PAM4, 100GAUI-2: RS forced */
-};
-enum fbnic_link_fec {
-	FBNIC_LINK_FEC_NONE = 1,
-	FBNIC_LINK_FEC_RS = 2,
-	FBNIC_LINK_FEC_BASER = 3,
-};
+/* The Ethernet link: modes and FEC of the link table (link/link.h), the
+ * numbers the firmware model reports in FW_CAP_RESP. */
 struct fbnic_link_config {
-	uint8_t mode; /* enum fbnic_link_mode; 0: 100CR2 */
-	uint8_t fec;  /* enum fbnic_link_fec; 0: RS */
+	uint8_t mode; /* enum link_mode; 0: 100CR2 */
+	uint8_t fec;  /* enum link_fec; 0: RS */
 	bool down;    /* start without link (cable unplugged) */
 };
 
@@ -152,8 +139,6 @@ void fbnic_link_set(struct fbnic *dev, bool up);
 /* -EINVAL for a mode or FEC outside the enums. */
 int fbnic_link_set_speed(struct fbnic *dev, unsigned mode, unsigned fec);
 void fbnic_link_get(const struct fbnic *dev, struct fbnic_link_config *out);
-/* Speed and the FEC the driver runs for a mode: fw_link_speed_mbps and
- * fw_link_effective_fec (fw.h), the firmware's encoding. */
 
 /* The firmware model, for the control channel (sensors, heartbeat...).
  * Call under the adapter's device lock like every other fbnic_* call. */
@@ -162,7 +147,5 @@ struct fw *fbnic_fw(struct fbnic *dev);
 /* Write the device state and every counter, one "key value" per line. */
 void fbnic_dump(struct fbnic *dev, FILE *out);
 
-/* Bus master enable (PCI COMMAND bit 2): gates every DMA. */
-bool fbnic_bus_master(const struct fbnic *dev);
 
 #endif

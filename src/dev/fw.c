@@ -1351,8 +1351,8 @@ void fw_config_default(struct fw_config *cfg)
 	snprintf(cfg->uefi_commit, sizeof(cfg->uefi_commit), "fbnic-emu-uefi");
 	cfg->active_slot = 0;
 	cfg->anti_rollback = 0;
-	cfg->link_mode = FW_LINK_MODE_100CR2;
-	cfg->link_fec = FW_LINK_FEC_RS;
+	cfg->link_mode = LINK_MODE_100CR2;
+	cfg->link_fec = LINK_FEC_RS;
 	cfg->temp_mc = 45000;
 	cfg->volt_mv = 750;
 	cfg->qsfp_present = true;
@@ -1364,8 +1364,7 @@ void fw_config_default(struct fw_config *cfg)
 
 static bool link_ok(unsigned mode, unsigned fec)
 {
-	return mode >= FW_LINK_MODE_25CR && mode <= FW_LINK_MODE_100CR2 &&
-	       fec >= FW_LINK_FEC_NONE && fec <= FW_LINK_FEC_BASER;
+	return link_mode_valid(mode) && link_fec_valid(fec);
 }
 
 int fw_config_check(const struct fw_config *cfg, const char **why)
@@ -1438,7 +1437,7 @@ int fw_set_link(struct fw *fw, unsigned mode, unsigned fec)
 	fw->cfg.link_mode = (uint8_t)mode;
 	fw->cfg.link_fec = (uint8_t)fec;
 	fw_log(fw, "link configured: %u Mb/s, mode %u, FEC %u",
-	       fw_link_speed_mbps(mode), mode, fw_link_effective_fec(mode, fec));
+	       link_speed_mbps(mode), mode, link_effective_fec(mode, fec));
 	return 0;
 }
 
@@ -1446,30 +1445,6 @@ void fw_get_link(const struct fw *fw, uint8_t *mode, uint8_t *fec)
 {
 	*mode = fw->cfg.link_mode;
 	*fec = fw->cfg.link_fec;
-}
-
-uint8_t fw_link_effective_fec(unsigned mode, unsigned fec)
-{
-	if (mode == FW_LINK_MODE_50CR || mode == FW_LINK_MODE_100CR2)
-		return FW_LINK_FEC_RS;
-	if (fec == FW_LINK_FEC_NONE || fec == FW_LINK_FEC_BASER)
-		return (uint8_t)fec;
-	return FW_LINK_FEC_RS;
-}
-
-unsigned fw_link_speed_mbps(unsigned mode)
-{
-	switch (mode) {
-	case FW_LINK_MODE_25CR:
-		return 25000;
-	case FW_LINK_MODE_50CR2:
-	case FW_LINK_MODE_50CR:
-		return 50000;
-	case FW_LINK_MODE_100CR2:
-		return 100000;
-	default:
-		return 0;
-	}
 }
 
 void fw_set_sensors(struct fw *fw, int32_t temp_mc, int32_t volt_mv)

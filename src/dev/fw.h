@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "link/link.h"
 #include "tlv.h"
 
 /* ---- Protocol ---------------------------------------------------------- */
@@ -97,20 +98,9 @@ enum {
 	FW_CAP_RESP_ANTI_ROLLBACK_VERSION = 0x15, /* 7.3 only */
 };
 
-/* FW_LINK_SPEED values (7.3 FBNIC_FW_LINK_MODE_*, 6.12
- * FBNIC_FW_LINK_SPEED_*R*; same numbers). */
-enum fw_link_mode {
-	FW_LINK_MODE_25CR = 1,   /* 25G, 1 lane NRZ; FEC per FW_LINK_FEC */
-	FW_LINK_MODE_50CR2 = 2,  /* 50G, 2 lanes NRZ; FEC per FW_LINK_FEC */
-	FW_LINK_MODE_50CR = 3,   /* 50G, 1 lane PAM4; the driver forces RS */
-	FW_LINK_MODE_100CR2 = 4, /* 100G, 2 lanes PAM4; the driver forces RS */
-};
-/* FW_LINK_FEC values (FBNIC_FW_LINK_FEC_*). */
-enum fw_link_fec {
-	FW_LINK_FEC_NONE = 1,
-	FW_LINK_FEC_RS = 2,
-	FW_LINK_FEC_BASER = 3,
-};
+/* FW_LINK_SPEED / FW_LINK_FEC values: enum link_mode / enum link_fec
+ * (link/link.h, the same numbers as 7.3 FBNIC_FW_LINK_MODE_* and
+ * FBNIC_FW_LINK_FEC_*, 6.12 FBNIC_FW_LINK_SPEED_*). */
 
 enum { FW_OWNERSHIP_FLAG = 0x0, FW_OWNERSHIP_TIME = 0x1 };
 enum { FW_HEARTBEAT_UPTIME = 0x0, FW_HEARTBEAT_NUMBER_OF_MESSAGES = 0x1 };
@@ -214,7 +204,7 @@ struct fw_config {
 	char uefi_commit[FW_COMMIT_MAX];
 	uint32_t active_slot;
 	uint32_t anti_rollback; /* PLDM records below this are refused */
-	/* Link the host should bring up (enum fw_link_mode / fw_link_fec). */
+	/* Link the host should bring up (enum link_mode / link_fec). */
 	uint8_t link_mode, link_fec;
 	/* TSENE sensors, in the driver's units: milli-degC and mV. */
 	int32_t temp_mc, volt_mv;
@@ -299,11 +289,6 @@ enum fw_status fw_handle(struct fw *fw, const void *msg, size_t len,
  * creation).  -EINVAL for values outside the enums. */
 int fw_set_link(struct fw *fw, unsigned mode, unsigned fec);
 void fw_get_link(const struct fw *fw, uint8_t *mode, uint8_t *fec);
-/* FEC the driver will actually run for a mode (fbnic_mac_get_fw_settings:
- * 50CR and 100CR2 force RS; unknown fec values mean RS). */
-uint8_t fw_link_effective_fec(unsigned mode, unsigned fec);
-/* Speed in Mb/s of a link mode, 0 if unknown. */
-unsigned fw_link_speed_mbps(unsigned mode);
 
 void fw_set_sensors(struct fw *fw, int32_t temp_mc, int32_t volt_mv);
 /* Make TSENE reads fail with this negative errno (0: succeed again). */

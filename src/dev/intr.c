@@ -39,7 +39,7 @@ static void evaluate(struct fbnic *dev, unsigned bank)
 			continue;
 		}
 		in->fired++;
-		dev->host.msix_raise(dev->host.opaque, v);
+		fbnic_bus_msix(dev, v);
 	}
 }
 

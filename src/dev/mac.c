@@ -22,7 +22,7 @@ void fbnic_mac_reset(struct fbnic *dev)
 	memset(m, 0, sizeof(*m));
 	m->pcs_intr_mask = UINT32_MAX; /* probe_contract.md Appendix A */
 	/* A link that is down at reset has lost lock "since the last flush". */
-	if (!dev->pcs.up) {
+	if (!fbnic_pcs_link_up(dev)) {
 		m->out0_latched_low = OUT0_STATUS;
 		m->out1_latched_low = OUT1_STATUS;
 	}
@@ -116,7 +116,7 @@ const struct reg_block fbnic_mac_block = { "MAC_MAC", FBNIC_CSR_START_MAC_MAC,
 static bool mac_dir_ready(const struct fbnic *dev, uint32_t ena,
 			  uint32_t resets)
 {
-	return dev->pcs.up && (dev->csr[FBNIC_MAC_COMMAND_CONFIG] & ena) &&
+	return fbnic_pcs_link_up(dev) && (dev->csr[FBNIC_MAC_COMMAND_CONFIG] & ena) &&
 	       !(dev->csr[FBNIC_SIG_MAC_IN0] & resets);
 }
 

@@ -66,12 +66,19 @@ void fbnic_mbx_reset(struct fbnic *dev)
 	struct fbnic_mbx_msg *q = m->outq;
 	uint32_t tx_gen = m->tx_gen, rx_gen = m->rx_gen;
 	struct fbnic_mbx_stats st = m->stats;
+	struct fbnic_mbx_peer peer = m->peer;
 	memset(m, 0, sizeof(*m));
 	m->outq = q;
 	m->stats = st;
+	m->peer = peer;
 	m->tx_gen = tx_gen + 1;
 	m->rx_gen = rx_gen + 1;
 	fbnic_timer_set(dev, FBNIC_TIMER_MBX, FBNIC_TIMER_NONE);
+}
+
+void fbnic_mbx_set_peer(struct fbnic *dev, const struct fbnic_mbx_peer *peer)
+{
+	dev->mbx.peer = *peer;
 }
 
 void fbnic_mbx_timer(struct fbnic *dev)
@@ -148,8 +155,8 @@ static bool process_tx(struct fbnic *dev)
 				log_guest(SUB, "TX desc %u: DMA read of %u bytes at "
 					  "0x%llx failed: %d", d, len,
 					  (unsigned long long)addr, err);
-			else
-				err = fbnic_fw_receive(dev, page, len);
+			else if (m->peer.receive)
+				err = m->peer.receive(m->peer.opaque, page, len);
 		}
 		/* The host may have rewritten the descriptor while we were in
 		 * DMA (the device lock can drop there): only complete what we

@@ -49,7 +49,17 @@ struct fbnic_mbx_msg {
 	uint8_t data[FBNIC_MBX_PAGE_SIZE];
 };
 
+/* The firmware side of the mailbox: receives every complete host->FW
+ * message.  Returns 0, or -errno if the firmware refused it (the
+ * descriptor then gets FW_ERR, as for a DMA error).  It answers with
+ * fbnic_mbx_send().  Wired by fbnic.c (fbnic_mbx_set_peer). */
+struct fbnic_mbx_peer {
+	void *opaque;
+	int (*receive)(void *opaque, const uint8_t *msg, size_t len);
+};
+
 struct fbnic_mbx {
+	struct fbnic_mbx_peer peer; /* kept across resets */
 	unsigned fw_tx;  /* next TX descriptor the FW looks at */
 	unsigned fw_rx;  /* next RX descriptor the FW fills */
 	bool tx_written; /* a TX descriptor changed since the last work */
@@ -92,10 +102,7 @@ int fbnic_mbx_send(struct fbnic *dev, const void *msg, size_t len);
 /* Called for every AW/AR_CFG write (PUL_USER block). */
 void fbnic_mbx_pul_cfg_write(struct fbnic *dev, uint32_t idx, uint32_t val);
 
-/* Provided by the firmware model: one complete host->FW message.
- * Returns 0, or -errno if the FW refused it (the descriptor then gets
- * FW_ERR, as for a DMA error). */
-int fbnic_fw_receive(struct fbnic *dev, const uint8_t *msg, size_t len);
+void fbnic_mbx_set_peer(struct fbnic *dev, const struct fbnic_mbx_peer *peer);
 
 extern const struct reg_block fbnic_ipc_mbx_block;
 

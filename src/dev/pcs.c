@@ -11,14 +11,12 @@
 
 /* ---- link modes ---------------------------------------------------------- */
 
-/* Speeds and the FEC the driver runs for a mode are the firmware's
- * encoding (fw_link_speed_mbps, fw_link_effective_fec): one table serves
- * the capability reply and the PCS. */
+/* Speeds and the FEC the driver runs for a mode come from the link table
+ * (link/link.h), which the firmware's capability reply uses too. */
 
 static bool link_valid(unsigned mode, unsigned fec)
 {
-	return fw_link_speed_mbps(mode) && fec >= FBNIC_LINK_FEC_NONE &&
-	       fec <= FBNIC_LINK_FEC_BASER;
+	return link_mode_valid(mode) && link_fec_valid(fec);
 }
 
 /* The lanes fbnic_mac_get_link_status XORs away, by AUI and FEC: which
@@ -27,15 +25,15 @@ static bool link_valid(unsigned mode, unsigned fec)
 static uint32_t lane_mask(unsigned mode, unsigned eff_fec)
 {
 	switch (mode) {
-	case FBNIC_LINK_MODE_100CR2:
+	case LINK_MODE_100CR2:
 		return 0xf;
-	case FBNIC_LINK_MODE_50CR:
+	case LINK_MODE_50CR:
 		return 0x3;
-	case FBNIC_LINK_MODE_50CR2:
-		return eff_fec == FBNIC_LINK_FEC_NONE ? 0x63
-		       : eff_fec == FBNIC_LINK_FEC_RS ? 0x5
+	case LINK_MODE_50CR2:
+		return eff_fec == LINK_FEC_NONE ? 0x63
+		       : eff_fec == LINK_FEC_RS ? 0x5
 						      : 0xf;
-	case FBNIC_LINK_MODE_25CR:
+	case LINK_MODE_25CR:
 		return 0x1;
 	default:
 		return 0;
@@ -47,10 +45,10 @@ static uint32_t lane_mask(unsigned mode, unsigned eff_fec)
 static uint16_t ctrl1_speed(unsigned mode)
 {
 	switch (mode) {
-	case FBNIC_LINK_MODE_25CR:
+	case LINK_MODE_25CR:
 		return FBNIC_PCS_CTRL1_SPEED25G;
-	case FBNIC_LINK_MODE_50CR2:
-	case FBNIC_LINK_MODE_50CR:
+	case LINK_MODE_50CR2:
+	case LINK_MODE_50CR:
 		return FBNIC_PCS_CTRL1_SPEED50G;
 	default:
 		return FBNIC_PCS_CTRL1_SPEED100G;
@@ -68,11 +66,11 @@ void fbnic_pcs_sig_out(const struct fbnic *dev, uint32_t *out0,
 	uint32_t lanes = lane_mask(p->mode, p->eff_fec);
 	*out0 = FBNIC_SIG_PCS_OUT0_LINK;
 	switch (p->eff_fec) {
-	case FBNIC_LINK_FEC_NONE:
+	case LINK_FEC_NONE:
 		*out0 |= (lanes << FBNIC_SIG_PCS_OUT0_BLOCK_LOCK_SHIFT) &
 			 FBNIC_SIG_PCS_OUT0_BLOCK_LOCK;
 		break;
-	case FBNIC_LINK_FEC_RS:
+	case LINK_FEC_RS:
 		*out0 |= (lanes << FBNIC_SIG_PCS_OUT0_AMPS_LOCK_SHIFT) &
 			 FBNIC_SIG_PCS_OUT0_AMPS_LOCK;
 		break;
@@ -89,16 +87,16 @@ static void set_mode(struct fbnic_pcs *p, unsigned mode, unsigned fec)
 {
 	p->mode = (uint8_t)mode;
 	p->fec = (uint8_t)fec;
-	p->eff_fec = fw_link_effective_fec(mode, fec);
+	p->eff_fec = link_effective_fec(mode, fec);
 }
 
 int fbnic_pcs_init(struct fbnic *dev)
 {
 	struct fbnic_link_config *l = &dev->cfg.link;
 	if (!l->mode)
-		l->mode = FBNIC_LINK_MODE_100CR2;
+		l->mode = LINK_MODE_100CR2;
 	if (!l->fec)
-		l->fec = FBNIC_LINK_FEC_RS;
+		l->fec = LINK_FEC_RS;
 	if (!link_valid(l->mode, l->fec)) {
 		log_err(SUB, "link mode %u FEC %u: mode must be 1..4, FEC 1..3",
 			l->mode, l->fec);
@@ -120,51 +118,32 @@ void fbnic_pcs_reset(struct fbnic *dev)
 	memset(p->cor_hi, 0, sizeof(p->cor_hi));
 }
 
-static void link_change(struct fbnic *dev, bool up)
+bool fbnic_pcs_link_set(struct fbnic *dev, bool up)
 {
 	struct fbnic_pcs *p = &dev->pcs;
 	if (p->up == up)
-		return;
+		return false;
 	p->up = up;
 	p->link_changes++;
 	if (!up)
 		for (unsigned i = 0; i < FBNIC_PCS_PAGES; i++)
 			p->lstatus_latched_low[i] = true;
 	log_info(SUB, "link %s (%u Mb/s, FEC %u)", up ? "up" : "down",
-		 fw_link_speed_mbps(p->mode), p->eff_fec);
-	fbnic_sig_link_event(dev, up);
+		 link_speed_mbps(p->mode), p->eff_fec);
+	return true;
 }
 
-void fbnic_link_set(struct fbnic *dev, bool up)
+int fbnic_pcs_set_mode(struct fbnic *dev, unsigned mode, unsigned fec)
 {
-	link_change(dev, up);
-}
-
-int fbnic_link_set_speed(struct fbnic *dev, unsigned mode, unsigned fec)
-{
-	struct fbnic_pcs *p = &dev->pcs;
 	if (!link_valid(mode, fec))
 		return -EINVAL;
-	if (p->mode == mode && p->fec == fec)
-		return 0;
-	bool was_up = p->up;
-	/* The firmware retrains the port: lock is lost, the PCS comes back
-	 * in the new mode. */
-	link_change(dev, false);
-	set_mode(p, mode, fec);
-	/* The firmware reports the new mode in its next FW_CAP_RESP. */
-	if (dev->fw)
-		fw_set_link(dev->fw, mode, fec);
-	if (was_up)
-		link_change(dev, true);
+	set_mode(&dev->pcs, mode, fec);
 	return 0;
 }
 
-void fbnic_link_get(const struct fbnic *dev, struct fbnic_link_config *out)
+bool fbnic_pcs_link_up(const struct fbnic *dev)
 {
-	out->mode = dev->pcs.mode;
-	out->fec = dev->pcs.fec;
-	out->down = !dev->pcs.up;
+	return dev->pcs.up;
 }
 
 /* ---- PCS pages ----------------------------------------------------------- */
@@ -324,7 +303,7 @@ static uint32_t rsfec_read(struct fbnic *dev, uint32_t idx)
 	if (idx == FBNIC_RSFEC_STATUS(0)) {
 		/* Engine 0 aligned with its AM lanes locked while an RS link
 		 * is up (informational: ethtool -d, MMD 8 reg 201). */
-		if (!p->up || p->eff_fec != FBNIC_LINK_FEC_RS)
+		if (!p->up || p->eff_fec != LINK_FEC_RS)
 			return 0;
 		return FBNIC_RSFEC_STATUS_FEC_ALIGN |
 		       lane_mask(p->mode, p->eff_fec)

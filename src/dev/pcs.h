@@ -117,6 +117,14 @@ int fbnic_pcs_init(struct fbnic *dev);
 /* Function reset: registers to power-on values; the link stays. */
 void fbnic_pcs_reset(struct fbnic *dev);
 
+/* Plug or unplug the cable: true if the link changed (the caller tells the
+ * SIG block, fbnic_sig_link_event).  A lost link latches STAT1.LSTATUS low. */
+bool fbnic_pcs_link_set(struct fbnic *dev, bool up);
+/* Run another mode / FEC (the firmware retrained the port); -EINVAL for
+ * values outside the link table. */
+int fbnic_pcs_set_mode(struct fbnic *dev, unsigned mode, unsigned fec);
+bool fbnic_pcs_link_up(const struct fbnic *dev);
+
 /* The current (unlatched) lock status the PCS drives into SIG_PCS_OUT0/1:
  * LINK plus exactly the lanes fbnic_mac_get_link_status expects for the
  * link mode and FEC, or 0 when the link is down. */

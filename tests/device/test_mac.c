@@ -366,8 +366,8 @@ static void test_power_on(void)
 	/* Default: 100G CR2, RS; up (probe_contract.md §7 P3). */
 	struct fbnic_link_config l;
 	fbnic_link_get(h->dev, &l);
-	CHECK_INT(l.mode, FBNIC_LINK_MODE_100CR2);
-	CHECK_INT(l.fec, FBNIC_LINK_FEC_RS);
+	CHECK_INT(l.mode, LINK_MODE_100CR2);
+	CHECK_INT(l.fec, LINK_FEC_RS);
 	CHECK(!l.down);
 	CHECK_EQ(h_rd32(h, 0, SIG_PCS_OUT0), 0x0800001e);
 	CHECK_EQ(h_rd32(h, 0, SIG_PCS_OUT1), 0);
@@ -437,12 +437,12 @@ static void test_lane_patterns(void)
 		for (unsigned f = 1; f <= 3; f++) {
 			struct harness *hl = h_link(m, f, false);
 			REQUIRE(hl);
-			CHECK_INT(hl->dev->pcs.eff_fec, fw_link_effective_fec(m, f));
+			CHECK_INT(hl->dev->pcs.eff_fec, link_effective_fec(m, f));
 			h_destroy(hl);
 		}
-	CHECK_INT(fw_link_effective_fec(4, 1), FBNIC_LINK_FEC_RS);
-	CHECK_INT(fw_link_effective_fec(1, 7), FBNIC_LINK_FEC_RS);
-	CHECK_INT(fw_link_speed_mbps(3), 50000);
+	CHECK_INT(link_effective_fec(4, 1), LINK_FEC_RS);
+	CHECK_INT(link_effective_fec(1, 7), LINK_FEC_RS);
+	CHECK_INT(link_speed_mbps(3), 50000);
 	CHECK(!h_link(5, 2, false));
 	CHECK(!h_link(4, 4, false));
 }

@@ -46,7 +46,7 @@ static char *ask(int fd, const char *line)
 	size_t used = 0;
 	while (used < 65535) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, 3000) <= 0)
+		if (poll(&p, 1, 30000) <= 0) /* a stall, not a speed */
 			break;
 		ssize_t r = recv(fd, buf + used, 65535 - used, 0);
 		if (r <= 0)

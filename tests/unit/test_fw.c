@@ -76,8 +76,8 @@ static void test_caps(void)
 		 (ver >> 16) & 0xff, (ver >> 8) & 0xff, ver & 0xff, s);
 	CHECK(strcmp(full, "25.07.25-002_fbnic-emu") == 0);
 	CHECK_EQ(tlv_get_uint(&r[FW_CAP_RESP_FW_LINK_SPEED], 0),
-		 FW_LINK_MODE_100CR2);
-	CHECK_EQ(tlv_get_uint(&r[FW_CAP_RESP_FW_LINK_FEC], 0), FW_LINK_FEC_RS);
+		 LINK_MODE_100CR2);
+	CHECK_EQ(tlv_get_uint(&r[FW_CAP_RESP_FW_LINK_FEC], 0), LINK_FEC_RS);
 	CHECK(!tlv_present(&r[FW_CAP_RESP_BMC_PRESENT]));
 	CHECK(!tlv_present(&r[FW_CAP_RESP_BMC_MAC_ARRAY]));
 	CHECK(!tlv_present(&r[FW_CAP_RESP_BMC_ALL_MULTI]));
@@ -112,7 +112,7 @@ static void test_link_config(void)
 	uint8_t mode, fec;
 
 	REQUIRE(fw);
-	CHECK_INT(fw_set_link(fw, FW_LINK_MODE_25CR, FW_LINK_FEC_BASER), 0);
+	CHECK_INT(fw_set_link(fw, LINK_MODE_25CR, LINK_FEC_BASER), 0);
 	fw_get_link(fw, &mode, &fec);
 	CHECK_EQ(mode, 1);
 	CHECK_EQ(fec, 3);
@@ -121,25 +121,25 @@ static void test_link_config(void)
 	CHECK_EQ(tlv_get_uint(&r[FW_CAP_RESP_FW_LINK_SPEED], 0), 1);
 	CHECK_EQ(tlv_get_uint(&r[FW_CAP_RESP_FW_LINK_FEC], 0), 3);
 
-	CHECK_INT(fw_set_link(fw, 0, FW_LINK_FEC_RS), -EINVAL);
-	CHECK_INT(fw_set_link(fw, 5, FW_LINK_FEC_RS), -EINVAL);
-	CHECK_INT(fw_set_link(fw, FW_LINK_MODE_50CR2, 0), -EINVAL);
-	CHECK_INT(fw_set_link(fw, FW_LINK_MODE_50CR2, 4), -EINVAL);
+	CHECK_INT(fw_set_link(fw, 0, LINK_FEC_RS), -EINVAL);
+	CHECK_INT(fw_set_link(fw, 5, LINK_FEC_RS), -EINVAL);
+	CHECK_INT(fw_set_link(fw, LINK_MODE_50CR2, 0), -EINVAL);
+	CHECK_INT(fw_set_link(fw, LINK_MODE_50CR2, 4), -EINVAL);
 	fw_get_link(fw, &mode, &fec);
 	CHECK_EQ(mode, 1); /* unchanged */
 
 	/* What the driver will run (fbnic_mac_get_fw_settings). */
-	CHECK_EQ(fw_link_effective_fec(FW_LINK_MODE_100CR2, FW_LINK_FEC_NONE),
-		 FW_LINK_FEC_RS);
-	CHECK_EQ(fw_link_effective_fec(FW_LINK_MODE_50CR, FW_LINK_FEC_BASER),
-		 FW_LINK_FEC_RS);
-	CHECK_EQ(fw_link_effective_fec(FW_LINK_MODE_50CR2, FW_LINK_FEC_NONE),
-		 FW_LINK_FEC_NONE);
-	CHECK_EQ(fw_link_effective_fec(FW_LINK_MODE_25CR, 0), FW_LINK_FEC_RS);
-	CHECK_EQ(fw_link_speed_mbps(FW_LINK_MODE_25CR), 25000);
-	CHECK_EQ(fw_link_speed_mbps(FW_LINK_MODE_50CR), 50000);
-	CHECK_EQ(fw_link_speed_mbps(FW_LINK_MODE_100CR2), 100000);
-	CHECK_EQ(fw_link_speed_mbps(9), 0);
+	CHECK_EQ(link_effective_fec(LINK_MODE_100CR2, LINK_FEC_NONE),
+		 LINK_FEC_RS);
+	CHECK_EQ(link_effective_fec(LINK_MODE_50CR, LINK_FEC_BASER),
+		 LINK_FEC_RS);
+	CHECK_EQ(link_effective_fec(LINK_MODE_50CR2, LINK_FEC_NONE),
+		 LINK_FEC_NONE);
+	CHECK_EQ(link_effective_fec(LINK_MODE_25CR, 0), LINK_FEC_RS);
+	CHECK_EQ(link_speed_mbps(LINK_MODE_25CR), 25000);
+	CHECK_EQ(link_speed_mbps(LINK_MODE_50CR), 50000);
+	CHECK_EQ(link_speed_mbps(LINK_MODE_100CR2), 100000);
+	CHECK_EQ(link_speed_mbps(9), 0);
 	done(fw);
 }
 

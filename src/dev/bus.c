@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "bus.h"
+
+#include <errno.h>
+
+#include "dev.h"
+
+bool fbnic_bus_master(const struct fbnic *dev)
+{
+	return pcie_cfg_get16(&dev->pci, PCI_COMMAND) & PCI_COMMAND_MASTER;
+}
+
+int fbnic_dma_read(struct fbnic *dev, uint64_t gpa, void *buf, size_t len)
+{
+	if (!fbnic_bus_master(dev)) {
+		dev->cnt.dma_blocked++;
+		return -EPERM;
+	}
+	int r = dev->host.dma_read(dev->host.opaque, gpa, buf, len);
+	if (r)
+		dev->cnt.dma_errors++;
+	return r;
+}
+
+int fbnic_dma_write(struct fbnic *dev, uint64_t gpa, const void *buf,
+		    size_t len)
+{
+	if (!fbnic_bus_master(dev)) {
+		dev->cnt.dma_blocked++;
+		return -EPERM;
+	}
+	int r = dev->host.dma_write(dev->host.opaque, gpa, buf, len);
+	if (r)
+		dev->cnt.dma_errors++;
+	return r;
+}
+
+void fbnic_bus_msix(struct fbnic *dev, unsigned vector)
+{
+	dev->host.msix_raise(dev->host.opaque, vector);
+}
