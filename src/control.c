@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "dev/fbnic.h"
-#include "dev/fw.h"
+#include "fw/fw.h"
 #include "runner.h"
 #include "util/log.h"
 #include "util/unix_sock.h"

@@ -11,7 +11,7 @@
 
 #include "control.h"
 #include "dev/fbnic.h"
-#include "dev/fw.h"
+#include "fw/fw.h"
 #include "runner.h"
 #include "util/log.h"
 

@@ -5,6 +5,7 @@
 
 #include "bus.h"
 #include "fbnic.h"
+#include "fw/fw.h"
 #include "intr.h"
 #include "mac.h"
 #include "mbx.h"

@@ -22,10 +22,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "fw.h"
 #include "link/link.h"
 
 struct fbnic;
+struct fw;        /* the firmware model (fw/fw.h) */
+struct fw_config;
 
 /* Services an adapter provides to the core. */
 struct fbnic_host {

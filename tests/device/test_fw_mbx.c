@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dev/fw.h"
+#include "fw/fw.h"
 #include "dev/intr.h"
 #include "dev/mbx.h"
-#include "dev/tlv.h"
+#include "fw/tlv.h"
 #include "harness.h"
 #include "hdrv.h"
 #include "test.h"

@@ -7,7 +7,7 @@
 
 #include "dev/intr.h"
 #include "dev/mbx.h"
-#include "dev/tlv.h"
+#include "fw/tlv.h"
 #include "harness.h"
 #include "hdrv.h"
 #include "test.h"

@@ -23,8 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dev/fw.h"
-#include "dev/tlv.h"
+#include "fw/fw.h"
+#include "fw/tlv.h"
 
 /* ---- Capture and clock --------------------------------------------------- */
 

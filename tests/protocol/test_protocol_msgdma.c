@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dev/tlv.h"
+#include "fw/tlv.h"
 #include "test.h"
 #include "vfu_client.h"
 

@@ -9,8 +9,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "dev/fw.h"
-#include "dev/tlv.h"
+#include "fw/fw.h"
+#include "fw/tlv.h"
 #include "fwhost.h"
 #include "test.h"
 

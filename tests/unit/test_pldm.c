@@ -29,8 +29,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "dev/fw.h"
-#include "dev/tlv.h"
+#include "fw/fw.h"
+#include "fw/tlv.h"
 #include "fwhost.h"
 #include "test.h"
 

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "dev/tlv.h"
+#include "fw/tlv.h"
 #include "test.h"
 
 /* An index with one attribute of every kind. */
