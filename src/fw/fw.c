@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The fbnic management firmware model (fw.h): the message dispatch, the
- * helpers every handler uses, capabilities, ownership, heartbeat, the
- * mailbox self-test, the BMC MAC sync, configuration and control. Every
+ * The fbnic management firmware model (fw.h): the message dispatch and
+ * the handler table, ownership, heartbeat, the mailbox self-test, the BMC
+ * MAC sync, configuration and control.  Every
  * handler is written against the driver code that sends the request and
  * parses the reply (named in its comment), so that each reply carries
  * exactly what that parser needs, with the sizes its index accepts.
