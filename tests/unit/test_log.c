@@ -155,9 +155,12 @@ static void test_burst_then_summary(void)
 	for (int i = 0; i < 10; i++)
 		site_a(2000 + i);
 	CHECK_INT(capture_lines(&c), LOG_RL_BURST + 1);
-	/* An occurrence long after with nothing dropped: no count. */
+	/* The flush reports those 10; an occurrence long after with nothing
+	 * dropped has no count. */
 	log_flush_suppressed();
 	CHECK_INT(capture_lines(&c), LOG_RL_BURST + 2);
+	CHECK(strstr(capture_line(&c, 6, l, sizeof(l)),
+		     "warn unit: guest error: 10 similar suppressed since 11.000 "));
 	atomic_store(&fake_now, 20 * SEC);
 	site_a(3000);
 	CHECK_INT(capture_lines(&c), LOG_RL_BURST + 3);
