@@ -11,23 +11,25 @@
  *
  * A guest can cause them at MMIO or packet rate, so log_guest() (and
  * log_ratelimited(), for any other message that can come once per packet)
- * is rate limited per call site, each with its own static state:
+ * is rate limited per call site, each site with its own static state:
  *
- *  - the first LOG_RL_BURST occurrences are logged in full, the last of
- *    them with " (rate limited from here on)" appended;
- *  - after that an occurrence is logged only when LOG_RL_INTERVAL_NS has
- *    passed since the site's previous line, in full, with " (N similar
- *    suppressed)" appended: the occurrences dropped since that line.  It is
- *    checked when an occurrence comes (there is no timer), so the count of
- *    a burst that has ended waits for
- *  - log_flush_suppressed(): for every site with drops not yet reported,
- *    one line "<sub>: guest error: N similar suppressed since T
- *    (file.c:LINE)", T being the time of the site's previous line.  main()
- *    calls it at exit, the control channel's `dump` too.
+ *  - its first LOG_RL_BURST (5) occurrences are logged in full, the last
+ *    of them with " (rate limited from here on)" appended;
+ *  - after that, an occurrence is logged only if LOG_RL_INTERVAL_NS (1 s)
+ *    has passed since the site's previous line, in full, with " (N similar
+ *    suppressed)" appended when N occurrences were dropped since that
+ *    line.  This is decided when an occurrence comes (there is no timer),
+ *    so the drops at the end of a burst stay pending until the site's
+ *    next line or a flush;
+ *  - log_flush_suppressed() writes, for every site with pending drops, one
+ *    line "<sub>: guest error: N similar suppressed since T (file.c:LINE)"
+ *    (no "guest error: " for log_ratelimited()), T being the time of the
+ *    site's previous line.  main() calls it at exit, the control
+ *    channel's `dump` too.
  *
  * So a site writes at most LOG_RL_BURST lines plus one per interval, and
- * its occurrences are its full lines plus the N of its summaries.  Sites
- * are counted only while their level passes log_threshold.  Thread safe:
+ * its occurrences are its full lines plus the N of its summaries.  A site
+ * counts nothing while its level is above log_threshold.  Thread safe:
  * the state of every site is under one mutex in log.c.
  */
 #ifndef FBNIC_EMU_LOG_H
