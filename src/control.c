@@ -60,6 +60,10 @@ static const char *cmd_dump(struct control *c, struct fbnic *dev, int argc,
 	(void)argv;
 	fbnic_dump(dev, out);
 	runner_dump(c->runner, out);
+	/* The pending counts of rate-limited logs go to the log now. */
+	log_flush_suppressed();
+	fprintf(out, "log.lines %llu\n", log_lines_written());
+	fprintf(out, "log.suppressed %llu\n", log_suppressed_total());
 	return NULL;
 }
 

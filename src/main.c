@@ -292,6 +292,7 @@ int main(int argc, char **argv)
 	the_runner = NULL;
 	control_destroy(ctl);
 	runner_destroy(r);
+	log_flush_suppressed();
 	log_info("main", "stopped");
 	return ret ? 1 : 0;
 }

@@ -96,6 +96,7 @@ static void commands(void)
 	ASK_HAS(fd, "fw reboot watchdog\n", "uptime_ms 0");
 	ASK_HAS(fd, "dump\n", "mac 02:fb:00:00:00:01\n");
 	ASK_HAS(fd, "dump\n", "vfio-user.messages 0\n");
+	ASK_HAS(fd, "dump\n", "\nlog.suppressed 0\nok\n");
 	close(fd);
 	CHECK_INT(vfu_server_stop(&s), 0);
 }
@@ -145,4 +146,46 @@ static void malformed(void)
 	CHECK_INT(vfu_server_stop(&s), 0);
 }
 
-TEST_MAIN("protocol-control", TEST_CASE(commands), TEST_CASE(malformed))
+/* A client repeating a bad BAR access: the log keeps a few lines per call
+ * site, `dump` writes the pending "similar suppressed" summaries to the log
+ * and reports the total, and every access is counted. */
+static void dump_flushes_suppressed(void)
+{
+	struct vfu_server s;
+	if (!start(&s))
+		return;
+	struct vfu_client c;
+	if (vfu_open(&s, &c) == 0) {
+		for (int i = 0; i < 50; i++) {
+			uint64_t v;
+			CHECK(vfu_bar_read(&c, 0, 2, 4, &v) != 0);
+		}
+		int fd = ctl_connect();
+		CHECK(fd >= 0);
+		char *a = fd >= 0 ? ask(fd, "dump\n") : NULL;
+		CHECK(a && strstr(a, "\ncounters.bad_mmio 50\n"));
+		/* Two sites (the device and the server) each log 5 of 50,
+		 * and one line a second after that. */
+		const char *p = a ? strstr(a, "\nlog.suppressed ") : NULL;
+		unsigned long n = 0;
+		CHECK(p && sscanf(p, "\nlog.suppressed %lu", &n) == 1);
+		CHECK(n >= 80 && n <= 90);
+		free(a);
+		char *log = vfu_server_log(&s, 0);
+		CHECK(log && strstr(log, "refused (rate limited from here on)\n"));
+		CHECK(log && strstr(log, " similar suppressed since "));
+		CHECK(log && strstr(log, "(src/dev/fbnic.c:"));
+		if (test_failures || getenv("TEST_VERBOSE"))
+			fprintf(stderr, "    server log:\n%s", log ? log : "");
+		free(log);
+		if (fd >= 0)
+			close(fd);
+		vfu_disconnect(&c);
+	} else {
+		test_fail(__FILE__, __LINE__, "vfu_open failed");
+	}
+	CHECK_INT(vfu_server_stop(&s), 0);
+}
+
+TEST_MAIN("protocol-control", TEST_CASE(commands), TEST_CASE(malformed),
+	  TEST_CASE(dump_flushes_suppressed))
