@@ -120,10 +120,11 @@ static void intr_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	evaluate(dev, n);
 }
 
-const struct reg_block fbnic_intr_block = { "INTR", 0x00000, 0x000ff,
+const struct reg_block fbnic_intr_block = { "INTR", FBNIC_CSR_START_INTR,
+					    FBNIC_INTR_MSIX_CTRL(FBNIC_INTR_MSIX_CTRL_CNT - 1),
 					    intr_read, intr_write };
 
-/* INTR_CQ_REARM(v) at 0x400 + 4v; RCQ/TCQ_TIMEOUT(v) at +1/+2 are loaded
+/* INTR_CQ_REARM(v), with RCQ/TCQ_TIMEOUT(v) beside it, loaded
  * through the re-arm register's update-enable bits (fbnic_txrx.c). */
 static void intr_cq_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 {
@@ -133,15 +134,19 @@ static void intr_cq_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 		dev->csr[idx] = val;
 		return;
 	}
-	if (val & (1u << 14)) /* RCQ_TIMEOUT_UPD_EN */
-		dev->csr[idx + 1] = val & 0x3fff;
-	if (val & (1u << 29)) /* TCQ_TIMEOUT_UPD_EN */
-		dev->csr[idx + 2] = (val >> 15) & 0x3fff;
+	if (val & FBNIC_INTR_CQ_REARM_RCQ_TIMEOUT_UPD_EN)
+		dev->csr[FBNIC_INTR_RCQ_TIMEOUT(v)] =
+			val & FBNIC_INTR_CQ_REARM_RCQ_TIMEOUT_MASK;
+	if (val & FBNIC_INTR_CQ_REARM_TCQ_TIMEOUT_UPD_EN)
+		dev->csr[FBNIC_INTR_TCQ_TIMEOUT(v)] =
+			(val & FBNIC_INTR_CQ_REARM_TCQ_TIMEOUT_MASK) >>
+			FBNIC_INTR_CQ_REARM_TCQ_TIMEOUT_SHIFT;
 	if (val & FBNIC_INTR_CQ_REARM_INTR_UNMASK) {
 		dev->intr.mask[v / 32] &= ~(1u << (v % 32));
 		evaluate(dev, v / 32);
 	}
 }
 
-const struct reg_block fbnic_intr_cq_block = { "INTR_CQ", 0x00400, 0x007ff,
+const struct reg_block fbnic_intr_cq_block = { "INTR_CQ", FBNIC_CSR_START_INTR_CQ,
+					       FBNIC_CSR_END_INTR_CQ,
 					       NULL, intr_cq_write };

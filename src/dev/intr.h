@@ -19,30 +19,6 @@
 
 #include "regs.h"
 
-#define FBNIC_INTR_BANKS 8u           /* 8 x 32 = 256 vectors */
-#define FBNIC_INTR_STATUS(n) (0x000u + (n))
-#define FBNIC_INTR_MASK(n) (0x008u + (n))
-#define FBNIC_INTR_SET(n) (0x010u + (n))
-#define FBNIC_INTR_CLEAR(n) (0x018u + (n))
-#define FBNIC_INTR_SW_STATUS(n) (0x020u + (n))
-#define FBNIC_INTR_SW_AC_MODE(n) (0x028u + (n))
-#define FBNIC_INTR_MASK_SET(n) (0x030u + (n))
-#define FBNIC_INTR_MASK_CLEAR(n) (0x038u + (n))
-#define FBNIC_INTR_MSIX_CTRL(c) (0x040u + (c))
-#define FBNIC_INTR_MSIX_CTRL_CNT 0xc0u /* 0x040..0x0ff */
-#define FBNIC_INTR_MSIX_CTRL_VECTOR 0x000000ffu
-#define FBNIC_INTR_MSIX_CTRL_ENABLE 0x80000000u
-#define FBNIC_INTR_CQ_REARM(v) (0x400u + 4u * (v))
-#define FBNIC_INTR_CQ_REARM_INTR_UNMASK 0x80000000u
-
-/* Hardware causes routed through INTR_MSIX_CTRL (fbnic_csr.h enum). */
-#define FBNIC_INTR_CAUSE_RXB 7u
-#define FBNIC_INTR_CAUSE_PCS 34u
-
-/* Fixed vectors (fbnic.h: FBNIC_FW_MSIX_ENTRY, FBNIC_PCS_MSIX_ENTRY). */
-#define FBNIC_FW_MSIX_ENTRY 0u
-#define FBNIC_PCS_MSIX_ENTRY 1u
-
 struct fbnic_intr {
 	uint32_t status[FBNIC_INTR_BANKS];
 	uint32_t mask[FBNIC_INTR_BANKS];

@@ -309,5 +309,6 @@ static uint32_t ipc_mbx_read(struct fbnic *dev, uint32_t idx)
 	return idx == FBNIC_IPC_MBX(0, 0) && v == UINT32_MAX ? 0 : v;
 }
 
-const struct reg_block fbnic_ipc_mbx_block = { "IPC_MBX", 0x06000, 0x0603f,
+const struct reg_block fbnic_ipc_mbx_block = { "IPC_MBX", FBNIC_CSR_START_IPC_MBX,
+					       FBNIC_CSR_END_IPC_MBX,
 					       ipc_mbx_read, ipc_mbx_write };

@@ -21,23 +21,6 @@
 
 #include "regs.h"
 
-#define FBNIC_IPC_MBX_DESC_LEN 16u
-#define FBNIC_IPC_MBX_RX_IDX 0u
-#define FBNIC_IPC_MBX_TX_IDX 1u
-#define FBNIC_IPC_MBX(m, d) (0x6000u + ((m) * FBNIC_IPC_MBX_DESC_LEN + (d)) * 2u)
-#define FBNIC_IPC_MBX_DESC_HOST_CMPL 0x1ull
-#define FBNIC_IPC_MBX_DESC_FW_CMPL 0x2ull
-#define FBNIC_IPC_MBX_DESC_FW_ERR 0x4ull
-#define FBNIC_IPC_MBX_DESC_ADDR_MASK 0x00003ffffffffff8ull
-#define FBNIC_IPC_MBX_DESC_EOM (1ull << 46)
-#define FBNIC_IPC_MBX_DESC_LEN_SHIFT 48
-
-/* PUL outbound TLP config: BME gates device DMA (fbnic_mbx_init_desc_ring). */
-#define FBNIC_PUL_OB_TLP_HDR_AW_CFG 0x3103du
-#define FBNIC_PUL_OB_TLP_HDR_AR_CFG 0x3103eu
-#define FBNIC_PUL_OB_TLP_HDR_CFG_BME (1u << 18)
-#define FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH (1u << 19)
-
 /* The host's mailbox pages: FBNIC_RX_PAGE_SIZE = min(PAGE_SIZE, 0xffff). */
 #define FBNIC_MBX_PAGE_SIZE 4096u
 /* Outbound messages waiting for an RX page.  TX processing stops (the

@@ -151,8 +151,8 @@ bool fbnic_pcs_link_up(const struct fbnic *dev)
 static uint32_t pcs_read(struct fbnic *dev, uint32_t idx)
 {
 	struct fbnic_pcs *p = &dev->pcs;
-	unsigned page = (idx - FBNIC_PCS_PAGE(0)) / 0x400u;
-	uint32_t r = (idx - FBNIC_PCS_PAGE(0)) % 0x400u;
+	unsigned page = (idx - FBNIC_PCS_PAGE(0)) / FBNIC_PCS_PAGE_STRIDE;
+	uint32_t r = (idx - FBNIC_PCS_PAGE(0)) % FBNIC_PCS_PAGE_STRIDE;
 	if (page >= FBNIC_PCS_PAGES)
 		return 0;
 	switch (r) {
@@ -189,8 +189,8 @@ static uint32_t pcs_read(struct fbnic *dev, uint32_t idx)
 
 static void pcs_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 {
-	unsigned page = (idx - FBNIC_PCS_PAGE(0)) / 0x400u;
-	uint32_t r = (idx - FBNIC_PCS_PAGE(0)) % 0x400u;
+	unsigned page = (idx - FBNIC_PCS_PAGE(0)) / FBNIC_PCS_PAGE_STRIDE;
+	uint32_t r = (idx - FBNIC_PCS_PAGE(0)) % FBNIC_PCS_PAGE_STRIDE;
 	if (page >= FBNIC_PCS_PAGES)
 		return;
 	switch (r) {

@@ -30,63 +30,6 @@
 
 #include "regs.h"
 
-/* PCS pages: two PCS instances of 0x400 registers, the second one cut
- * short at FBNIC_CSR_END_PCS. */
-#define FBNIC_CSR_START_PCS 0x10000u
-#define FBNIC_CSR_END_PCS 0x10668u
-#define FBNIC_PCS_PAGE(n) (0x10000u + 0x400u * (n))
-#define FBNIC_PCS_PAGES 2u
-
-/* Clause 45 MMD 3 registers inside a page (include/uapi/linux/mdio.h). */
-#define FBNIC_PCS_CTRL1 0x000u
-#define FBNIC_PCS_CTRL1_RESET 0x8000u
-#define FBNIC_PCS_CTRL1_LOOPBACK 0x4000u
-#define FBNIC_PCS_CTRL1_SPEEDSEL 0x207cu /* bits 13, 6, 5:2 */
-#define FBNIC_PCS_CTRL1_SPEED100G 0x2050u
-#define FBNIC_PCS_CTRL1_SPEED25G 0x2054u
-#define FBNIC_PCS_CTRL1_SPEED50G 0x2058u
-#define FBNIC_PCS_STAT1 0x001u
-#define FBNIC_PCS_STAT1_LSTATUS 0x0004u /* latching low */
-#define FBNIC_PCS_STAT1_FAULT 0x0080u
-#define FBNIC_PCS_DEVID1 0x002u
-#define FBNIC_PCS_DEVID2 0x003u
-#define FBNIC_PCS_STAT2 0x008u
-#define FBNIC_PCS_STAT2_DEVPRST_VAL 0x8000u
-#define FBNIC_PCS_BASER_STAT1 0x020u /* MDIO_PCS_10GBRT_STAT1 */
-#define FBNIC_PCS_BASER_STAT1_BLKLK 0x0001u
-#define FBNIC_PCS_BASER_STAT1_RLINK 0x1000u
-#define FBNIC_PCS_BASER_STAT2 0x021u /* MDIO_PCS_10GBRT_STAT2 */
-/* DW vendor DIG_STS, MMD3 0x8010 as remapped by fbnic_mdio.c. */
-#define FBNIC_PCS_VR_DIG_STS 0x210u
-#define FBNIC_PCS_VR_DIG_STS_PSEQ_GOOD 0x0010u /* PSEQ_ST = 4 */
-/* DW_XPCS_ID as the DW IP reports it in DEVID1/2. */
-#define FBNIC_PCS_DW_XPCS_ID 0x7996ced0u
-
-/* RS-FEC engines (4, the driver uses engine 0) and PCS lane counters. */
-#define FBNIC_CSR_START_RSFEC 0x10800u
-#define FBNIC_CSR_END_RSFEC 0x108c8u
-#define FBNIC_RSFEC_ENGINES 4u
-#define FBNIC_RSFEC_CONTROL(n) (0x10800u + 8u * (n))
-#define FBNIC_RSFEC_STATUS(n) (0x10801u + 8u * (n))
-#define FBNIC_RSFEC_STATUS_FEC_ALIGN 0x4000u
-#define FBNIC_RSFEC_STATUS_AM_LOCK_SHIFT 8
-#define FBNIC_RSFEC_CCW_LO(n) (0x10802u + 8u * (n))
-#define FBNIC_RSFEC_CCW_HI(n) (0x10803u + 8u * (n))
-#define FBNIC_RSFEC_NCCW_LO(n) (0x10804u + 8u * (n))
-#define FBNIC_RSFEC_NCCW_HI(n) (0x10805u + 8u * (n))
-#define FBNIC_PCS_MAX_LANES 4u
-#define FBNIC_PCS_SYMBLERR_LO(n) (0x10880u + 2u * (n))
-#define FBNIC_PCS_SYMBLERR_HI(n) (0x10881u + 2u * (n))
-
-/* SIG_PCS_OUT0/OUT1 lock fields (fbnic_csr.h), see fbnic_pcs_sig_out. */
-#define FBNIC_SIG_PCS_OUT0_LINK 0x08000000u         /* bit 27 */
-#define FBNIC_SIG_PCS_OUT0_BLOCK_LOCK 0x01ffffe0u   /* bits 24:5 */
-#define FBNIC_SIG_PCS_OUT0_BLOCK_LOCK_SHIFT 5
-#define FBNIC_SIG_PCS_OUT0_AMPS_LOCK 0x0000001eu    /* bits 4:1 */
-#define FBNIC_SIG_PCS_OUT0_AMPS_LOCK_SHIFT 1
-#define FBNIC_SIG_PCS_OUT1_FCFEC_LOCK 0x00000f00u   /* bits 11:8 */
-#define FBNIC_SIG_PCS_OUT1_FCFEC_LOCK_SHIFT 8
-
 /* Clear-on-read counters: CCW(0..3), NCCW(0..3), SYMBLERR(0..3). */
 #define FBNIC_PCS_COR_CCW 0u
 #define FBNIC_PCS_COR_NCCW 4u

@@ -9,21 +9,6 @@
 #include "dev.h"
 #include "regs.h"
 
-#define FBNIC_QM_TWQ_IDLE(n) (0x00800u + (n))
-#define FBNIC_QM_TWQ_IDLE_CNT 8u
-#define FBNIC_QM_TCQ_IDLE(n) (0x00821u + (n))
-#define FBNIC_QM_TCQ_IDLE_CNT 4u
-#define FBNIC_QM_TQS_IDLE(n) (0x00830u + (n))
-#define FBNIC_QM_TQS_IDLE_CNT 8u
-#define FBNIC_QM_TDE_IDLE(n) (0x00853u + (n))
-#define FBNIC_QM_TDE_IDLE_CNT 8u
-#define FBNIC_QM_RCQ_IDLE(n) (0x00c00u + (n))
-#define FBNIC_QM_RCQ_IDLE_CNT 4u
-#define FBNIC_QM_HPQ_IDLE(n) (0x00c0fu + (n))
-#define FBNIC_QM_HPQ_IDLE_CNT 4u
-#define FBNIC_QM_PPQ_IDLE(n) (0x00c13u + (n))
-#define FBNIC_QM_PPQ_IDLE_CNT 4u
-
 static bool in(uint32_t idx, uint32_t first, uint32_t cnt)
 {
 	return idx >= first && idx < first + cnt;
@@ -51,7 +36,7 @@ static void qm_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 		dev->csr[idx] = val;
 }
 
-const struct reg_block fbnic_qm_tx_block = { "QM_TX", 0x00800, 0x00873,
+const struct reg_block fbnic_qm_tx_block = { "QM_TX", FBNIC_CSR_START_QM_TX, FBNIC_CSR_END_QM_TX,
 					     qm_read, qm_write };
-const struct reg_block fbnic_qm_rx_block = { "QM_RX", 0x00c00, 0x00c34,
+const struct reg_block fbnic_qm_rx_block = { "QM_RX", FBNIC_CSR_START_QM_RX, FBNIC_CSR_END_QM_RX,
 					     qm_read, qm_write };

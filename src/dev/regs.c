@@ -6,10 +6,6 @@
 #include "mbx.h"
 #include "util/log.h"
 
-/* FBNIC_MASTER_SPARE_0: the driver's "is the device still there" probe
- * (fbnic_rd32 re-reads it after any all-ones read, fbnic_pci.c). */
-#define FBNIC_MASTER_SPARE_0 0x0c41b
-
 static uint32_t master_read(struct fbnic *dev, uint32_t idx)
 {
 	uint32_t v = dev->csr[idx];
@@ -28,21 +24,24 @@ static void pul_user_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 }
 
 /* Blocks that are plain storage so far, with the driver's delimiters. */
-#define STORAGE(name, first, last) \
-	static const struct reg_block blk_##name = { #name, first, last }
-STORAGE(TCE, 0x04000, 0x04050);
-STORAGE(TCE_RAM, 0x04200, 0x0421f);
-STORAGE(TMI, 0x04400, 0x0443f);
-STORAGE(RPC, 0x08400, 0x0856b);
-STORAGE(RPC_RAM, 0x08800, 0x08f1f);
-STORAGE(FAB, 0x0c000, 0x0c020);
-STORAGE(PCIE_SS_COMPHY, 0x2442e, 0x279d7);
-STORAGE(NS_OTP, 0x0021d, 0x0021e);
+#define STORAGE(name)                                                \
+	static const struct reg_block blk_##name = {                 \
+		#name, FBNIC_CSR_START_##name, FBNIC_CSR_END_##name }
+STORAGE(TCE);
+STORAGE(TCE_RAM);
+STORAGE(TMI);
+STORAGE(RPC);
+STORAGE(RPC_RAM);
+STORAGE(FAB);
+STORAGE(PCIE_SS_COMPHY);
+STORAGE(NS_OTP);
 #undef STORAGE
 
-static const struct reg_block blk_MASTER = { "MASTER", 0x0c400, 0x0c452,
+static const struct reg_block blk_MASTER = { "MASTER", FBNIC_CSR_START_MASTER,
+					     FBNIC_CSR_END_MASTER,
 					     master_read, NULL };
-static const struct reg_block blk_PUL_USER = { "PUL_USER", 0x31000, 0x310ea,
+static const struct reg_block blk_PUL_USER = { "PUL_USER", FBNIC_CSR_START_PUL_USER,
+					       FBNIC_CSR_END_PUL_USER,
 					       NULL, pul_user_write };
 
 /* BAR0 blocks, sorted by index. */

@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "csr.h"
+
 struct fbnic;
 
 typedef uint32_t (*reg_read_fn)(struct fbnic *dev, uint32_t idx);

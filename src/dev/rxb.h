@@ -20,12 +20,6 @@
 
 #include "regs.h"
 
-#define FBNIC_CSR_START_RXB 0x08000u
-#define FBNIC_CSR_END_RXB 0x081b1u
-#define FBNIC_RXB_ERR_INTR_STS 0x08050u
-#define FBNIC_RXB_ERR_INTR_STS_PS 0x0000f000u /* pause storm, per interface */
-#define FBNIC_RXB_ERR_INTR_MASK 0x08052u
-
 struct fbnic;
 
 /* Latch error status bits (hardware side of RXB_ERR_INTR_STS). */

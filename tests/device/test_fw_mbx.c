@@ -333,7 +333,7 @@ static void flush_rx(struct harness *h, void *arg)
 {
 	(void)arg;
 	h_wr32(h, 0, FBNIC_PUL_OB_TLP_HDR_AW_CFG,
-	       FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH | (1u << 20));
+	       FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH | FBNIC_PUL_OB_TLP_HDR_AW_CFG_FLUSH_MODE);
 }
 
 static void flush_tx(struct harness *h, void *arg)

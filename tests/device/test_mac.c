@@ -13,20 +13,20 @@
 #include "harness.h"
 #include "test.h"
 
-/* Register indexes, as fbnic_csr.h spells them. */
-#define SIG_MAC_IN0 0x11800u
-#define SIG_PCS_OUT0 0x11808u
-#define SIG_PCS_OUT1 0x11809u
-#define SIG_PCS_INTR_STS 0x11814u
-#define SIG_PCS_INTR_MASK 0x11816u
-#define MAC_COMMAND_CONFIG 0x11002u
-#define INTR_MASK_CLEAR0 0x038u
-#define INTR_MSIX_CTRL(c) (0x040u + (c))
-#define MASTER_SPARE_0 0x0c41bu
-#define PCS_PAGE(n) (0x10000u + 0x400u * (n))
-#define RSFEC_CCW_LO(n) (0x10802u + 8u * (n))
-#define RSFEC_NCCW_LO(n) (0x10804u + 8u * (n))
-#define PCS_SYMBLERR_LO(n) (0x10880u + 2u * (n))
+/* Register indexes: the register map (dev/csr.h). */
+#define SIG_MAC_IN0 FBNIC_SIG_MAC_IN0
+#define SIG_PCS_OUT0 FBNIC_SIG_PCS_OUT0
+#define SIG_PCS_OUT1 FBNIC_SIG_PCS_OUT1
+#define SIG_PCS_INTR_STS FBNIC_SIG_PCS_INTR_STS
+#define SIG_PCS_INTR_MASK FBNIC_SIG_PCS_INTR_MASK
+#define MAC_COMMAND_CONFIG FBNIC_MAC_COMMAND_CONFIG
+#define INTR_MASK_CLEAR0 FBNIC_INTR_MASK_CLEAR(0)
+#define INTR_MSIX_CTRL(c) FBNIC_INTR_MSIX_CTRL(c)
+#define MASTER_SPARE_0 FBNIC_MASTER_SPARE_0
+#define PCS_PAGE(n) FBNIC_PCS_PAGE(n)
+#define RSFEC_CCW_LO(n) FBNIC_RSFEC_CCW_LO(n)
+#define RSFEC_NCCW_LO(n) FBNIC_RSFEC_NCCW_LO(n)
+#define PCS_SYMBLERR_LO(n) FBNIC_PCS_SYMBLERR_LO(n)
 
 #define NS_PER_S 1000000000ull
 
@@ -380,12 +380,12 @@ static void test_power_on(void)
 	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 0x21), 0);
 	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 0x210) & 0x60, 0);
 	/* §5.4: RPC_RMI_CONFIG bit 12, RXB_ERR_INTR_STS, OTP status. */
-	CHECK_EQ(h_rd32(h, 0, 0x08400) & (1u << 12), 0);
-	CHECK_EQ(h_rd32(h, 0, 0x08050), 0);
-	CHECK_EQ(h_rd32(h, 4, 0x21d), 0);
-	CHECK_EQ(h_rd32(h, 4, 0x21e), 0);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_CSR_START_RPC) & (1u << 12), 0);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_RXB_ERR_INTR_STS), 0);
+	CHECK_EQ(h_rd32(h, 4, FBNIC_NS_OTP_STATUS), 0);
+	CHECK_EQ(h_rd32(h, 4, FBNIC_NS_OTP_WRITE_STATUS), 0);
 	/* Every PCS CSR fits the int the MDIO bus returns. */
-	for (uint32_t i = 0x10000; i <= 0x10668; i++)
+	for (uint32_t i = FBNIC_CSR_START_PCS; i <= FBNIC_CSR_END_PCS; i++)
 		CHECK(h_rd32(h, 0, i) <= 0xffff);
 	h_destroy(h);
 }
@@ -469,7 +469,7 @@ static void test_ifup_link_up_73(void)
 		CHECK_INT(h->msix[1], 0);
 		CHECK(fbnic_mac_rx_ready(h->dev) && fbnic_mac_tx_ready(h->dev));
 		/* Vector 1 unmasked, SIG interrupts armed for changes. */
-		CHECK_EQ(h_rd32(h, 0, 0x008) & 2, 0);
+		CHECK_EQ(h_rd32(h, 0, FBNIC_INTR_MASK(0)) & (1u << FBNIC_PCS_MSIX_ENTRY), 0);
 		CHECK_EQ(h_rd32(h, 0, SIG_PCS_INTR_MASK), 0xfffffffc);
 		h_destroy(h);
 	}
@@ -769,11 +769,11 @@ static void test_fec_pcs_counters(void)
 	h_wr32(h, 0, RSFEC_CCW_LO(0), 5);
 	CHECK_EQ(h_rd32(h, 0, RSFEC_CCW_LO(0)), 0);
 	/* RS-FEC status of engine 0 with a 100G RS link. */
-	CHECK_EQ(h_rd32(h, 0, 0x10801), 0x4000 | 0xf00);
-	CHECK_EQ(h_rd32(h, 0, 0x10809), 0);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_RSFEC_STATUS(0)), 0x4000 | 0xf00);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_RSFEC_STATUS(1)), 0);
 	/* MMD 8 control registers are 16-bit storage. */
-	h_wr32(h, 0, 0x10800, 0x12345);
-	CHECK_EQ(h_rd32(h, 0, 0x10800), 0x2345);
+	h_wr32(h, 0, FBNIC_RSFEC_CONTROL(0), 0x12345);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_RSFEC_CONTROL(0)), 0x2345);
 	h_destroy(h);
 }
 
@@ -808,12 +808,12 @@ static void test_mac_stats(void)
 	CHECK_EQ(stat_rd64(h, 0x11a4e), 1);            /* TX 64 */
 	fbnic_mac_stat_add(h->dev, 0x11a14, 0x100000005ull); /* BAD_FCS */
 	CHECK_EQ(stat_rd64(h, 0x11a14), 0x100000005ull);
-	CHECK_EQ(h_rd32(h, 0, 0x11a15), 1);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_RX_PACKET_BAD_FCS_L + 1), 1);
 	fbnic_mac_stat_add(h->dev, 0x11a15, 1); /* not an _L index: ignored */
 	fbnic_mac_stat_add(h->dev, 0x11a60, 1);
 	CHECK_EQ(fbnic_mac_stat_get(h->dev, 0x11a14), 0x100000005ull);
 	uint64_t ro = h->dev->cnt.ro_writes;
-	h_wr32(h, 0, 0x11a14, 0);
+	h_wr32(h, 0, FBNIC_MAC_STAT_RX_PACKET_BAD_FCS_L, 0);
 	CHECK_EQ(stat_rd64(h, 0x11a14), 0x100000005ull);
 	CHECK_INT(h->dev->cnt.ro_writes, ro + 1);
 	/* COMMAND_CONFIG and SIG_MAC_IN0 are read-modify-write storage. */
@@ -891,7 +891,7 @@ static void test_rxb_err_intr_sts(void)
 	CHECK_EQ(h_rd32(h, 0, sts), 0x2000);
 	CHECK_INT(h->msix[1] + h->msix[0], 0);
 	/* The rest of RXB is storage (FIFO configuration, RMW'd). */
-	h_wr32(h, 0, 0x08008, 0x7d0014); /* RXB_PAUSE_DROP_CTRL */
+	h_wr32(h, 0, FBNIC_RXB_PAUSE_DROP_CTRL, 0x7d0014);
 	CHECK_EQ(h_rd32(h, 0, 0x08008), 0x7d0014);
 	h_destroy(h);
 }

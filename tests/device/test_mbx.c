@@ -259,9 +259,9 @@ static void test_liveness_rule(void)
 	REQUIRE(h);
 	h_wr32(h, 4, FBNIC_IPC_MBX(0, 0), 0xffffffff);
 	CHECK(h_rd32(h, 4, FBNIC_IPC_MBX(0, 0)) != 0xffffffff);
-	h_wr32(h, 0, 0x0c41b, 0xffffffff);
-	CHECK(h_rd32(h, 0, 0x0c41b) != 0xffffffff);
-	CHECK_EQ(h_rd32(h, 4, 0x21d), 0); /* OTP status */
+	h_wr32(h, 0, FBNIC_MASTER_SPARE_0, 0xffffffff);
+	CHECK(h_rd32(h, 0, FBNIC_MASTER_SPARE_0) != 0xffffffff);
+	CHECK_EQ(h_rd32(h, 4, FBNIC_NS_OTP_STATUS), 0);
 	h_destroy(h);
 }
 

@@ -5,21 +5,22 @@
  * settime, adjfine's addend update, and the high-word refresh.
  */
 #include "dev/dev.h"
+#include "dev/csr.h"
 #include "harness.h"
 #include "test.h"
 
-#define PTP_CTRL 0x04800u
-#define PTP_ADJUST 0x04801u
-#define PTP_INIT_HI 0x04802u
-#define PTP_INIT_LO 0x04803u
-#define PTP_NUDGE_NS 0x04804u
-#define PTP_NUDGE_SUBNS 0x04805u
-#define PTP_ADD_VAL_NS 0x04806u
-#define PTP_ADD_VAL_SUBNS 0x04807u
-#define PTP_CTR_VAL_HI 0x04808u
-#define PTP_CTR_VAL_LO 0x04809u
-#define PTP_MONO_HI 0x0480au
-#define PTP_SPARE 0x0480du
+#define PTP_CTRL FBNIC_PTP_CTRL
+#define PTP_ADJUST FBNIC_PTP_ADJUST
+#define PTP_INIT_HI FBNIC_PTP_INIT_HI
+#define PTP_INIT_LO FBNIC_PTP_INIT_LO
+#define PTP_NUDGE_NS FBNIC_PTP_NUDGE_NS
+#define PTP_NUDGE_SUBNS FBNIC_PTP_NUDGE_SUBNS
+#define PTP_ADD_VAL_NS FBNIC_PTP_ADD_VAL_NS
+#define PTP_ADD_VAL_SUBNS FBNIC_PTP_ADD_VAL_SUBNS
+#define PTP_CTR_VAL_HI FBNIC_PTP_CTR_VAL_HI
+#define PTP_CTR_VAL_LO FBNIC_PTP_CTR_VAL_LO
+#define PTP_MONO_HI FBNIC_PTP_MONO_PTP_CTR_HI
+#define PTP_SPARE FBNIC_PTP_SPARE
 
 #define NS_PER_S 1000000000ull
 /* d_clock period in Q16.32 ns, as fbnic_ptp_reset computes it. */

@@ -6,10 +6,11 @@
  * per-queue counters.
  */
 #include "dev/dev.h"
+#include "dev/csr.h"
 #include "harness.h"
 #include "test.h"
 
-#define QUEUE(n) (0x40000u + 0x400u * (n))
+#define QUEUE(n) FBNIC_QUEUE(n)
 
 /* pattern_test[]: register, read mask, write mask; 64 queues each. */
 static const struct {

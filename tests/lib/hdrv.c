@@ -23,13 +23,15 @@ static uint64_t rd_desc(struct hdrv *d, unsigned ring, unsigned i)
 void hdrv_reset_ring(struct hdrv *d, unsigned ring)
 {
 	if (ring == FBNIC_IPC_MBX_RX_IDX)
-		h_wr32(d->h, 0, FBNIC_PUL_OB_TLP_HDR_AW_CFG, (1u << 19) | (1u << 20));
+		h_wr32(d->h, 0, FBNIC_PUL_OB_TLP_HDR_AW_CFG,
+		       FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH | FBNIC_PUL_OB_TLP_HDR_AW_CFG_FLUSH_MODE);
 	else
-		h_wr32(d->h, 0, FBNIC_PUL_OB_TLP_HDR_AR_CFG, 1u << 19);
+		h_wr32(d->h, 0, FBNIC_PUL_OB_TLP_HDR_AR_CFG, FBNIC_PUL_OB_TLP_HDR_CFG_FLUSH);
 	h_wr32(d->h, 4, FBNIC_IPC_MBX(ring, 0), 0);
 	h_wr32(d->h, 4, FBNIC_IPC_MBX(ring, 0) + 1, 0);
 	for (unsigned i = 15; i; i--) {
-		h_wr32(d->h, 4, FBNIC_IPC_MBX(ring, i), 3);
+		h_wr32(d->h, 4, FBNIC_IPC_MBX(ring, i),
+		       FBNIC_IPC_MBX_DESC_FW_CMPL | FBNIC_IPC_MBX_DESC_HOST_CMPL);
 		h_wr32(d->h, 4, FBNIC_IPC_MBX(ring, i) + 1, 0);
 	}
 }
@@ -42,8 +44,8 @@ void hdrv_mbx_init(struct hdrv *d, struct harness *h)
 		d->tx_page[i] = h_alloc(h, 4096);
 		d->rx_page[i] = h_alloc(h, 4096);
 	}
-	h_wr32(h, 0, FBNIC_INTR_SW_AC_MODE(0), ~1u);
-	h_wr32(h, 0, FBNIC_INTR_CLEAR(0), 1);
+	h_wr32(h, 0, FBNIC_INTR_SW_AC_MODE(0), ~(1u << FBNIC_FW_MSIX_ENTRY));
+	h_wr32(h, 0, FBNIC_INTR_CLEAR(0), 1u << FBNIC_FW_MSIX_ENTRY);
 	hdrv_reset_ring(d, FBNIC_IPC_MBX_RX_IDX);
 	hdrv_reset_ring(d, FBNIC_IPC_MBX_TX_IDX);
 }
@@ -54,15 +56,15 @@ static void post_rx(struct hdrv *d)
 	d->rx_tail = (t + 1) % 16;
 	h_wr32(d->h, 4, FBNIC_IPC_MBX(FBNIC_IPC_MBX_RX_IDX, d->rx_tail), 0);
 	wr_desc(d, FBNIC_IPC_MBX_RX_IDX, t,
-		(uint64_t)4096 << 48 | d->rx_page[t] | FBNIC_IPC_MBX_DESC_HOST_CMPL);
+		(uint64_t)4096 << FBNIC_IPC_MBX_DESC_LEN_SHIFT | d->rx_page[t] | FBNIC_IPC_MBX_DESC_HOST_CMPL);
 }
 
 void hdrv_enable(struct hdrv *d)
 {
-	h_wr32(d->h, 0, FBNIC_PUL_OB_TLP_HDR_AW_CFG, 1u << 18);
+	h_wr32(d->h, 0, FBNIC_PUL_OB_TLP_HDR_AW_CFG, FBNIC_PUL_OB_TLP_HDR_CFG_BME);
 	for (unsigned i = 0; i < 15; i++)
 		post_rx(d);
-	h_wr32(d->h, 0, FBNIC_PUL_OB_TLP_HDR_AR_CFG, 1u << 18);
+	h_wr32(d->h, 0, FBNIC_PUL_OB_TLP_HDR_AR_CFG, FBNIC_PUL_OB_TLP_HDR_CFG_BME);
 }
 
 bool hdrv_send(struct hdrv *d, const void *msg, uint16_t len)
@@ -74,7 +76,7 @@ bool hdrv_send(struct hdrv *d, const void *msg, uint16_t len)
 	d->tx_tail = (t + 1) % 16;
 	h_wr32(d->h, 4, FBNIC_IPC_MBX(FBNIC_IPC_MBX_TX_IDX, d->tx_tail), 0);
 	wr_desc(d, FBNIC_IPC_MBX_TX_IDX, t,
-		(uint64_t)len << 48 | d->tx_page[t] | FBNIC_IPC_MBX_DESC_EOM |
+		(uint64_t)len << FBNIC_IPC_MBX_DESC_LEN_SHIFT | d->tx_page[t] | FBNIC_IPC_MBX_DESC_EOM |
 			FBNIC_IPC_MBX_DESC_HOST_CMPL);
 	return true;
 }
@@ -83,7 +85,7 @@ bool hdrv_event(struct hdrv *d)
 {
 	if (!(h_rd32(d->h, 0, FBNIC_INTR_STATUS(0)) & 1))
 		return false;
-	h_wr32(d->h, 0, FBNIC_INTR_CLEAR(0), 1);
+	h_wr32(d->h, 0, FBNIC_INTR_CLEAR(0), 1u << FBNIC_FW_MSIX_ENTRY);
 	return true;
 }
 
@@ -101,7 +103,7 @@ int hdrv_recv(struct hdrv *d, void *buf, unsigned cap)
 	uint64_t v = rd_desc(d, FBNIC_IPC_MBX_RX_IDX, hd);
 	if (!(v & FBNIC_IPC_MBX_DESC_FW_CMPL))
 		return 0;
-	int len = (int)(v >> 48);
+	int len = (int)(v >> FBNIC_IPC_MBX_DESC_LEN_SHIFT);
 	if (v & FBNIC_IPC_MBX_DESC_FW_ERR) {
 		d->rx_errors++;
 		len = -1;

@@ -19,6 +19,7 @@
 #ifndef FBNIC_EMU_VFU_CLIENT_H
 #define FBNIC_EMU_VFU_CLIENT_H
 
+#include "dev/csr.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -181,7 +182,7 @@ bool vfu_json_u64(const char *value, uint64_t *out);
 #define FBNIC_T_PCIE_CAP 0x60u
 #define FBNIC_T_DSN_CAP 0x100u
 #define FBNIC_T_PBA_OFF 0x1000u
-#define FBNIC_T_SPARE0 0x3106cu  /* BAR0 MASTER_SPARE_0 */
+#define FBNIC_T_SPARE0 (FBNIC_MASTER_SPARE_0 * 4u) /* BAR0 byte offset */
 #define FBNIC_T_UNIMPL0 0x1ff000u /* BAR0: past the 128 queue blocks */
 #define FBNIC_T_UNIMPL4 0x10000u  /* BAR4: between CRM and the IPC window */
 

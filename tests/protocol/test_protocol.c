@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "dev/csr.h"
 #include "test.h"
 #include "vfu_client.h"
 
@@ -721,7 +722,7 @@ static void bar_bad_access(void)
 		{ 0, 0, 0 }, { 0, 0, 3 }, { 0, 0, 16 },          /* bad counts */
 		{ 4, 0, 0 }, { 4, 0, 5 }, { 4, 0, 6 }, { 4, 0, 7 },
 		{ 0, 0x2, 4 }, { 0, 0x4, 8 }, { 0, 0x1, 2 },     /* misaligned */
-		{ 4, 0x18002, 4 },
+		{ 4, FBNIC_IPC_MBX(FBNIC_IPC_MBX_RX_IDX, 0) * 4 + 2, 4 },
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int rr = vfu_region_read(&c, bad[i].region, bad[i].off,

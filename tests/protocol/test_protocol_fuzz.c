@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dev/csr.h"
 #include "test.h"
 #include "vfu_client.h"
 
@@ -76,23 +77,27 @@ static void provoke_dma(struct vfu_client *c)
 {
 	uint32_t v = 0x6;
 	vfu_region_write_posted(c, 7, 0x04, 2, &v);
-	v = 1u << 18;
-	vfu_region_write_posted(c, 0, 0x3103eu * 4, 4, &v); /* AR_CFG.BME */
-	vfu_region_write_posted(c, 0, 0x3103du * 4, 4, &v); /* AW_CFG.BME */
+	v = FBNIC_PUL_OB_TLP_HDR_CFG_BME;
+	vfu_region_write_posted(c, 0, FBNIC_PUL_OB_TLP_HDR_AR_CFG * 4, 4, &v);
+	vfu_region_write_posted(c, 0, FBNIC_PUL_OB_TLP_HDR_AW_CFG * 4, 4, &v);
 	static unsigned tail;
 	unsigned d = tail++ % 16; /* the firmware walks the ring in order */
 	uint64_t addr = 0x100000 + ((next() % 0xff000) & ~7ull);
 	uint32_t len = pick(4) ? 4 * (1 + pick(64)) : (uint32_t)pick(0x10000);
-	uint32_t hi = len << 16 | 1u << 14 | (uint32_t)(addr >> 32);
-	uint32_t lo = (uint32_t)addr | 1;
-	vfu_region_write_posted(c, 4, 0x18080 + 8 * ((d + 1) % 16), 4, &(uint32_t){ 0 });
-	vfu_region_write_posted(c, 4, 0x18080 + 8 * d + 4, 4, &hi);
-	vfu_region_write_posted(c, 4, 0x18080 + 8 * d, 4, &lo);
+	uint64_t desc = (uint64_t)len << FBNIC_IPC_MBX_DESC_LEN_SHIFT |
+			FBNIC_IPC_MBX_DESC_EOM | addr | FBNIC_IPC_MBX_DESC_HOST_CMPL;
+	uint32_t hi = (uint32_t)(desc >> 32), lo = (uint32_t)desc;
+	uint32_t tx = FBNIC_IPC_MBX(FBNIC_IPC_MBX_TX_IDX, 0) * 4;
+	vfu_region_write_posted(c, 4, tx + 8 * ((d + 1) % 16), 4, &(uint32_t){ 0 });
+	vfu_region_write_posted(c, 4, tx + 8 * d + 4, 4, &hi);
+	vfu_region_write_posted(c, 4, tx + 8 * d, 4, &lo);
 	/* and an RX page for the firmware's answers */
-	uint32_t rhi = 4096u << 16, rlo = 0x180000 + 4096 * pick(16) + 1;
+	uint32_t rhi = 4096u << (FBNIC_IPC_MBX_DESC_LEN_SHIFT - 32);
+	uint32_t rlo = 0x180000 + 4096 * pick(16) + (uint32_t)FBNIC_IPC_MBX_DESC_HOST_CMPL;
 	unsigned r = pick(16);
-	vfu_region_write_posted(c, 4, 0x18000 + 8 * r + 4, 4, &rhi);
-	vfu_region_write_posted(c, 4, 0x18000 + 8 * r, 4, &rlo);
+	uint32_t rx = FBNIC_IPC_MBX(FBNIC_IPC_MBX_RX_IDX, 0) * 4;
+	vfu_region_write_posted(c, 4, rx + 8 * r + 4, 4, &rhi);
+	vfu_region_write_posted(c, 4, rx + 8 * r, 4, &rlo);
 }
 
 /* Read whatever the server sent, without waiting, answering its DMA
@@ -125,12 +130,12 @@ static size_t make_payload(uint16_t cmd, uint8_t *p, size_t cap)
 		static const struct { uint32_t region; uint64_t off; } hot[] = {
 			{ 7, 0x04 },      /* COMMAND: bus master on/off */
 			{ 7, 0x52 },      /* MSI-X control */
-			{ 4, 0x18000 },   /* mailbox RX descriptors */
-			{ 4, 0x18080 },   /* mailbox TX descriptors */
-			{ 0, 0x0 },       /* INTR_STATUS .. MSIX_CTRL */
-			{ 0, 0xc40f4 },   /* PUL AW/AR_CFG: mailbox DMA enable */
-			{ 0, 0x40000 },   /* PCS */
-			{ 0, 0x100000 },  /* queue 0 */
+			{ 4, FBNIC_IPC_MBX(FBNIC_IPC_MBX_RX_IDX, 0) * 4 },
+			{ 4, FBNIC_IPC_MBX(FBNIC_IPC_MBX_TX_IDX, 0) * 4 },
+			{ 0, FBNIC_CSR_START_INTR * 4 }, /* .. MSIX_CTRL */
+			{ 0, FBNIC_PUL_OB_TLP_HDR_AW_CFG * 4 }, /* mailbox DMA */
+			{ 0, FBNIC_PCS_PAGE(0) * 4 },
+			{ 0, FBNIC_QUEUE(0) * 4 },
 			{ 2, 0x1000 },    /* PBA */
 		};
 		struct vu_region_access a;

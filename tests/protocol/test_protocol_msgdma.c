@@ -12,14 +12,15 @@
 #include <unistd.h>
 
 #include "fw/tlv.h"
+#include "dev/csr.h"
 #include "test.h"
 #include "vfu_client.h"
 
 #define GUEST_IOVA 0x100000ull
 #define GUEST_LEN 0x10000u
-#define AR_CFG_BYTE (0x3103eu * 4)   /* FBNIC_PUL_OB_TLP_HDR_AR_CFG */
-#define TX_DESC0_BYTE 0x18080u       /* FBNIC_IPC_MBX(1, 0) on BAR4 */
-#define TX_DESC1_BYTE 0x18088u
+#define AR_CFG_BYTE (FBNIC_PUL_OB_TLP_HDR_AR_CFG * 4)
+#define TX_DESC0_BYTE (FBNIC_IPC_MBX(FBNIC_IPC_MBX_TX_IDX, 0) * 4) /* BAR4 */
+#define TX_DESC1_BYTE (FBNIC_IPC_MBX(FBNIC_IPC_MBX_TX_IDX, 1) * 4)
 #define INTR_STATUS0_BYTE 0x0u
 
 static uint8_t guest[GUEST_LEN];
@@ -73,7 +74,7 @@ static void dma_read_message(void)
 	struct vfu_client c;
 	if (!session(&s, &c))
 		return;
-	CHECK_INT(bar_write32(&c, 0, AR_CFG_BYTE, 1u << 18), 0); /* BME */
+	CHECK_INT(bar_write32(&c, 0, AR_CFG_BYTE, FBNIC_PUL_OB_TLP_HDR_CFG_BME), 0);
 	post_tx(&c, 64);
 	vfu_serve_requests(&c, 500);
 	CHECK(c.dma_reads >= 1);
@@ -94,7 +95,7 @@ static void reply_not_blocked_by_dma(void)
 	struct vfu_client c;
 	if (!session(&s, &c))
 		return;
-	CHECK_INT(bar_write32(&c, 0, AR_CFG_BYTE, 1u << 18), 0);
+	CHECK_INT(bar_write32(&c, 0, AR_CFG_BYTE, FBNIC_PUL_OB_TLP_HDR_CFG_BME), 0);
 	post_tx(&c, 64);
 	/* wait for the DMA_READ request, without answering it */
 	struct vfu_msg req = { 0 };
@@ -138,7 +139,7 @@ static void dma_read_error_reply(void)
 	struct vfu_client c;
 	if (!session(&s, &c))
 		return;
-	CHECK_INT(bar_write32(&c, 0, AR_CFG_BYTE, 1u << 18), 0);
+	CHECK_INT(bar_write32(&c, 0, AR_CFG_BYTE, FBNIC_PUL_OB_TLP_HDR_CFG_BME), 0);
 	post_tx(&c, 32);
 	struct vfu_msg req = { 0 };
 	REQUIRE(vfu_recv(&c, &req, 2000) == 0);
@@ -161,7 +162,7 @@ static void dma_read_malformed_reply(void)
 	if (!session(&s, &c))
 		return;
 	size_t log0 = vfu_server_log_size(&s);
-	CHECK_INT(bar_write32(&c, 0, AR_CFG_BYTE, 1u << 18), 0);
+	CHECK_INT(bar_write32(&c, 0, AR_CFG_BYTE, FBNIC_PUL_OB_TLP_HDR_CFG_BME), 0);
 	post_tx(&c, 32);
 	struct vfu_msg req = { 0 };
 	REQUIRE(vfu_recv(&c, &req, 2000) == 0);
@@ -193,7 +194,7 @@ static void disconnect_during_dma(void)
 	if (!session(&s, &c))
 		return;
 	int base = -1;
-	CHECK_INT(bar_write32(&c, 0, AR_CFG_BYTE, 1u << 18), 0);
+	CHECK_INT(bar_write32(&c, 0, AR_CFG_BYTE, FBNIC_PUL_OB_TLP_HDR_CFG_BME), 0);
 	post_tx(&c, 32);
 	struct vfu_msg req = { 0 };
 	REQUIRE(vfu_recv(&c, &req, 2000) == 0);
