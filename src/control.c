@@ -222,9 +222,23 @@ static const char *cmd_fw(struct control *c, struct fbnic *dev, int argc,
 	return NULL;
 }
 
+/* reg IDX|NAME...: where a register lives and what it reads. */
+static const char *cmd_reg(struct control *c, struct fbnic *dev, int argc,
+			   char **argv, FILE *out)
+{
+	(void)c;
+	if (argc < 2)
+		return "usage: reg IDX|NAME... (e.g. reg INTR_MASK[0] QUEUE[3].TWQ0_CTL 0x11002 bar4:0x6000)";
+	for (int i = 1; i < argc; i++)
+		if (fbnic_reg_describe(dev, argv[i], out))
+			return "unknown register (a name as in fbnic_csr.h without FBNIC_, NAME[N], QUEUE[Q].NAME, PCS[P].NAME, or an index in the BAR)";
+	return NULL;
+}
+
 static const struct cmd commands[] = {
 	{ "help", "help", cmd_help },
-	{ "dump", "dump                      device state and counters", cmd_dump },
+	{ "dump", "dump                     device state and counters", cmd_dump },
+	{ "reg", "reg IDX|NAME...          a register's block, name and value", cmd_reg },
 	{ "link", "link [up|down|mode 25cr|50cr2|50cr|100cr2 [fec none|rs|baser]]",
 	  cmd_link },
 	{ "sensor", "sensor [temp MC|volt MV|fail ERRNO|ok|alarm temp MC|alarm volt LO HI]",

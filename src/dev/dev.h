@@ -16,14 +16,18 @@
 #include "regs.h"
 #include "rxb.h"
 #include "timer.h"
+#include "util/counters.h"
 
-/* Guest-caused anomalies, by cause (dumped on the control channel). */
+/* Guest-caused anomalies, by cause (dumped on the control channel as
+ * counters.NAME). */
+#define FBNIC_DEV_COUNTERS(X)                                              \
+	X(bad_mmio, "bad BAR, size, alignment or range")                   \
+	X(unmapped_writes, "writes to indexes outside every block")        \
+	X(dma_blocked, "DMA attempted with bus mastering off")             \
+	X(dma_errors, "DMA refused by the adapter")                        \
+	X(ro_writes, "writes to read-only counters and status")
 struct fbnic_counters {
-	uint64_t bad_mmio;        /* bad BAR, size, alignment or range */
-	uint64_t unmapped_writes; /* writes to indexes outside every block */
-	uint64_t dma_blocked;     /* DMA attempted with bus mastering off */
-	uint64_t dma_errors;      /* DMA refused by the adapter */
-	uint64_t ro_writes;       /* writes to read-only counters/status */
+	FBNIC_DEV_COUNTERS(COUNTER_FIELD)
 };
 
 struct fbnic {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csr_names.h"
 #include "dev.h"
 #include "util/log.h"
 
@@ -116,14 +117,16 @@ void fbnic_reset(struct fbnic *dev)
 	pcie_cfg_reset(&dev->pci);
 	memset(dev->csr, 0, FBNIC_BAR0_DWORDS * sizeof(uint32_t));
 	memset(dev->fw_csr, 0, FBNIC_BAR4_DWORDS * sizeof(uint32_t));
-	fbnic_intr_reset(dev);
-	fbnic_mbx_reset(dev);
+	/* Block by block in index order: the PCS (0x10000) comes before the
+	 * SIG block (0x11800), whose latches follow the link. */
+	for (unsigned i = 0; i < fbnic_bar0_nblocks; i++)
+		if (fbnic_bar0_blocks[i]->reset)
+			fbnic_bar0_blocks[i]->reset(dev);
+	for (unsigned i = 0; i < fbnic_bar4_nblocks; i++)
+		if (fbnic_bar4_blocks[i]->reset)
+			fbnic_bar4_blocks[i]->reset(dev);
 	if (dev->fw)
 		fw_reset(dev->fw);
-	fbnic_pcs_reset(dev); /* before the MAC: SIG latches follow the link */
-	fbnic_mac_reset(dev);
-	fbnic_ptp_reset(dev);
-	fbnic_queue_reset(dev);
 }
 
 int fbnic_cfg_read(struct fbnic *dev, uint32_t off, void *buf, uint32_t len)
@@ -349,10 +352,29 @@ void fbnic_timer(struct fbnic *dev)
 		fbnic_mbx_timer(dev);
 }
 
-static void kv(FILE *out, const char *key, unsigned long long v)
+int fbnic_reg_describe(struct fbnic *dev, const char *what, FILE *out)
 {
-	fprintf(out, "%s %llu\n", key, v);
+	int bar;
+	uint32_t idx;
+	if (fbnic_csr_parse(what, &bar, &idx))
+		return -EINVAL;
+	if (idx >= (bar == 4 ? FBNIC_BAR4_DWORDS : FBNIC_BAR0_DWORDS))
+		return -EINVAL;
+	const struct reg_block *b;
+	uint32_t v = fbnic_reg_peek(dev, bar, idx, &b);
+	char name[64];
+	if (fbnic_csr_name(bar, idx, name, sizeof(name)))
+		snprintf(name, sizeof(name), "-");
+	fprintf(out, "bar%d 0x%05x %s %s 0x%08x\n", bar, idx,
+		b ? b->name : "(none: reads 0, writes dropped)", name, v);
+	return 0;
 }
+
+static const struct counter_desc dev_counters[] = {
+#define D(n, h) COUNTER_DESC(struct fbnic_counters, n, h)
+	FBNIC_DEV_COUNTERS(D)
+#undef D
+};
 
 void fbnic_dump(struct fbnic *dev, FILE *out)
 {
@@ -363,41 +385,14 @@ void fbnic_dump(struct fbnic *dev, FILE *out)
 		mac[2], mac[3], mac[4], mac[5]);
 	fprintf(out, "pci.command 0x%04x\n",
 		pcie_cfg_get16(&dev->pci, PCI_COMMAND));
-	kv(out, "msix.vectors", dev->layout.msix_vectors);
-	kv(out, "counters.bad_mmio", dev->cnt.bad_mmio);
-	kv(out, "counters.unmapped_writes", dev->cnt.unmapped_writes);
-	kv(out, "counters.dma_blocked", dev->cnt.dma_blocked);
-	kv(out, "counters.dma_errors", dev->cnt.dma_errors);
-	kv(out, "intr.fired", dev->intr.fired);
-	kv(out, "intr.dropped", dev->intr.dropped);
-	for (unsigned n = 0; n < FBNIC_INTR_BANKS; n++)
-		fprintf(out, "intr.bank%u status 0x%08x mask 0x%08x\n", n,
-			dev->intr.status[n], dev->intr.mask[n]);
-	kv(out, "mbx.fw_tx", dev->mbx.fw_tx);
-	kv(out, "mbx.fw_rx", dev->mbx.fw_rx);
-	kv(out, "mbx.queued", dev->mbx.out_count);
-	kv(out, "mbx.tx_msgs", dev->mbx.stats.tx_msgs);
-	kv(out, "mbx.rx_msgs", dev->mbx.stats.rx_msgs);
-	kv(out, "mbx.tx_errors", dev->mbx.stats.tx_errors);
-	kv(out, "mbx.rx_errors", dev->mbx.stats.rx_errors);
-	kv(out, "mbx.flushed", dev->mbx.stats.flushed);
-	kv(out, "mbx.overflowed", dev->mbx.stats.overflowed);
-	kv(out, "mbx.turnaround_ns", dev->cfg.fw_turnaround_ns);
-	kv(out, "mbx.turnaround_waits", dev->mbx.stats.turnaround_waits);
-	kv(out, "mbx.dma_races", dev->mbx.stats.dma_races);
-	kv(out, "timers.fired", dev->timers.fired);
-	kv(out, "counters.ro_writes", dev->cnt.ro_writes);
-	kv(out, "link.up", dev->pcs.up);
-	kv(out, "link.mode", dev->pcs.mode);
-	kv(out, "link.fec", dev->pcs.eff_fec);
-	kv(out, "link.speed", link_speed_mbps(dev->pcs.mode));
-	kv(out, "pcs.link_changes", dev->pcs.link_changes);
-	kv(out, "pcs.soft_resets", dev->pcs.soft_resets);
-	fprintf(out, "sig.pcs_intr_sts 0x%08x\nsig.pcs_intr_mask 0x%08x\n",
-		dev->mac.pcs_intr_sts, dev->mac.pcs_intr_mask);
-	kv(out, "sig.pcs_causes", dev->mac.pcs_causes);
-	kv(out, "ptp.running", dev->ptp.running);
-	kv(out, "ptp.time_ns", fbnic_ptp_now(dev));
-	fprintf(out, "ptp.addend 0x%llx\n", (unsigned long long)dev->ptp.addend);
-	kv(out, "queue.ring_resets", dev->queues.ring_resets);
+	fprintf(out, "msix.vectors %u\n", dev->layout.msix_vectors);
+	counters_dump(out, "counters", &dev->cnt, dev_counters,
+		      COUNTER_COUNT(dev_counters));
+	for (unsigned i = 0; i < fbnic_bar0_nblocks; i++)
+		if (fbnic_bar0_blocks[i]->dump)
+			fbnic_bar0_blocks[i]->dump(dev, out);
+	for (unsigned i = 0; i < fbnic_bar4_nblocks; i++)
+		if (fbnic_bar4_blocks[i]->dump)
+			fbnic_bar4_blocks[i]->dump(dev, out);
+	fprintf(out, "timers.fired %llu\n", (unsigned long long)dev->timers.fired);
 }

@@ -148,5 +148,13 @@ struct fw *fbnic_fw(struct fbnic *dev);
 /* Write the device state and every counter, one "key value" per line. */
 void fbnic_dump(struct fbnic *dev, FILE *out);
 
+/* One register, by name or index (dev/csr_names.h: "INTR_MASK[3]",
+ * "QUEUE[5].TWQ0_CTL", "0x11002", "bar4:0x6000"): one line
+ *   bar0 0x11002 MAC_MAC MAC_COMMAND_CONFIG 0x00000813
+ * with its block and the value the guest would read, read without side
+ * effects (clear-on-read counters and latches keep their state).
+ * -EINVAL for an unknown name or an index outside the BAR. */
+int fbnic_reg_describe(struct fbnic *dev, const char *what, FILE *out);
+
 
 #endif

@@ -8,7 +8,7 @@
 
 #define SUB "intr"
 
-void fbnic_intr_reset(struct fbnic *dev)
+static void intr_reset(struct fbnic *dev)
 {
 	struct fbnic_intr *in = &dev->intr;
 	memset(in, 0, sizeof(*in));
@@ -120,9 +120,25 @@ static void intr_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	evaluate(dev, n);
 }
 
-const struct reg_block fbnic_intr_block = { "INTR", FBNIC_CSR_START_INTR,
-					    FBNIC_INTR_MSIX_CTRL(FBNIC_INTR_MSIX_CTRL_CNT - 1),
-					    intr_read, intr_write };
+static void intr_dump(struct fbnic *dev, FILE *out)
+{
+	const struct fbnic_intr *in = &dev->intr;
+	fprintf(out, "intr.fired %llu\nintr.dropped %llu\n",
+		(unsigned long long)in->fired, (unsigned long long)in->dropped);
+	for (unsigned n = 0; n < FBNIC_INTR_BANKS; n++)
+		fprintf(out, "intr.bank%u status 0x%08x mask 0x%08x\n", n,
+			in->status[n], in->mask[n]);
+}
+
+const struct reg_block fbnic_intr_block = {
+	.name = "INTR",
+	.first = FBNIC_CSR_START_INTR,
+	.last = FBNIC_INTR_MSIX_CTRL(FBNIC_INTR_MSIX_CTRL_CNT - 1),
+	.read = intr_read,
+	.write = intr_write,
+	.reset = intr_reset,
+	.dump = intr_dump,
+};
 
 /* INTR_CQ_REARM(v), with RCQ/TCQ_TIMEOUT(v) beside it, loaded
  * through the re-arm register's update-enable bits (fbnic_txrx.c). */

@@ -31,7 +31,6 @@ struct fbnic_intr {
 
 struct fbnic;
 
-void fbnic_intr_reset(struct fbnic *dev);
 /* Latch vector v's status bit (a cause wired straight to a vector, like
  * the FW mailbox on vector 0), and fire it if unmasked. */
 void fbnic_intr_raise(struct fbnic *dev, unsigned vector);

@@ -16,7 +16,7 @@
 	 FBNIC_SIG_PCS_OUT0_AMPS_LOCK)
 #define OUT1_STATUS FBNIC_SIG_PCS_OUT1_FCFEC_LOCK
 
-void fbnic_mac_reset(struct fbnic *dev)
+static void mac_reset(struct fbnic *dev)
 {
 	struct fbnic_mac *m = &dev->mac;
 	memset(m, 0, sizeof(*m));
@@ -101,9 +101,17 @@ static void sig_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	}
 }
 
+static void sig_dump(struct fbnic *dev, FILE *out)
+{
+	const struct fbnic_mac *m = &dev->mac;
+	fprintf(out, "sig.pcs_intr_sts 0x%08x\nsig.pcs_intr_mask 0x%08x\n",
+		m->pcs_intr_sts, m->pcs_intr_mask);
+	fprintf(out, "sig.pcs_causes %llu\n", (unsigned long long)m->pcs_causes);
+}
+
 const struct reg_block fbnic_sig_block = { "SIG", FBNIC_CSR_START_SIG,
 					   FBNIC_CSR_END_SIG, sig_read,
-					   sig_write };
+					   sig_write, .dump = sig_dump };
 
 /* ---- MAC_MAC ------------------------------------------------------------- */
 
@@ -111,7 +119,8 @@ const struct reg_block fbnic_sig_block = { "SIG", FBNIC_CSR_START_SIG,
  * whole COMMAND_CONFIG at link up/down (fbnic_mac_link_up_asic) and reads
  * it back for the pause checks (fbnic_mac_check_tx_pause). */
 const struct reg_block fbnic_mac_block = { "MAC_MAC", FBNIC_CSR_START_MAC_MAC,
-					   FBNIC_CSR_END_MAC_MAC, NULL, NULL };
+					   FBNIC_CSR_END_MAC_MAC, NULL, NULL,
+					   .reset = mac_reset };
 
 static bool mac_dir_ready(const struct fbnic *dev, uint32_t ena,
 			  uint32_t resets)

@@ -42,7 +42,6 @@ struct fbnic_mac {
 
 struct fbnic;
 
-void fbnic_mac_reset(struct fbnic *dev);
 
 /* Called by the PCS when the link changes: latches the SIG lock bits low
  * on a loss, records the event in SIG_PCS_INTR_STS and raises the PCS

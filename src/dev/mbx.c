@@ -60,7 +60,7 @@ void fbnic_mbx_fini(struct fbnic *dev)
 	dev->mbx.outq = NULL;
 }
 
-void fbnic_mbx_reset(struct fbnic *dev)
+static void mbx_reset(struct fbnic *dev)
 {
 	struct fbnic_mbx *m = &dev->mbx;
 	struct fbnic_mbx_msg *q = m->outq;
@@ -309,6 +309,45 @@ static uint32_t ipc_mbx_read(struct fbnic *dev, uint32_t idx)
 	return idx == FBNIC_IPC_MBX(0, 0) && v == UINT32_MAX ? 0 : v;
 }
 
-const struct reg_block fbnic_ipc_mbx_block = { "IPC_MBX", FBNIC_CSR_START_IPC_MBX,
-					       FBNIC_CSR_END_IPC_MBX,
-					       ipc_mbx_read, ipc_mbx_write };
+static const struct counter_desc mbx_counters[] = {
+#define D(n, h) COUNTER_DESC(struct fbnic_mbx_stats, n, h)
+	FBNIC_MBX_COUNTERS(D)
+#undef D
+};
+
+static void mbx_dump(struct fbnic *dev, FILE *out)
+{
+	const struct fbnic_mbx *m = &dev->mbx;
+	fprintf(out, "mbx.fw_tx %u\nmbx.fw_rx %u\nmbx.queued %u\n", m->fw_tx,
+		m->fw_rx, m->out_count);
+	fprintf(out, "mbx.turnaround_ns %llu\n",
+		(unsigned long long)dev->cfg.fw_turnaround_ns);
+	counters_dump(out, "mbx", &m->stats, mbx_counters,
+		      COUNTER_COUNT(mbx_counters));
+}
+
+const struct reg_block fbnic_ipc_mbx_block = {
+	.name = "IPC_MBX",
+	.first = FBNIC_CSR_START_IPC_MBX,
+	.last = FBNIC_CSR_END_IPC_MBX,
+	.read = ipc_mbx_read,
+	.write = ipc_mbx_write,
+	.reset = mbx_reset,
+	.dump = mbx_dump,
+};
+
+/* PUL_USER: the outbound TLP configs gate the mailbox's DMA; the rest of
+ * the block is storage. */
+static void pul_user_write(struct fbnic *dev, uint32_t idx, uint32_t val)
+{
+	if (idx == FBNIC_PUL_OB_TLP_HDR_AW_CFG ||
+	    idx == FBNIC_PUL_OB_TLP_HDR_AR_CFG)
+		fbnic_mbx_pul_cfg_write(dev, idx, val);
+	else
+		dev->csr[idx] = val;
+}
+
+const struct reg_block fbnic_pul_user_block = { "PUL_USER",
+						FBNIC_CSR_START_PUL_USER,
+						FBNIC_CSR_END_PUL_USER, NULL,
+						pul_user_write };

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "regs.h"
+#include "util/counters.h"
 
 /* The host's mailbox pages: FBNIC_RX_PAGE_SIZE = min(PAGE_SIZE, 0xffff). */
 #define FBNIC_MBX_PAGE_SIZE 4096u
@@ -41,6 +42,17 @@ struct fbnic_mbx_peer {
 	int (*receive)(void *opaque, const uint8_t *msg, size_t len);
 };
 
+/* Counters (dumped as mbx.NAME). */
+#define FBNIC_MBX_COUNTERS(X)                                              \
+	X(tx_msgs, "host messages handed to the firmware")                 \
+	X(rx_msgs, "firmware messages delivered to the host")              \
+	X(tx_errors, "host descriptors refused or unreadable: FW_ERR")     \
+	X(rx_errors, "deliveries failed (DMA, page too small): FW_ERR")    \
+	X(flushed, "outbound messages dropped by an RX ring flush")        \
+	X(overflowed, "outbound messages refused: queue full")             \
+	X(turnaround_waits, "TX ring walks that waited for the firmware")  \
+	X(dma_races, "ring flushed or device reset during a DMA")
+
 struct fbnic_mbx {
 	struct fbnic_mbx_peer peer; /* kept across resets */
 	unsigned fw_tx;  /* next TX descriptor the FW looks at */
@@ -61,13 +73,7 @@ struct fbnic_mbx {
 	/* Counters over the process's life: a device reset keeps them, so
 	 * what a driver instance did can be read after it is gone. */
 	struct fbnic_mbx_stats {
-		uint64_t tx_msgs, rx_msgs;
-		uint64_t tx_errors;  /* bad descriptor or DMA failure: FW_ERR */
-		uint64_t rx_errors;  /* delivery DMA failure or page too small */
-		uint64_t flushed;    /* outbound messages dropped by an RX flush */
-		uint64_t overflowed; /* outbound messages refused: queue full */
-		uint64_t turnaround_waits; /* TX ring walks that waited for the FW */
-		uint64_t dma_races;  /* ring flushed or reset during a DMA */
+		FBNIC_MBX_COUNTERS(COUNTER_FIELD)
 	} stats;
 };
 
@@ -75,7 +81,6 @@ struct fbnic;
 
 int fbnic_mbx_init(struct fbnic *dev);
 void fbnic_mbx_fini(struct fbnic *dev);
-void fbnic_mbx_reset(struct fbnic *dev);
 void fbnic_mbx_work(struct fbnic *dev);
 /* FBNIC_TIMER_MBX expired: a host message's turnaround is over. */
 void fbnic_mbx_timer(struct fbnic *dev);
@@ -88,5 +93,6 @@ void fbnic_mbx_pul_cfg_write(struct fbnic *dev, uint32_t idx, uint32_t val);
 void fbnic_mbx_set_peer(struct fbnic *dev, const struct fbnic_mbx_peer *peer);
 
 extern const struct reg_block fbnic_ipc_mbx_block;
+extern const struct reg_block fbnic_pul_user_block;
 
 #endif

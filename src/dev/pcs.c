@@ -108,7 +108,7 @@ int fbnic_pcs_init(struct fbnic *dev)
 	return 0;
 }
 
-void fbnic_pcs_reset(struct fbnic *dev)
+static void pcs_reset(struct fbnic *dev)
 {
 	struct fbnic_pcs *p = &dev->pcs;
 	/* A link that is down at reset has been down "since the last read". */
@@ -148,7 +148,8 @@ bool fbnic_pcs_link_up(const struct fbnic *dev)
 
 /* ---- PCS pages ----------------------------------------------------------- */
 
-static uint32_t pcs_read(struct fbnic *dev, uint32_t idx)
+/* consume: a read by the guest (STAT1's latch clears); else a peek. */
+static uint32_t pcs_value(struct fbnic *dev, uint32_t idx, bool consume)
 {
 	struct fbnic_pcs *p = &dev->pcs;
 	unsigned page = (idx - FBNIC_PCS_PAGE(0)) / FBNIC_PCS_PAGE_STRIDE;
@@ -164,7 +165,8 @@ static uint32_t pcs_read(struct fbnic *dev, uint32_t idx)
 		 * once per get_state and phylink re-reads after a loss.  No
 		 * fault is ever reported: XPCS would soft-reset the PCS. */
 		bool link = p->up && !p->lstatus_latched_low[page];
-		p->lstatus_latched_low[page] = false;
+		if (consume)
+			p->lstatus_latched_low[page] = false;
 		return link ? FBNIC_PCS_STAT1_LSTATUS : 0;
 	}
 	case FBNIC_PCS_DEVID1:
@@ -185,6 +187,16 @@ static uint32_t pcs_read(struct fbnic *dev, uint32_t idx)
 	default:
 		return dev->csr[idx] & 0xffffu;
 	}
+}
+
+static uint32_t pcs_read(struct fbnic *dev, uint32_t idx)
+{
+	return pcs_value(dev, idx, true);
+}
+
+static uint32_t pcs_peek(struct fbnic *dev, uint32_t idx)
+{
+	return pcs_value(dev, idx, false);
 }
 
 static void pcs_write(struct fbnic *dev, uint32_t idx, uint32_t val)
@@ -228,9 +240,21 @@ static void pcs_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	}
 }
 
+static void pcs_dump(struct fbnic *dev, FILE *out)
+{
+	const struct fbnic_pcs *p = &dev->pcs;
+	fprintf(out, "link.up %d\nlink.mode %u\nlink.fec %u\nlink.speed %u\n",
+		p->up, p->mode, p->eff_fec, link_speed_mbps(p->mode));
+	fprintf(out, "pcs.link_changes %llu\npcs.soft_resets %llu\n",
+		(unsigned long long)p->link_changes,
+		(unsigned long long)p->soft_resets);
+}
+
 const struct reg_block fbnic_pcs_block = { "PCS", FBNIC_CSR_START_PCS,
 					   FBNIC_CSR_END_PCS, pcs_read,
-					   pcs_write };
+					   pcs_write, .peek = pcs_peek,
+					   .reset = pcs_reset,
+					   .dump = pcs_dump };
 
 /* ---- RS-FEC and PCS error counters --------------------------------------- */
 
@@ -284,7 +308,7 @@ static int cor_index(uint32_t idx, bool *lo)
 	}
 }
 
-static uint32_t rsfec_read(struct fbnic *dev, uint32_t idx)
+static uint32_t rsfec_value(struct fbnic *dev, uint32_t idx, bool consume)
 {
 	struct fbnic_pcs *p = &dev->pcs;
 	bool lo;
@@ -296,8 +320,10 @@ static uint32_t rsfec_read(struct fbnic *dev, uint32_t idx)
 		if (!lo)
 			return p->cor_hi[c];
 		uint32_t v = p->cor[c];
-		p->cor[c] = 0;
-		p->cor_hi[c] = (uint16_t)(v >> 16);
+		if (consume) {
+			p->cor[c] = 0;
+			p->cor_hi[c] = (uint16_t)(v >> 16);
+		}
 		return v & 0xffffu;
 	}
 	if (idx == FBNIC_RSFEC_STATUS(0)) {
@@ -313,6 +339,16 @@ static uint32_t rsfec_read(struct fbnic *dev, uint32_t idx)
 	    (idx - FBNIC_RSFEC_CONTROL(0)) % 8 == 1)
 		return 0; /* engines 1..3 are unused */
 	return dev->csr[idx];
+}
+
+static uint32_t rsfec_read(struct fbnic *dev, uint32_t idx)
+{
+	return rsfec_value(dev, idx, true);
+}
+
+static uint32_t rsfec_peek(struct fbnic *dev, uint32_t idx)
+{
+	return rsfec_value(dev, idx, false);
 }
 
 static void rsfec_write(struct fbnic *dev, uint32_t idx, uint32_t val)
@@ -331,4 +367,4 @@ static void rsfec_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 
 const struct reg_block fbnic_rsfec_block = { "RSFEC", FBNIC_CSR_START_RSFEC,
 					     FBNIC_CSR_END_RSFEC, rsfec_read,
-					     rsfec_write };
+					     rsfec_write, .peek = rsfec_peek };

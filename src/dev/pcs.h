@@ -57,8 +57,6 @@ struct fbnic;
 /* Validate and normalise dev->cfg.link (0 fields take the defaults) and set
  * the physical link from it.  -EINVAL on an unknown mode or FEC. */
 int fbnic_pcs_init(struct fbnic *dev);
-/* Function reset: registers to power-on values; the link stays. */
-void fbnic_pcs_reset(struct fbnic *dev);
 
 /* Plug or unplug the cable: true if the link changed (the caller tells the
  * SIG block, fbnic_sig_link_event).  A lost link latches STAT1.LSTATUS low. */

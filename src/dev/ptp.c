@@ -15,7 +15,7 @@ static uint64_t host_now(struct fbnic *dev)
 	return dev->host.now_ns(dev->host.opaque);
 }
 
-void fbnic_ptp_reset(struct fbnic *dev)
+static void ptp_reset(struct fbnic *dev)
 {
 	struct fbnic_ptp *p = &dev->ptp;
 	memset(p, 0, sizeof(*p));
@@ -137,6 +137,14 @@ static void ptp_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	}
 }
 
+static void ptp_dump(struct fbnic *dev, FILE *out)
+{
+	fprintf(out, "ptp.running %d\nptp.time_ns %llu\nptp.addend 0x%llx\n",
+		dev->ptp.running, (unsigned long long)fbnic_ptp_now(dev),
+		(unsigned long long)dev->ptp.addend);
+}
+
 const struct reg_block fbnic_ptp_block = { "PTP", FBNIC_CSR_START_PTP,
 					   FBNIC_CSR_END_PTP, ptp_read,
-					   ptp_write };
+					   ptp_write, .reset = ptp_reset,
+					   .dump = ptp_dump };

@@ -45,7 +45,6 @@ struct fbnic_ptp {
 
 struct fbnic;
 
-void fbnic_ptp_reset(struct fbnic *dev);
 /* The counter now, in ns (for timestamping frames). */
 uint64_t fbnic_ptp_now(struct fbnic *dev);
 

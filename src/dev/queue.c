@@ -9,7 +9,7 @@
 
 #define SUB "queue"
 
-void fbnic_queue_reset(struct fbnic *dev)
+static void queue_reset(struct fbnic *dev)
 {
 	memset(&dev->queues, 0, sizeof(dev->queues));
 }
@@ -145,6 +145,13 @@ static void queue_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	dev->csr[idx] = val;
 }
 
+static void queue_dump(struct fbnic *dev, FILE *out)
+{
+	fprintf(out, "queue.ring_resets %llu\n",
+		(unsigned long long)dev->queues.ring_resets);
+}
+
 const struct reg_block fbnic_queue_block = { "QUEUE", FBNIC_CSR_START_QUEUE,
 					     FBNIC_CSR_END_QUEUE, queue_read,
-					     queue_write };
+					     queue_write, .reset = queue_reset,
+					     .dump = queue_dump };

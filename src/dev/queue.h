@@ -58,7 +58,6 @@ struct fbnic_queues {
 
 struct fbnic;
 
-void fbnic_queue_reset(struct fbnic *dev);
 /* Add to a per-queue statistics counter (FBNIC_QUEUE_TWQ*_CNT,
  * FBNIC_QUEUE_RDE_*_CNT); other offsets and q >= 128 are ignored. */
 void fbnic_queue_count(struct fbnic *dev, unsigned q, uint32_t reg,

@@ -12,6 +12,7 @@
 #define FBNIC_EMU_DEV_REGS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "csr.h"
 
@@ -25,7 +26,27 @@ struct reg_block {
 	uint32_t first, last; /* dword indexes, inclusive */
 	reg_read_fn read;     /* NULL: return the stored value */
 	reg_write_fn write;   /* NULL: store the value */
+	/* A read without side effects (clear-on-read, latches), for the
+	 * control channel's `reg`; NULL: `read` has none. */
+	reg_read_fn peek;
+	/* Function reset of the block's state beyond its storage (which
+	 * fbnic_reset zeroes); run in table order, BAR0 then BAR4. */
+	void (*reset)(struct fbnic *dev);
+	/* The block's state and counters for `dump`, "key value" lines. */
+	void (*dump)(struct fbnic *dev, FILE *out);
 };
+
+/* The one table of blocks per BAR (blocks.c), sorted by index: it drives
+ * register dispatch, the reset order and the dump. */
+extern const struct reg_block *const fbnic_bar0_blocks[];
+extern const unsigned fbnic_bar0_nblocks;
+extern const struct reg_block *const fbnic_bar4_blocks[];
+extern const unsigned fbnic_bar4_nblocks;
+
+/* A register's value as the guest would read it, without side effects;
+ * *blk gets its block (NULL: none, and 0 is returned). */
+uint32_t fbnic_reg_peek(struct fbnic *dev, int bar, uint32_t idx,
+			const struct reg_block **blk);
 
 /* BAR0: 2 MiB covers every CSR up to FBNIC_CSR_END_QUEUE (0x5ffff). */
 #define FBNIC_BAR0_SIZE (2u * 1024 * 1024)
@@ -46,5 +67,6 @@ const struct reg_block *reg_block_find(const struct reg_block *const *tbl,
 /* Blocks with behaviour, exported by their files. */
 extern const struct reg_block fbnic_qm_tx_block;
 extern const struct reg_block fbnic_qm_rx_block;
+extern const struct reg_block fbnic_pul_user_block;
 
 #endif

@@ -97,6 +97,10 @@ static void commands(void)
 	ASK_HAS(fd, "dump\n", "mac 02:fb:00:00:00:01\n");
 	ASK_HAS(fd, "dump\n", "vfio-user.messages 0\n");
 	ASK_HAS(fd, "dump\n", "\nlog.suppressed 0\nok\n");
+	ASK_HAS(fd, "reg MAC_COMMAND_CONFIG QUEUE[2].RCQ_CTL\n",
+		"bar0 0x11002 MAC_MAC MAC_COMMAND_CONFIG 0x00000000\n"
+		"bar0 0x40a00 QUEUE QUEUE[2].RCQ_CTL 0x00000000\nok\n");
+	ASK_HAS(fd, "reg bar4:0x6000\n", "IPC_MBX IPC_MBX_RX_DESC_LO[0]");
 	close(fd);
 	CHECK_INT(vfu_server_stop(&s), 0);
 }
@@ -109,6 +113,9 @@ static void malformed(void)
 	int fd = ctl_connect();
 	REQUIRE(fd >= 0);
 	ASK_HAS(fd, "bogus\n", "error: unknown command");
+	ASK_HAS(fd, "reg\n", "error: usage: reg");
+	ASK_HAS(fd, "reg NOPE\n", "error: unknown register");
+	ASK_HAS(fd, "reg 0x80000\n", "error: unknown register");
 	ASK_HAS(fd, "link sideways\n", "error: usage");
 	ASK_HAS(fd, "link mode 40g\n", "error: mode must be");
 	ASK_HAS(fd, "link mode 25cr fec turbo\n", "error: fec must be");
