@@ -102,14 +102,6 @@ static void host_timer_arm(void *o, uint64_t deadline_ns)
 	wake(r);
 }
 
-static int host_send_frame(void *o, const void *frame, size_t len)
-{
-	(void)o;
-	(void)frame;
-	(void)len;
-	return -ENOTCONN; /* no network backend attached */
-}
-
 /* ---- vfio-user device ops -------------------------------------------- */
 
 static int op_region_read(void *o, unsigned region, uint64_t off, void *buf,
@@ -221,7 +213,6 @@ struct runner *runner_create(const char *socket_path,
 		.kick = host_kick,
 		.now_ns = host_now_ns,
 		.timer_arm = host_timer_arm,
-		.send_frame = host_send_frame,
 	};
 	r->dev = fbnic_create(cfg, &host);
 	if (!r->dev || r->wake_fd < 0) {

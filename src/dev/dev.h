@@ -11,6 +11,7 @@
 #include "mbx.h"
 #include "pcie_cfg.h"
 #include "pcs.h"
+#include "port.h"
 #include "ptp.h"
 #include "queue.h"
 #include "regs.h"
@@ -44,6 +45,7 @@ struct fbnic {
 	struct fw *fw; /* the firmware behind the mailbox */
 	struct fbnic_pcs pcs;
 	struct fbnic_mac mac;
+	struct fbnic_port port; /* kept across resets: it is the wire */
 	struct fbnic_ptp ptp;
 	struct fbnic_queues queues;
 };

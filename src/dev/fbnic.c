@@ -394,5 +394,6 @@ void fbnic_dump(struct fbnic *dev, FILE *out)
 	for (unsigned i = 0; i < fbnic_bar4_nblocks; i++)
 		if (fbnic_bar4_blocks[i]->dump)
 			fbnic_bar4_blocks[i]->dump(dev, out);
+	fbnic_port_dump(dev, out);
 	fprintf(out, "timers.fired %llu\n", (unsigned long long)dev->timers.fired);
 }

@@ -45,8 +45,12 @@ struct fbnic_host {
 	uint64_t (*now_ns)(void *opaque);
 	/* Call fbnic_timer() once now_ns() >= deadline (UINT64_MAX: none). */
 	void (*timer_arm)(void *opaque, uint64_t deadline_ns);
-	/* Transmit one Ethernet frame to the network backend. */
-	int (*send_frame)(void *opaque, const void *frame, size_t len);
+	/* The network edge (dev/port.h).  One Ethernet frame out, without
+	 * FCS: 0, or -errno (counted as a TX drop).  NULL: no backend. */
+	int (*port_send)(void *opaque, const void *frame, size_t len);
+	/* After fbnic_port_rx answered -EAGAIN, the device has room again:
+	 * offer the held frame (and the ones after it). */
+	void (*port_resume)(void *opaque);
 };
 
 /* The Ethernet link: modes and FEC of the link table (link/link.h), the
@@ -140,6 +144,14 @@ void fbnic_link_set(struct fbnic *dev, bool up);
 /* -EINVAL for a mode or FEC outside the enums. */
 int fbnic_link_set_speed(struct fbnic *dev, unsigned mode, unsigned fec);
 void fbnic_link_get(const struct fbnic *dev, struct fbnic_link_config *out);
+
+/* The network edge, for backends (dev/port.h).  One received frame,
+ * without FCS: 0 taken; -EAGAIN no room now: keep it and stop reading
+ * until host->port_resume; another -errno: dropped and counted (too short
+ * or long, MAC not receiving). */
+int fbnic_port_rx(struct fbnic *dev, const void *frame, size_t len);
+/* The backend's link (a tap's carrier, a stream peer): the cable. */
+void fbnic_port_link(struct fbnic *dev, bool up);
 
 /* The firmware model, for the control channel (sensors, heartbeat...).
  * Call under the adapter's device lock like every other fbnic_* call. */

@@ -72,6 +72,11 @@ static int h_send(void *o, const void *frame, size_t len)
 	return 0;
 }
 
+static void h_resume(void *o)
+{
+	((struct harness *)o)->resumes++;
+}
+
 struct harness *h_create(const struct fbnic_config *cfg)
 {
 	struct harness *h = calloc(1, sizeof(*h));
@@ -88,7 +93,8 @@ struct harness *h_create(const struct fbnic_config *cfg)
 				   .kick = h_kick,
 				   .now_ns = h_now,
 				   .timer_arm = h_timer,
-				   .send_frame = h_send };
+				   .port_send = h_send,
+				   .port_resume = h_resume };
 	h->dev = fbnic_create(cfg ? cfg : &def, &host);
 	if (!h->dev) {
 		h_destroy(h);

@@ -31,6 +31,7 @@ struct harness {
 	unsigned nframes;
 	size_t frame_len[H_MAX_FRAMES];
 	uint8_t *frames[H_MAX_FRAMES];
+	unsigned resumes; /* host->port_resume calls */
 	/* Called once (then cleared) at the start of the next DMA access: what
 	 * the host can do while the runner drops the device lock for a DMA
 	 * round trip (register writes, a reset). */

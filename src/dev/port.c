@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "port.h"
+
+#include <errno.h>
+
+#include "dev.h"
+#include "mac.h"
+
+int fbnic_port_tx(struct fbnic *dev, const void *frame, size_t len)
+{
+	struct fbnic_port *p = &dev->port;
+	if (!fbnic_mac_tx_ready(dev)) {
+		p->stats.tx_drop_mac++;
+		return -ENETDOWN;
+	}
+	fbnic_mac_count_frame(dev, true, frame, len);
+	int r = dev->host.port_send
+			? dev->host.port_send(dev->host.opaque, frame, len)
+			: -ENOTCONN;
+	if (r) {
+		p->stats.tx_drop_backend++;
+		return r;
+	}
+	p->stats.tx_frames++;
+	return 0;
+}
+
+/* Where a frame that passed the MAC goes.  No receive path exists yet, so
+ * there is never room: the backend holds the frame (back-pressure) rather
+ * than the device dropping it. */
+static int rx_deliver(struct fbnic *dev, const void *frame, size_t len)
+{
+	(void)dev;
+	(void)frame;
+	(void)len;
+	return -EAGAIN;
+}
+
+int fbnic_port_rx(struct fbnic *dev, const void *frame, size_t len)
+{
+	struct fbnic_port *p = &dev->port;
+	if (!frame || len < FBNIC_PORT_MIN_FRAME || len > FBNIC_PORT_MAX_FRAME) {
+		p->stats.rx_drop_size++;
+		return -EMSGSIZE;
+	}
+	/* A MAC that is not receiving drops at the wire, as the hardware
+	 * does (the driver has the interface down). */
+	if (!fbnic_mac_rx_ready(dev)) {
+		p->stats.rx_drop_mac++;
+		return -ENETDOWN;
+	}
+	int r = rx_deliver(dev, frame, len);
+	if (r == -EAGAIN) {
+		p->stats.rx_held++;
+		p->held = true;
+		return r;
+	}
+	if (r == 0) {
+		fbnic_mac_count_frame(dev, false, frame, len);
+		p->stats.rx_frames++;
+	}
+	return r;
+}
+
+void fbnic_port_room(struct fbnic *dev)
+{
+	struct fbnic_port *p = &dev->port;
+	if (!p->held)
+		return;
+	p->held = false;
+	p->stats.resumes++;
+	if (dev->host.port_resume)
+		dev->host.port_resume(dev->host.opaque);
+}
+
+void fbnic_port_link(struct fbnic *dev, bool up)
+{
+	fbnic_link_set(dev, up);
+}
+
+static const struct counter_desc port_counters[] = {
+#define D(n, h) COUNTER_DESC(struct fbnic_port_stats, n, h)
+	FBNIC_PORT_COUNTERS(D)
+#undef D
+};
+
+void fbnic_port_dump(struct fbnic *dev, FILE *out)
+{
+	fprintf(out, "port.held %d\n", dev->port.held);
+	counters_dump(out, "port", &dev->port.stats, port_counters,
+		      COUNTER_COUNT(port_counters));
+}
