@@ -333,6 +333,11 @@ int fbnic_link_set_speed(struct fbnic *dev, unsigned mode, unsigned fec)
 	return 0;
 }
 
+void fbnic_port_link(struct fbnic *dev, bool up)
+{
+	link_change(dev, up);
+}
+
 void fbnic_link_get(const struct fbnic *dev, struct fbnic_link_config *out)
 {
 	out->mode = dev->pcs.mode;

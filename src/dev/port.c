@@ -73,11 +73,6 @@ void fbnic_port_room(struct fbnic *dev)
 		dev->host.port_resume(dev->host.opaque);
 }
 
-void fbnic_port_link(struct fbnic *dev, bool up)
-{
-	fbnic_link_set(dev, up);
-}
-
 static const struct counter_desc port_counters[] = {
 #define D(n, h) COUNTER_DESC(struct fbnic_port_stats, n, h)
 	FBNIC_PORT_COUNTERS(D)
