@@ -56,8 +56,12 @@ struct cmd {
 static const char *cmd_dump(struct control *c, struct fbnic *dev, int argc,
 			    char **argv, FILE *out)
 {
-	(void)argc;
-	(void)argv;
+	if (argc == 2 && !strcmp(argv[1], "trace")) {
+		fbnic_trace_dump(dev, out);
+		return NULL;
+	}
+	if (argc != 1)
+		return "usage: dump [trace]";
 	fbnic_dump(dev, out);
 	runner_dump(c->runner, out);
 	/* The pending counts of rate-limited logs go to the log now. */
@@ -222,6 +226,25 @@ static const char *cmd_fw(struct control *c, struct fbnic *dev, int argc,
 	return NULL;
 }
 
+/* trace on|off|clear: the device event trace `dump trace` prints. */
+static const char *cmd_trace(struct control *c, struct fbnic *dev, int argc,
+			     char **argv, FILE *out)
+{
+	(void)c;
+	(void)out;
+	if (argc != 2)
+		return "usage: trace on|off|clear";
+	if (!strcmp(argv[1], "on"))
+		fbnic_trace_set(dev, true);
+	else if (!strcmp(argv[1], "off"))
+		fbnic_trace_set(dev, false);
+	else if (!strcmp(argv[1], "clear"))
+		fbnic_trace_clear(dev);
+	else
+		return "usage: trace on|off|clear";
+	return NULL;
+}
+
 /* reg IDX|NAME...: where a register lives and what it reads. */
 static const char *cmd_reg(struct control *c, struct fbnic *dev, int argc,
 			   char **argv, FILE *out)
@@ -237,7 +260,10 @@ static const char *cmd_reg(struct control *c, struct fbnic *dev, int argc,
 
 static const struct cmd commands[] = {
 	{ "help", "help", cmd_help },
-	{ "dump", "dump                     device state and counters", cmd_dump },
+	{ "dump", "dump [trace]             device state and counters, or the event trace",
+	  cmd_dump },
+	{ "trace", "trace on|off|clear        record recent device events (dump trace)",
+	  cmd_trace },
 	{ "reg", "reg IDX|NAME...          a register's block, name and value", cmd_reg },
 	{ "link", "link [up|down|mode 25cr|50cr2|50cr|100cr2 [fec none|rs|baser]]",
 	  cmd_link },

@@ -180,7 +180,8 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "info"))
 				log_threshold = LOG_INFO;
 			else if (!strcmp(optarg, "debug"))
-				log_threshold = LOG_DEBUG;
+				log_threshold = LOG_DEBUG,
+				cfg.trace_on = true; /* dump trace */
 			else {
 				fprintf(stderr, "fbnic-emu: bad --log-level %s\n", optarg);
 				return 2;

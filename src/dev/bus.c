@@ -37,5 +37,6 @@ int fbnic_dma_write(struct fbnic *dev, uint64_t gpa, const void *buf,
 
 void fbnic_bus_msix(struct fbnic *dev, unsigned vector)
 {
+	fbnic_trace(dev, FBNIC_TR_IRQ, vector, 0, 0);
 	dev->host.msix_raise(dev->host.opaque, vector);
 }

@@ -17,6 +17,7 @@
 #include "regs.h"
 #include "rxb.h"
 #include "timer.h"
+#include "trace.h"
 #include "util/counters.h"
 
 /* Guest-caused anomalies, by cause (dumped on the control channel as
@@ -46,6 +47,7 @@ struct fbnic {
 	struct fbnic_pcs pcs;
 	struct fbnic_mac mac;
 	struct fbnic_port port; /* kept across resets: it is the wire */
+	struct fbnic_trace trace; /* kept across resets */
 	struct fbnic_ptp ptp;
 	struct fbnic_queues queues;
 };

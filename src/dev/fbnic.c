@@ -89,6 +89,7 @@ struct fbnic *fbnic_create(const struct fbnic_config *cfg,
 		fbnic_destroy(dev);
 		return NULL;
 	}
+	dev->trace.on = cfg->trace_on;
 	build_layout(&dev->layout, cfg->msix_vectors);
 	pcie_cfg_init(&dev->pci, &dev->layout, cfg->dsn);
 	fbnic_reset(dev);
@@ -113,6 +114,7 @@ const struct fbnic_pci_layout *fbnic_layout(const struct fbnic *dev)
 
 void fbnic_reset(struct fbnic *dev)
 {
+	fbnic_trace(dev, FBNIC_TR_RESET, 0, 0, 0);
 	fbnic_timers_reset(dev);
 	pcie_cfg_reset(&dev->pci);
 	memset(dev->csr, 0, FBNIC_BAR0_DWORDS * sizeof(uint32_t));
@@ -305,8 +307,10 @@ static int fw_attach(struct fbnic *dev)
 
 static void link_change(struct fbnic *dev, bool up)
 {
-	if (fbnic_pcs_link_set(dev, up))
+	if (fbnic_pcs_link_set(dev, up)) {
+		fbnic_trace(dev, FBNIC_TR_LINK, up, 0, 0);
 		fbnic_sig_link_event(dev, up);
+	}
 }
 
 void fbnic_link_set(struct fbnic *dev, bool up)
@@ -355,6 +359,21 @@ void fbnic_timer(struct fbnic *dev)
 	uint32_t due = fbnic_timers_expire(dev, dev->host.now_ns(dev->host.opaque));
 	if (due & (1u << FBNIC_TIMER_MBX))
 		fbnic_mbx_timer(dev);
+}
+
+void fbnic_trace_set(struct fbnic *dev, bool on)
+{
+	dev->trace.on = on;
+}
+
+void fbnic_trace_clear(struct fbnic *dev)
+{
+	dev->trace.head = dev->trace.count = 0;
+}
+
+void fbnic_trace_dump(struct fbnic *dev, FILE *out)
+{
+	fbnic_trace_print(dev, out);
 }
 
 int fbnic_reg_describe(struct fbnic *dev, const char *what, FILE *out)

@@ -75,6 +75,7 @@ struct fbnic_config {
 	 * in between is forgotten and ifup fails with -ETIMEDOUT).  0: at
 	 * once (device tests that drive time themselves). */
 	uint64_t fw_turnaround_ns;
+	bool trace_on; /* record the event trace from the start */
 	/* Firmware versions, sensors, module...; NULL: fw_config_default().
 	 * Its link fields are overridden by `link` (one source of truth). */
 	const struct fw_config *fw;
@@ -167,6 +168,12 @@ void fbnic_dump(struct fbnic *dev, FILE *out);
  * effects (clear-on-read counters and latches keep their state).
  * -EINVAL for an unknown name or an index outside the BAR. */
 int fbnic_reg_describe(struct fbnic *dev, const char *what, FILE *out);
+
+/* The trace of recent device events (dev/trace.h): on or off (on at
+ * creation when trace_on is set), forget, print oldest first. */
+void fbnic_trace_set(struct fbnic *dev, bool on);
+void fbnic_trace_clear(struct fbnic *dev);
+void fbnic_trace_dump(struct fbnic *dev, FILE *out);
 
 
 #endif

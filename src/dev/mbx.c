@@ -171,6 +171,12 @@ static bool process_tx(struct fbnic *dev)
 			m->stats.tx_errors++;
 		else
 			m->stats.tx_msgs++;
+		/* c: the message's first dword (TLV header: type, length) */
+		fbnic_trace(dev, FBNIC_TR_MBX_TX, d, len,
+			    len >= 4 ? (uint64_t)page[0] | (uint64_t)page[1] << 8 |
+					       (uint64_t)page[2] << 16 |
+					       (uint64_t)page[3] << 24
+				     : 0);
 		m->fw_tx = (d + 1) % FBNIC_IPC_MBX_DESC_LEN;
 		progress = true;
 	}
@@ -220,6 +226,12 @@ static bool process_rx(struct fbnic *dev)
 			desc |= FBNIC_IPC_MBX_DESC_FW_CMPL | FBNIC_IPC_MBX_DESC_FW_ERR;
 		} else {
 			m->stats.rx_msgs++;
+			fbnic_trace(dev, FBNIC_TR_MBX_RX, d, msg->len,
+				    msg->len >= 4 ? (uint64_t)msg->data[0] |
+							    (uint64_t)msg->data[1] << 8 |
+							    (uint64_t)msg->data[2] << 16 |
+							    (uint64_t)msg->data[3] << 24
+						  : 0);
 			desc &= ~(0xffffull << FBNIC_IPC_MBX_DESC_LEN_SHIFT);
 			desc |= (uint64_t)msg->len << FBNIC_IPC_MBX_DESC_LEN_SHIFT |
 				FBNIC_IPC_MBX_DESC_EOM | FBNIC_IPC_MBX_DESC_FW_CMPL;

@@ -17,6 +17,7 @@ int fbnic_port_tx(struct fbnic *dev, const void *frame, size_t len)
 	int r = dev->host.port_send
 			? dev->host.port_send(dev->host.opaque, frame, len)
 			: -ENOTCONN;
+	fbnic_trace(dev, FBNIC_TR_PORT_TX, 0, len, (uint32_t)r);
 	if (r) {
 		p->stats.tx_drop_backend++;
 		return r;
@@ -50,6 +51,7 @@ int fbnic_port_rx(struct fbnic *dev, const void *frame, size_t len)
 		return -ENETDOWN;
 	}
 	int r = rx_deliver(dev, frame, len);
+	fbnic_trace(dev, FBNIC_TR_PORT_RX, 0, len, (uint32_t)r);
 	if (r == -EAGAIN) {
 		p->stats.rx_held++;
 		p->held = true;

@@ -142,6 +142,7 @@ static void queue_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 		}
 		break; /* BAH, doorbells, interrupt managers, RDE_CTL */
 	}
+	fbnic_trace(dev, FBNIC_TR_QUEUE_WRITE, q, r, val);
 	dev->csr[idx] = val;
 }
 

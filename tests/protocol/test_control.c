@@ -101,6 +101,17 @@ static void commands(void)
 		"bar0 0x11002 MAC_MAC MAC_COMMAND_CONFIG 0x00000000\n"
 		"bar0 0x40a00 QUEUE QUEUE[2].RCQ_CTL 0x00000000\nok\n");
 	ASK_HAS(fd, "reg bar4:0x6000\n", "IPC_MBX IPC_MBX_RX_DESC_LO[0]");
+	ASK_HAS(fd, "dump trace\n", "trace off, 0 of 0 events\nok\n");
+	ASK_HAS(fd, "trace on\n", "ok\n");
+	ASK_HAS(fd, "link down\n", "link down");
+	ASK_HAS(fd, "link up\n", "link up");
+	ASK_HAS(fd, "dump trace\n", " link 0 0x0 0x0\n");
+	ASK_HAS(fd, "dump trace\n", " link 1 0x0 0x0\nok\n");
+	ASK_HAS(fd, "trace clear\n", "ok\n");
+	ASK_HAS(fd, "dump trace\n", "trace on, 0 of 2 events\nok\n");
+	ASK_HAS(fd, "trace off\n", "ok\n");
+	ASK_HAS(fd, "trace sideways\n", "error: usage: trace");
+	ASK_HAS(fd, "dump bogus\n", "error: usage: dump");
 	close(fd);
 	CHECK_INT(vfu_server_stop(&s), 0);
 }
