@@ -56,7 +56,7 @@ static int host_dma(struct runner *r, uint64_t gpa, void *buf, size_t len,
 		return ret;
 	/* Memory without an fd: only reachable by messages, which need the
 	 * protocol thread free and QEMU's main loop, so never while a vCPU
-	 * might wait on our lock (vfio_user_contract.md §1.6).  The core
+	 * might wait on our lock (hw/vfio-user/proxy.c).  The core
 	 * treats a DMA call as a point where MMIO may run, as on hardware. */
 	if (!on_device_thread)
 		return -EWOULDBLOCK;

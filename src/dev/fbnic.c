@@ -16,7 +16,7 @@
 #define SUB "fbnic"
 
 /* MSI-X table and PBA live in their own BAR, away from every CSR the
- * driver touches (probe_contract.md §1: the driver never accesses them). */
+ * driver touches (the driver never accesses them: the PCI core does). */
 #define FBNIC_MSIX_BAR 2
 
 uint64_t fbnic_dsn_from_mac(const uint8_t mac[6])

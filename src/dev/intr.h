@@ -4,7 +4,7 @@
  * mask, set/clear, auto-clear mode, cause routing and CQ re-arm.
  *
  * Semantics are those fbnic_msix_test() asserts and the handlers rely on
- * (probe_contract.md §2.4):
+ * (fbnic_ethtool.c / fbnic_csr.c: fbnic_msix_test; fbnic_irq.c):
  *  - a vector fires when its status bit is 1 and its mask bit 0;
  *  - firing sets the mask bit (auto-mask) and, when the vector's
  *    SW_AC_MODE bit is 1, clears the status bit (auto-clear);

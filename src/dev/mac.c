@@ -20,7 +20,7 @@ static void mac_reset(struct fbnic *dev)
 {
 	struct fbnic_mac *m = &dev->mac;
 	memset(m, 0, sizeof(*m));
-	m->pcs_intr_mask = UINT32_MAX; /* probe_contract.md Appendix A */
+	m->pcs_intr_mask = UINT32_MAX; /* all masked at power-on */
 	/* A link that is down at reset has lost lock "since the last flush". */
 	if (!fbnic_pcs_link_up(dev)) {
 		m->out0_latched_low = OUT0_STATUS;

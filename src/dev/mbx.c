@@ -37,7 +37,7 @@ static bool pul_bme(struct fbnic *dev, uint32_t idx)
 /* Walk a FW pointer over "done/skip" (3) descriptors, at most once round
  * the ring.  After a host ring reset (desc0 = 0, desc1..15 = 3) this lands
  * on desc0 wherever the pointer was: the reset's design intent
- * (fbnic_mbx_reset_desc_ring), firmware_contract.md §1.8. */
+ * (fbnic_fw.c: fbnic_mbx_reset_desc_ring). */
 static unsigned skip_done(struct fbnic *dev, unsigned ring, unsigned p)
 {
 	for (unsigned n = 0; n < FBNIC_IPC_MBX_DESC_LEN; n++) {
@@ -300,7 +300,7 @@ static void ipc_mbx_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	/* Walk the FW pointer now, while the host writes the reset pattern:
 	 * by the time deferred work runs the host may already have re-posted
 	 * pages over the "skip" descriptors, and a pointer left behind would
-	 * deliver where the host is not looking (firmware_contract.md §1.8). */
+	 * deliver where the host is not looking (fbnic_mbx_reset_desc_ring). */
 	if (rel / 2 >= FBNIC_IPC_MBX_DESC_LEN) {
 		dev->mbx.tx_posted_ns[rel / 2 - FBNIC_IPC_MBX_DESC_LEN] =
 			dev->host.now_ns(dev->host.opaque);

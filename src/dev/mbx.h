@@ -3,7 +3,7 @@
  * IPC mailbox (BAR4 FBNIC_IPC_MBX): two 16-descriptor rings between host
  * and firmware.  Ring 0 (RX) carries FW->host messages into pages the host
  * posts; ring 1 (TX) carries host->FW messages.  There is no doorbell: the
- * firmware notices descriptor writes (firmware_contract.md §1).
+ * firmware notices descriptor writes (fbnic_fw.c: fbnic_mbx_map_msg).
  *
  * Descriptor (64-bit, low dword first): 63:48 LEN, 46 EOM, 45:3 address,
  * 2 FW_ERR, 1 FW_CMPL, 0 HOST_CMPL.  low&3: 0 stop, 1 ready (host posted),

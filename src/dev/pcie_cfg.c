@@ -69,7 +69,7 @@ static void build_header(struct pcie_cfg *c, const struct fbnic_pci_layout *l)
 	put16(d, PCI_SUBSYSTEM_VENDOR_ID, FBNIC_PCI_VENDOR_META);
 	put16(d, PCI_SUBSYSTEM_ID, FBNIC_PCI_DEVICE_ASIC);
 	/* 0x30 ROM BAR: no ROM, hard-wired 0, else QEMU registers a ROM BAR
-	 * and fails with "Device ROM size is zero" (contract §3.2, log10). */
+	 * and fails with "Device ROM size is zero" (hw/vfio/pci.c). */
 	put8(d, PCI_CAPABILITY_LIST, FBNIC_CFG_PM);
 	put8(w, PCI_INTERRUPT_LINE, 0xff);
 	/* Pin 0: fbnic is MSI-X only (fbnic_alloc_irqs asks PCI_IRQ_MSIX). */
@@ -108,8 +108,7 @@ static void build_exp(struct pcie_cfg *c)
 	put8(d, o + 1, 0); /* end of the standard list */
 	put16(d, o + 2, 0x0002); /* version 2, type 0: PCIe Endpoint */
 	/* DevCap: MPS 256 B, role-based error reporting; no FLR: QEMU would
-	 * forward an FLR as a plain config write, not a DEVICE_RESET
-	 * (contract §3.4). */
+	 * forward an FLR as a plain config write, not a DEVICE_RESET. */
 	put32(d, o + 4, 0x00008001);
 	/* DevCtl: error reporting enables, relaxed ordering (the driver
 	 * reads it, fbnic_devlink_alloc), MPS, extended tags, no-snoop and

@@ -3,7 +3,7 @@
  * PCIe configuration space of the fbnic function: the power-on image, the
  * per-bit write rules (read-only, read-write, write-1-to-clear) and BAR
  * sizing.  QEMU forwards every guest config write and reads most fields
- * live (vfio_user_contract.md §3), so the rules must hold here.
+ * live (hw/vfio-user/pci.c), so the rules must hold here.
  */
 #ifndef FBNIC_EMU_DEV_PCIE_CFG_H
 #define FBNIC_EMU_DEV_PCIE_CFG_H
@@ -43,7 +43,7 @@
 #define PCI_CAP_ID_MSIX 0x11
 #define PCI_EXT_CAP_ID_DSN 0x0003
 
-/* Where our capabilities live (vfio_user_contract.md §3.4 layout). */
+/* Where our capabilities live. */
 #define FBNIC_CFG_PM 0x40
 #define FBNIC_CFG_MSIX 0x50
 #define FBNIC_CFG_EXP 0x60

@@ -2,8 +2,8 @@
 /*
  * vfio-user wire protocol: message header, commands and payload layouts.
  *
- * Written from QEMU's docs/interop/vfio-user.rst and from what QEMU 11.1.3
- * really sends (shared/reference/vfio_user_contract.md).  All integers are
+ * Written from QEMU's docs/interop/vfio-user.rst and hw/vfio-user/protocol.h,
+ * as QEMU 11.1.3 really sends them.  All integers are
  * little-endian host order; every struct here is the exact wire layout,
  * packed with no implicit padding (checked by the static asserts below).
  */
@@ -159,7 +159,7 @@ struct vu_region_access {
 };
 
 /* DMA_READ / DMA_WRITE (server to client): u64 count, data at payload+16
- * (QEMU 11.1.3 uses this spec layout, see the contract §0.3). */
+ * (QEMU 11.1.3 uses this spec layout, hw/vfio-user/protocol.h). */
 struct vu_dma_access {
 	uint64_t addr;
 	uint64_t count;

@@ -4,7 +4,7 @@
  * DMA_MAP, sorted by iova, and the host mappings of their files.
  *
  * QEMU sends the same memfd many times, each time as a new fd number, for
- * many sub-ranges (vfio_user_contract.md §5).  We map each file once, whole,
+ * many sub-ranges (hw/vfio-user/container.c).  We map each file once, whole,
  * keyed by (st_dev, st_ino), and refcount it; every table entry points into
  * that mapping.  Entries without an fd (BIOS, ROMs, anonymous RAM) are kept
  * for bounds checking; reaching them needs DMA_READ/WRITE messages.

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * vfio-user server: socket, framing, per-command handlers, interrupts and
- * server->client DMA.  The rules followed here, with their evidence, are in
- * shared/reference/vfio_user_contract.md (cited as "contract §N").
+ * server->client DMA.  The rules follow QEMU's docs/interop/vfio-user.rst
+ * and QEMU's client, hw/vfio-user/ (proxy.c: framing, replies, the
+ * server-to-client requests; device.c and pci.c: regions, IRQs, reset;
+ * container.c: DMA maps), cited by file.
  */
 #include "vu_server.h"
 
@@ -29,7 +31,7 @@
  * replies, for this long is dropped (QEMU itself gives up after 5 s). */
 #define IO_TIMEOUT_MS 5000
 /* Server->client DMA requests are split into chunks well below QEMU's
- * request limit (max_data_xfer_size + 32, contract §1.3). */
+ * request limit (max_data_xfer_size + 32, hw/vfio-user/proxy.c). */
 #define DMA_MSG_CHUNK (64u * 1024u)
 #define DMA_MSG_TIMEOUT_S 10
 
@@ -232,7 +234,7 @@ void vu_irq_raise(struct vu_server *s, unsigned index, unsigned vector)
 static void irq_vec_assign(struct irq_vec *v, int fd)
 {
 	if (v->fd >= 0)
-		close(v->fd); /* every SCM_RIGHTS copy is a new fd (contract §1.4) */
+		close(v->fd); /* every SCM_RIGHTS copy is a new fd */
 	v->fd = fd;
 	if (fd >= 0 && v->pending && !v->masked) {
 		v->pending = false;
@@ -264,7 +266,7 @@ static int reply(struct vu_server *s, const struct vu_hdr *req,
 		 const void *payload, size_t len)
 {
 	if (req->flags & VU_F_NO_REPLY)
-		return 0; /* a reply to a posted message desyncs QEMU (§1.3) */
+		return 0; /* a reply to a posted message desyncs QEMU (proxy.c) */
 	struct vu_hdr *h = (struct vu_hdr *)s->reply;
 	*h = (struct vu_hdr){ .msg_id = req->msg_id,
 			      .command = req->command,
@@ -275,7 +277,7 @@ static int reply(struct vu_server *s, const struct vu_hdr *req,
 	return send_msg(s, s->reply, sizeof(*h) + len);
 }
 
-/* An error reply is the header alone (contract §1.2). */
+/* An error reply is the header alone (vfio-user.rst, proxy.c). */
 static int reply_err(struct vu_server *s, const struct vu_hdr *req, int err)
 {
 	if (req->flags & VU_F_NO_REPLY)
@@ -329,7 +331,8 @@ static int handle_version(struct vu_server *s, const struct vu_hdr *h,
 			  const uint8_t *p, size_t plen)
 {
 	/* QEMU reads the reply into its request buffer, so the reply must
-	 * not be larger than the request (contract §1.5, log8). */
+	 * not be larger than the request (hw/vfio-user/proxy.c, version
+	 * negotiation). */
 	static const char full[] =
 		"{\"capabilities\":{\"max_msg_fds\":16,"
 		"\"max_data_xfer_size\":1048576,\"pgsizes\":4096,"
@@ -441,7 +444,7 @@ static int handle_get_info(struct vu_server *s, const struct vu_hdr *h,
 		log_guest(SUB, "DEVICE_GET_INFO: payload %zu bytes", plen);
 		return reply_err(s, h, EINVAL);
 	}
-	/* QEMU accepts exactly 16 bytes back (contract §2.2). */
+	/* QEMU accepts exactly 16 bytes back (hw/vfio-user/device.c). */
 	struct vu_device_info out = { .argsz = sizeof(out),
 				      .flags = VU_DEV_PCI | VU_DEV_RESET,
 				      .num_regions = VU_PCI_NUM_REGIONS,
@@ -466,7 +469,7 @@ static int handle_region_info(struct vu_server *s, const struct vu_hdr *h,
 		return reply_err(s, h, EINVAL);
 	}
 	/* No caps, no mmap: every access is trapped, posted writes stay on
-	 * and the MSI-X table needs no carve-out (contract §2.2). */
+	 * and the MSI-X table needs no carve-out (hw/vfio-user/device.c). */
 	struct vu_region_info out = { .argsz = sizeof(out),
 				      .flags = s->desc.region_flags[in.index],
 				      .index = in.index,
@@ -676,7 +679,7 @@ static int handle_reset(struct vu_server *s, const struct vu_hdr *h,
 	}
 	log_info(SUB, "device reset");
 	/* Pending bits die with the function state; eventfds are the
-	 * client's to re-send (contract §2.2). */
+	 * client's to re-send (hw/vfio-user/pci.c). */
 	pthread_mutex_lock(&s->irq_lock);
 	for (unsigned i = 0; i < VU_IRQ_NUM; i++)
 		for (uint32_t v = 0; v < s->irq[i].count; v++)
@@ -1046,7 +1049,8 @@ int vu_dma_message(struct vu_server *s, uint64_t gpa, void *buf, size_t len,
 		   bool is_write)
 {
 	/* The protocol thread must stay free to read the reply (and QEMU's
-	 * main loop may be waiting on us): never block it (contract §1.6). */
+	 * main loop may be waiting on us under its BQL): never block it
+	 * (hw/vfio-user/proxy.c). */
 	if (__atomic_load_n(&s->running, __ATOMIC_ACQUIRE) &&
 	    pthread_equal(pthread_self(), s->proto_thread))
 		return -EDEADLK;

@@ -12,7 +12,7 @@
  *     DMA_READ/WRITE to the client and waits for the reply that the
  *     protocol thread demultiplexes by message id).
  * A reply never waits on a server->client request (QEMU would deadlock on
- * its BQL, vfio_user_contract.md §1.6): vu_dma_message() refuses to run on
+ * its BQL, hw/vfio-user/proxy.c): vu_dma_message() refuses to run on
  * the protocol thread.
  *
  * On disconnect everything the client gave us (maps, fds, eventfds) is
@@ -51,7 +51,7 @@ struct vu_device_desc {
 	uint32_t irq_count[VU_IRQ_NUM];
 	uint32_t irq_flags[VU_IRQ_NUM];
 	/* The MSI-X PBA is served by the server itself from its pending
-	 * bits (QEMU forwards PBA reads, vfio_user_contract.md §2.2). */
+	 * bits (QEMU forwards PBA reads, hw/vfio-user/pci.c). */
 	int msix_region; /* -1: none */
 	uint64_t msix_pba_offset;
 };

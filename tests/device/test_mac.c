@@ -363,7 +363,7 @@ static void test_power_on(void)
 {
 	struct harness *h = h_create(NULL);
 	REQUIRE(h);
-	/* Default: 100G CR2, RS; up (probe_contract.md §7 P3). */
+	/* Default: 100G CR2, RS; up. */
 	struct fbnic_link_config l;
 	fbnic_link_get(h->dev, &l);
 	CHECK_INT(l.mode, LINK_MODE_100CR2);
@@ -379,7 +379,7 @@ static void test_power_on(void)
 	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 0x20) & 1, 1);
 	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 0x21), 0);
 	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 0x210) & 0x60, 0);
-	/* §5.4: RPC_RMI_CONFIG bit 12, RXB_ERR_INTR_STS, OTP status. */
+	/* What probe reads: RPC_RMI_CONFIG bit 12, RXB_ERR_INTR_STS, OTP status. */
 	CHECK_EQ(h_rd32(h, 0, FBNIC_CSR_START_RPC) & (1u << 12), 0);
 	CHECK_EQ(h_rd32(h, 0, FBNIC_RXB_ERR_INTR_STS), 0);
 	CHECK_EQ(h_rd32(h, 4, FBNIC_NS_OTP_STATUS), 0);
@@ -390,7 +390,7 @@ static void test_power_on(void)
 	h_destroy(h);
 }
 
-/* probe_contract.md §3.3: the lock pattern for every mode and FEC, the PCS
+/* fbnic_mac_get_link_status: the lock pattern for every mode and FEC, the PCS
  * speed code, and that the driver accepts it exactly: the same status
  * read with any other AUI/FEC interpretation is "no link". */
 static void test_lane_patterns(void)

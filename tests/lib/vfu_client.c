@@ -501,7 +501,7 @@ int vfu_call(struct vfu_client *c, uint16_t cmd, const void *payload,
 	return rc;
 }
 
-/* QEMU 11.1.3's VERSION JSON (log6): 214-byte message including the NUL. */
+/* QEMU 11.1.3's VERSION JSON, as captured: 214-byte message with the NUL. */
 const char vfu_qemu_version_json[VFU_QEMU_JSON_SIZE] =
 	"{\"capabilities\": {\"pgsizes\": 4096, \"max_msg_fds\": 16, "
 	"\"max_dma_maps\": 65535, \"max_data_xfer_size\": 1048576, "
@@ -1509,7 +1509,7 @@ void vfu_qemu_replay(struct vfu_client *c, int ram_fd, uint64_t ram_size,
 	for (uint32_t off = 0x10; off <= 0x24; off += 4)
 		CFG_WR(c, off, 4, 0);
 
-	/* DMA churn while SeaBIOS sets up PAM (log6 ids 40-57): the same
+	/* DMA churn while SeaBIOS sets up PAM (as QEMU 11.1.3 sends it): the same
 	 * memfd again and again, each time as a fresh SCM_RIGHTS fd. */
 	ids[0] = send_unmap(c, 0, ram_size);
 	ids[1] = send_map(c, 3, 0, 0, 0xc0000, ram_fd);
@@ -1583,7 +1583,7 @@ void vfu_qemu_replay(struct vfu_client *c, int ram_fd, uint64_t ram_size,
 	CHECK(BAR_RD(c, 0, FBNIC_T_SPARE0, 4) != 0xffffffffu);
 	CHECK_EQ(BAR_RD(c, 4, FBNIC_T_UNIMPL4, 4), 0);
 
-	/* MSI-X enable through sysfs (log2/log5): control bytes forwarded,
+	/* MSI-X enable through sysfs (as captured): control bytes forwarded,
 	 * INTx off, MSI-X on with no vectors, then vector 0 with an fd. */
 	CFG_WR(c, FBNIC_T_MSIX_CAP + 2, 1, (vectors - 1) & 0xff);
 	CFG_WR(c, FBNIC_T_MSIX_CAP + 3, 1, 0x80 | (vectors - 1) >> 8);
@@ -1599,7 +1599,7 @@ void vfu_qemu_replay(struct vfu_client *c, int ram_fd, uint64_t ram_size,
 			       VU_IRQ_MSIX, 0, 1, &msix_fd[0], 1),
 		  0);
 	CHECK_LAST_SIZE(c, 16);
-	/* A later vector (log6 10.273): de-assign 1, assign 2. */
+	/* A later vector: de-assign 1, assign 2 (as QEMU 11.1.3 does). */
 	CHECK_INT(vfu_set_irqs(c, VU_IRQ_DATA_EVENTFD | VU_IRQ_ACTION_TRIGGER,
 			       VU_IRQ_MSIX, 1, 1, NULL, 0),
 		  0);

@@ -215,7 +215,7 @@ bool vfu_t_session(struct vfu_server *s, struct vfu_client *c,
 /* The last reply a helper got was a success of exactly `sz` bytes. */
 #define CHECK_LAST_SIZE(c, sz) CHECK_INT((c)->last.size, (sz))
 
-/* QEMU 11.1.3's attach sequence (log6) plus the firmware/guest part, on a
+/* QEMU 11.1.3's attach sequence (as captured from it) plus the firmware/guest part, on a
  * fresh connection c (next_id 0), asserting every reply.  ram_fd backs
  * guest RAM [0, ram_size); err_fd and msix_fd[2] are eventfds. */
 void vfu_qemu_replay(struct vfu_client *c, int ram_fd, uint64_t ram_size,

@@ -600,7 +600,7 @@ static void config_ro_rw(void)
 	CHECK_EQ(CFG_RD(&c, 0x04, 2), 0x0004);
 	CFG_WR(&c, 0x05, 1, 0x04);
 	CHECK_EQ(CFG_RD(&c, 0x04, 2), 0x0404);
-	CFG_WR(&c, 0x04, 2, 0x0100); /* SERR enable (RW per the contract §3.4) */
+	CFG_WR(&c, 0x04, 2, 0x0100); /* SERR enable (RW) */
 	CHECK_EQ(CFG_RD(&c, 0x04, 2), 0x0100);
 	CFG_WR(&c, 0x04, 2, 0);
 	CHECK_EQ(CFG_RD(&c, 0x04, 2), 0);

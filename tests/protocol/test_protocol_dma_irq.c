@@ -41,7 +41,7 @@ static void dma_map_variants_body(struct vfu_server *s)
 	REQUIRE(ram >= 0);
 
 	/* RW with the fd, RO with the fd, no fd (BIOS-like), the same memfd
-	 * several times, and a high map with offset != iova (-m 4G, log7). */
+	 * several times, and a high map with offset != iova (QEMU with -m 4G). */
 	CHECK_INT(vfu_dma_map(&c, RW, 0, 0, 16 * MB, ram), 0);
 	CHECK_LAST_SIZE(&c, 16);
 	CHECK_EQ(c.last.flags, VU_F_TYPE_REPLY);

@@ -2,7 +2,7 @@
 /*
  * Server->client DMA through the real binary: guest memory the client
  * mapped without an fd is reachable only by DMA_READ/DMA_WRITE messages
- * (vfio_user_contract.md §2.2, §5).  The firmware mailbox makes the device
+ * (hw/vfio-user/container.c, proxy.c).  The firmware mailbox makes the device
  * DMA: a host->FW descriptor pointing into such memory.
  */
 #include <errno.h>
@@ -87,7 +87,7 @@ static void dma_read_message(void)
 }
 
 /* A reply never waits on a server->client request (the QEMU BQL deadlock,
- * contract §1.6): with the server's DMA_READ left unanswered, a register
+ * hw/vfio-user/proxy.c): with the server's DMA_READ left unanswered, a register
  * read is still answered promptly; the late DMA reply then completes. */
 static void reply_not_blocked_by_dma(void)
 {

@@ -70,8 +70,8 @@ static void test_header_bytes(void)
 	CHECK_MEM(buf + 4, "\x03\x40\x04\x00", 4);
 }
 
-/* The worked encodings in firmware_contract.md section 2.3. */
-static void test_contract_examples(void)
+/* Worked encodings of the driver's messages (fbnic_tlv.c layout). */
+static void test_worked_examples(void)
 {
 	static const uint8_t caps[40] = {
 		0x11, 0x80, 0x0a, 0x00, 0x00, 0x00, 0x08, 0x00, 0x02, 0x19,
@@ -642,7 +642,7 @@ static void test_fuzz_mutations(void)
 
 TEST_MAIN("tlv",
 	  TEST_CASE(test_header_bytes),
-	  TEST_CASE(test_contract_examples),
+	  TEST_CASE(test_worked_examples),
 	  TEST_CASE(test_roundtrip_all_types),
 	  TEST_CASE(test_empty_nest_dropped),
 	  TEST_CASE(test_builder_limits),
