@@ -187,26 +187,6 @@ static void test_link_config_reported(void)
 
 #define MS 1000000ull
 
-/* One "key value" of fbnic_dump; -1 if absent. */
-static long long dump_value(struct harness *h, const char *key)
-{
-	char *text = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&text, &n);
-	fbnic_dump(h->dev, f);
-	fclose(f);
-	long long v = -1;
-	size_t kl = strlen(key);
-	for (char *line = text; line && *line;) {
-		char *nl = strchr(line, '\n');
-		if (!strncmp(line, key, kl) && line[kl] == ' ')
-			v = strtoll(line + kl + 1, NULL, 0);
-		line = nl ? nl + 1 : NULL;
-	}
-	free(text);
-	return v;
-}
-
 /* The driver's IRQ thread (fbnic_fw_msix_intr -> fbnic_mbx_poll): if vector
  * 0 fired, take every message; an OWNERSHIP_RESP or HEARTBEAT_RESP counts
  * as a heartbeat reply at time now (fbnic_fw_parse_ownership_resp). */
@@ -320,7 +300,7 @@ static void test_turnaround(void)
 	CHECK(recv_msg(&d, buf, &id) > 0);
 	CHECK_EQ(id, FW_MSG_HEARTBEAT_RESP);
 	CHECK_INT(hdrv_tx_pending(&d), 0);
-	CHECK(dump_value(h, "mbx.turnaround_waits") >= 2);
+	CHECK(h_dump_value(h, "mbx.turnaround_waits") >= 2);
 	/* a reset forgets a pending turnaround: no timer, no late work */
 	send_msg(&d, FW_MSG_HEARTBEAT_REQ, NULL);
 	h_run(h);
@@ -374,20 +354,20 @@ static void dma_window(void (*hook)(struct harness *, void *), bool on_read)
 		h_wr32(h, 0, FBNIC_PUL_OB_TLP_HDR_AW_CFG, 0); /* hold RX */
 		h_run(h);
 		CHECK_EQ(st->cap_req, caps + 1);
-		CHECK_INT(dump_value(h, "mbx.queued"), 1);
+		CHECK_INT(h_dump_value(h, "mbx.queued"), 1);
 		h->dma_hook = hook;
 		h_wr32(h, 0, FBNIC_PUL_OB_TLP_HDR_AW_CFG, FBNIC_PUL_OB_TLP_HDR_CFG_BME);
 		h_run(h);
 	}
-	CHECK_INT(dump_value(h, "mbx.dma_races"), 1);
-	long long q = dump_value(h, "mbx.queued");
+	CHECK_INT(h_dump_value(h, "mbx.dma_races"), 1);
+	long long q = h_dump_value(h, "mbx.queued");
 	CHECK(q >= 0 && q <= 1);
-	CHECK(dump_value(h, "mbx.fw_rx") < 16);
-	CHECK(dump_value(h, "mbx.fw_tx") < 16);
+	CHECK(h_dump_value(h, "mbx.fw_rx") < 16);
+	CHECK(h_dump_value(h, "mbx.fw_tx") < 16);
 	/* a new driver instance: probe again, the conversation works */
 	uint8_t cap[4096];
 	probe(h, &d, cap, &len);
-	CHECK_INT(dump_value(h, "mbx.queued"), 0);
+	CHECK_INT(h_dump_value(h, "mbx.queued"), 0);
 	h_destroy(h);
 }
 

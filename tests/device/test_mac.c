@@ -9,7 +9,11 @@
  */
 #include <errno.h>
 
-#include "dev/dev.h"
+#include "dev/csr.h"
+#include "dev/mac.h"
+#include "dev/pcs.h"
+#include "dev/rxb.h"
+#include "fw/fw.h"
 #include "harness.h"
 #include "test.h"
 
@@ -437,7 +441,7 @@ static void test_lane_patterns(void)
 		for (unsigned f = 1; f <= 3; f++) {
 			struct harness *hl = h_link(m, f, false);
 			REQUIRE(hl);
-			CHECK_INT(hl->dev->pcs.eff_fec, link_effective_fec(m, f));
+			CHECK_INT(h_dump_value(hl, "link.fec"), link_effective_fec(m, f));
 			h_destroy(hl);
 		}
 	CHECK_INT(link_effective_fec(4, 1), LINK_FEC_RS);
@@ -657,7 +661,7 @@ static void test_pcs_interrupt(void)
 	/* No change, no event. */
 	fbnic_link_set(h->dev, false);
 	CHECK_EQ(h_rd32(h, 0, SIG_PCS_INTR_STS), 0);
-	CHECK_INT(h->dev->pcs.link_changes, 3);
+	CHECK_INT(h_dump_value(h, "pcs.link_changes"), 3);
 	h_destroy(h);
 }
 
@@ -679,7 +683,7 @@ static void test_pcs_soft_reset(void)
 	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 0x7), 0);
 	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(1) + 0x7), 0x55); /* other page */
 	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 1), 4);     /* link unaffected */
-	CHECK_INT(h->dev->pcs.soft_resets, 1);
+	CHECK_INT(h_dump_value(h, "pcs.soft_resets"), 1);
 	/* Status registers ignore writes. */
 	h_wr32(h, 0, PCS_PAGE(0) + 0x21, 0xff);
 	h_wr32(h, 0, PCS_PAGE(0) + 0x210, 0x60);
@@ -812,10 +816,10 @@ static void test_mac_stats(void)
 	fbnic_mac_stat_add(h->dev, 0x11a15, 1); /* not an _L index: ignored */
 	fbnic_mac_stat_add(h->dev, 0x11a60, 1);
 	CHECK_EQ(fbnic_mac_stat_get(h->dev, 0x11a14), 0x100000005ull);
-	uint64_t ro = h->dev->cnt.ro_writes;
+	long long ro = h_dump_value(h, "counters.ro_writes");
 	h_wr32(h, 0, FBNIC_MAC_STAT_RX_PACKET_BAD_FCS_L, 0);
 	CHECK_EQ(stat_rd64(h, 0x11a14), 0x100000005ull);
-	CHECK_INT(h->dev->cnt.ro_writes, ro + 1);
+	CHECK_INT(h_dump_value(h, "counters.ro_writes"), ro + 1);
 	/* COMMAND_CONFIG and SIG_MAC_IN0 are read-modify-write storage. */
 	h_wr32(h, 0, MAC_COMMAND_CONFIG, 0x30000810);
 	CHECK_EQ(h_rd32(h, 0, MAC_COMMAND_CONFIG), 0x30000810);

@@ -14,25 +14,6 @@
 #include "harness.h"
 #include "test.h"
 
-static long long dump_value(struct harness *h, const char *key)
-{
-	char *text = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&text, &n);
-	fbnic_dump(h->dev, f);
-	fclose(f);
-	long long v = -1;
-	size_t kl = strlen(key);
-	for (char *line = text; line && *line;) {
-		char *nl = strchr(line, '\n');
-		if (!strncmp(line, key, kl) && line[kl] == ' ')
-			v = strtoll(line + kl + 1, NULL, 0);
-		line = nl ? nl + 1 : NULL;
-	}
-	free(text);
-	return v;
-}
-
 /* fbnic_mac_link_up_asic: clocks out of reset, both directions on. */
 static void mac_up(struct harness *h)
 {
@@ -51,18 +32,18 @@ static void test_rx_refusals_are_counted_by_reason(void)
 	CHECK_INT(fbnic_port_rx(h->dev, frame, 13), -EMSGSIZE);
 	CHECK_INT(fbnic_port_rx(h->dev, big, sizeof(big)), -EMSGSIZE);
 	CHECK_INT(fbnic_port_rx(h->dev, NULL, 60), -EMSGSIZE);
-	CHECK_INT(dump_value(h, "port.rx_drop_size"), 3);
+	CHECK_INT(h_dump_value(h, "port.rx_drop_size"), 3);
 	/* the MAC is not receiving yet (the driver has not brought it up) */
 	CHECK_INT(fbnic_port_rx(h->dev, frame, sizeof(frame)), -ENETDOWN);
-	CHECK_INT(dump_value(h, "port.rx_drop_mac"), 1);
+	CHECK_INT(h_dump_value(h, "port.rx_drop_mac"), 1);
 	mac_up(h);
 	CHECK_INT(fbnic_port_rx(h->dev, big, FBNIC_PORT_MAX_FRAME), -EAGAIN);
 	/* the cable, pulled by the backend: dropped at the wire again */
 	fbnic_port_link(h->dev, false);
 	CHECK_INT(fbnic_port_rx(h->dev, frame, sizeof(frame)), -ENETDOWN);
-	CHECK_INT(dump_value(h, "port.rx_drop_mac"), 2);
+	CHECK_INT(h_dump_value(h, "port.rx_drop_mac"), 2);
 	fbnic_port_link(h->dev, true);
-	CHECK_INT(dump_value(h, "link.up"), 1);
+	CHECK_INT(h_dump_value(h, "link.up"), 1);
 	h_destroy(h);
 }
 
@@ -77,15 +58,15 @@ static void test_back_pressure_and_resume(void)
 	CHECK_INT(h->resumes, 0);
 	CHECK_INT(fbnic_port_rx(h->dev, frame, sizeof(frame)), -EAGAIN);
 	CHECK_INT(fbnic_port_rx(h->dev, frame, sizeof(frame)), -EAGAIN);
-	CHECK_INT(dump_value(h, "port.rx_held"), 2);
-	CHECK_INT(dump_value(h, "port.held"), 1);
+	CHECK_INT(h_dump_value(h, "port.rx_held"), 2);
+	CHECK_INT(h_dump_value(h, "port.held"), 1);
 	fbnic_port_room(h->dev);
 	fbnic_port_room(h->dev);
 	CHECK_INT(h->resumes, 1);
-	CHECK_INT(dump_value(h, "port.resumes"), 1);
+	CHECK_INT(h_dump_value(h, "port.resumes"), 1);
 	/* nothing was dropped on the way */
-	CHECK_INT(dump_value(h, "port.rx_drop_mac"), 0);
-	CHECK_INT(dump_value(h, "port.rx_drop_size"), 0);
+	CHECK_INT(h_dump_value(h, "port.rx_drop_mac"), 0);
+	CHECK_INT(h_dump_value(h, "port.rx_drop_size"), 0);
 	h_destroy(h);
 }
 
@@ -101,8 +82,8 @@ static void test_tx_through_the_mac(void)
 	REQUIRE(h->nframes == 1);
 	CHECK_INT(h->frame_len[0], sizeof(frame));
 	CHECK_MEM(h->frames[0], frame, sizeof(frame));
-	CHECK_INT(dump_value(h, "port.tx_frames"), 1);
-	CHECK_INT(dump_value(h, "port.tx_drop_mac"), 1);
+	CHECK_INT(h_dump_value(h, "port.tx_frames"), 1);
+	CHECK_INT(h_dump_value(h, "port.tx_drop_mac"), 1);
 	/* MAC statistics: one broadcast frame, padded to 64 bytes with FCS */
 	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_TX_TRANSMITTED_OK_L), 1);
 	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_TX_BROADCAST_L), 1);

@@ -2,8 +2,12 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "dev/dev.h"
+#include "test.h"
 
 static int hm_dma(struct harness *h, uint64_t gpa, size_t len, uint8_t **p)
 {
@@ -66,7 +70,9 @@ static int h_send(void *o, const void *frame, size_t len)
 	struct harness *h = o;
 	if (h->nframes == H_MAX_FRAMES)
 		return -ENOBUFS;
-	h->frames[h->nframes] = malloc(len);
+	h->frames[h->nframes] = malloc(len ? len : 1);
+	if (!h->frames[h->nframes])
+		return -ENOMEM;
 	memcpy(h->frames[h->nframes], frame, len);
 	h->frame_len[h->nframes++] = len;
 	return 0;
@@ -80,7 +86,13 @@ static void h_resume(void *o)
 struct harness *h_create(const struct fbnic_config *cfg)
 {
 	struct harness *h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
 	h->mem = calloc(1, H_MEM_SIZE);
+	if (!h->mem) {
+		free(h);
+		return NULL;
+	}
 	h->now = 1000000000ull; /* 1 s: uptime counters start non-zero */
 	h->deadline = UINT64_MAX;
 	h->next_alloc = H_MEM_BASE;
@@ -130,10 +142,45 @@ void h_wr32(struct harness *h, int bar, uint32_t idx, uint32_t val)
 
 void h_run(struct harness *h)
 {
-	for (int i = 0; h->kicked && i < 1000; i++) {
+	for (int i = 0; h->kicked; i++) {
+		if (i == 1000) {
+			test_fail(__FILE__, __LINE__, "the device kept asking "
+				  "for work after 1000 rounds");
+			h->kicked = false;
+			return;
+		}
 		h->kicked = false;
 		fbnic_work(h->dev);
 	}
+}
+
+long long h_dump_value(struct harness *h, const char *key)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+	if (!f)
+		return -1;
+	fbnic_dump(h->dev, f);
+	fclose(f);
+	long long v = -1;
+	size_t kl = strlen(key);
+	for (char *line = text; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (!strncmp(line, key, kl) && line[kl] == ' ')
+			v = strtoll(line + kl + 1, NULL, 0);
+		line = nl ? nl + 1 : NULL;
+	}
+	free(text);
+	return v;
+}
+
+void h_set_ring_ptrs(struct harness *h, unsigned q, unsigned ring,
+		     uint16_t head, uint16_t tail)
+{
+	if (q < FBNIC_MAX_QUEUES && ring < FBNIC_RINGS_PER_QUEUE)
+		h->dev->queues.q[q].ring[ring] =
+			(struct fbnic_ring_ptrs){ head, tail };
 }
 
 void h_advance(struct harness *h, uint64_t ns)

@@ -46,10 +46,20 @@ void h_destroy(struct harness *h);
 
 uint32_t h_rd32(struct harness *h, int bar, uint32_t idx);
 void h_wr32(struct harness *h, int bar, uint32_t idx, uint32_t val);
-/* Run deferred work until the device stops asking for it. */
+/* Run deferred work until the device stops asking for it.  A device that
+ * keeps asking (1000 rounds) fails the running test: it would spin the
+ * runner's device thread forever. */
 void h_run(struct harness *h);
 /* Advance time by ns, firing timers (and running work) on the way. */
 void h_advance(struct harness *h, uint64_t ns);
+
+/* Test-only views of device state, instead of the core's internals: a
+ * "key value" of the device's dump (fbnic_dump), -1 if absent. */
+long long h_dump_value(struct harness *h, const char *key);
+/* Move a ring's hardware pointers (enum fbnic_ring, dev/queue.h) as the
+ * data path would. */
+void h_set_ring_ptrs(struct harness *h, unsigned q, unsigned ring,
+		     uint16_t head, uint16_t tail);
 
 /* Guest memory helpers: gpa in [H_MEM_BASE, H_MEM_BASE + H_MEM_SIZE). */
 void *h_gpa(struct harness *h, uint64_t gpa);
