@@ -356,9 +356,7 @@ struct fw *fbnic_fw(struct fbnic *dev)
 
 void fbnic_timer(struct fbnic *dev)
 {
-	uint32_t due = fbnic_timers_expire(dev, dev->host.now_ns(dev->host.opaque));
-	if (due & (1u << FBNIC_TIMER_MBX))
-		fbnic_mbx_timer(dev);
+	fbnic_timers_run(dev, dev->host.now_ns(dev->host.opaque));
 }
 
 void fbnic_trace_set(struct fbnic *dev, bool on)

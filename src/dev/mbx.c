@@ -48,8 +48,16 @@ static unsigned skip_done(struct fbnic *dev, unsigned ring, unsigned p)
 	return p;
 }
 
+/* A host message's turnaround is over: the firmware looks at the ring. */
+static void turnaround_expired(struct fbnic *dev, struct fbnic_timer *t)
+{
+	(void)t;
+	dev->host.kick(dev->host.opaque);
+}
+
 int fbnic_mbx_init(struct fbnic *dev)
 {
+	fbnic_timer_init(&dev->mbx.turnaround, turnaround_expired);
 	dev->mbx.outq = calloc(FBNIC_MBX_OUTQ_LEN, sizeof(*dev->mbx.outq));
 	return dev->mbx.outq ? 0 : -ENOMEM;
 }
@@ -67,23 +75,19 @@ static void mbx_reset(struct fbnic *dev)
 	uint32_t tx_gen = m->tx_gen, rx_gen = m->rx_gen;
 	struct fbnic_mbx_stats st = m->stats;
 	struct fbnic_mbx_peer peer = m->peer;
+	fbnic_timer_cancel(dev, &m->turnaround);
 	memset(m, 0, sizeof(*m));
 	m->outq = q;
 	m->stats = st;
 	m->peer = peer;
 	m->tx_gen = tx_gen + 1;
 	m->rx_gen = rx_gen + 1;
-	fbnic_timer_set(dev, FBNIC_TIMER_MBX, FBNIC_TIMER_NONE);
+	fbnic_timer_init(&m->turnaround, turnaround_expired);
 }
 
 void fbnic_mbx_set_peer(struct fbnic *dev, const struct fbnic_mbx_peer *peer)
 {
 	dev->mbx.peer = *peer;
-}
-
-void fbnic_mbx_timer(struct fbnic *dev)
-{
-	dev->host.kick(dev->host.opaque);
 }
 
 int fbnic_mbx_send(struct fbnic *dev, const void *msg, size_t len)
@@ -130,7 +134,7 @@ static bool process_tx(struct fbnic *dev)
 		if (dev->cfg.fw_turnaround_ns &&
 		    dev->host.now_ns(dev->host.opaque) < due) {
 			m->stats.turnaround_waits++;
-			fbnic_timer_set(dev, FBNIC_TIMER_MBX, due);
+			fbnic_timer_set(dev, &m->turnaround, due);
 			break;
 		}
 		uint32_t gen = m->tx_gen;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "regs.h"
+#include "timer.h"
 #include "util/counters.h"
 
 /* The host's mailbox pages: FBNIC_RX_PAGE_SIZE = min(PAGE_SIZE, 0xffff). */
@@ -70,6 +71,8 @@ struct fbnic_mbx {
 	 * rings meanwhile: a ring walk that sees its generation change after
 	 * a DMA abandons what it held instead of completing it. */
 	uint32_t tx_gen, rx_gen;
+	/* The firmware's next look at the TX ring (turnaround). */
+	struct fbnic_timer turnaround;
 	/* Counters over the process's life: a device reset keeps them, so
 	 * what a driver instance did can be read after it is gone. */
 	struct fbnic_mbx_stats {
@@ -82,8 +85,6 @@ struct fbnic;
 int fbnic_mbx_init(struct fbnic *dev);
 void fbnic_mbx_fini(struct fbnic *dev);
 void fbnic_mbx_work(struct fbnic *dev);
-/* FBNIC_TIMER_MBX expired: a host message's turnaround is over. */
-void fbnic_mbx_timer(struct fbnic *dev);
 /* Queue a FW->host message (one TLV message, <= FBNIC_MBX_PAGE_SIZE).
  * 0, -EMSGSIZE or -ENOBUFS (queue full; counted by the caller). */
 int fbnic_mbx_send(struct fbnic *dev, const void *msg, size_t len);

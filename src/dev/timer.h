@@ -1,37 +1,52 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Timers of the core: one deadline per user, multiplexed onto the single
- * deadline an adapter offers (fbnic_host.timer_arm).  A block arms its slot
- * with fbnic_timer_set(); fbnic_timer() (fbnic.c) runs the slots that have
- * expired.  Slots, not a heap: the set of users is fixed at build time.
+ * Timers of the core, multiplexed onto the single deadline an adapter
+ * offers (fbnic_host.timer_arm): a binary min-heap of timer objects, so
+ * that every block, and later every queue (interrupt moderation,
+ * completion timeouts), can own as many as it needs.  fbnic_timer()
+ * (fbnic.c) runs the expired ones in deadline order.
  */
 #ifndef FBNIC_EMU_DEV_TIMER_H
 #define FBNIC_EMU_DEV_TIMER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-enum fbnic_timer_id {
-	FBNIC_TIMER_MBX, /* the firmware's next look at the mailbox TX ring */
-	FBNIC_TIMER_COUNT
-};
-
 #define FBNIC_TIMER_NONE UINT64_MAX
-
-struct fbnic_timers {
-	uint64_t deadline[FBNIC_TIMER_COUNT]; /* FBNIC_TIMER_NONE: disarmed */
-	uint64_t armed; /* the deadline last given to the adapter */
-	uint64_t fired; /* expiries run */
-};
+/* Timers the heap holds at once: 2 per queue pair and the blocks'. */
+#define FBNIC_TIMERS_MAX 600u
 
 struct fbnic;
 
-void fbnic_timers_reset(struct fbnic *dev);
-/* Arm slot id for deadline_ns (absolute, host->now_ns time), replacing an
- * earlier deadline of that slot; FBNIC_TIMER_NONE disarms it. */
-void fbnic_timer_set(struct fbnic *dev, enum fbnic_timer_id id,
+struct fbnic_timer {
+	uint64_t deadline;
+	void (*fn)(struct fbnic *dev, struct fbnic_timer *t);
+	unsigned slot; /* position in the heap + 1; 0: not armed */
+};
+
+struct fbnic_timers {
+	struct fbnic_timer *heap[FBNIC_TIMERS_MAX];
+	unsigned n;
+	uint64_t armed; /* the deadline last given to the adapter */
+	uint64_t fired; /* expiries run */
+	uint64_t refused; /* arms refused: heap full (a bug: logged) */
+};
+
+void fbnic_timer_init(struct fbnic_timer *t,
+		      void (*fn)(struct fbnic *dev, struct fbnic_timer *t));
+/* Arm (or re-arm) t for deadline_ns, absolute host->now_ns time;
+ * FBNIC_TIMER_NONE disarms it. */
+void fbnic_timer_set(struct fbnic *dev, struct fbnic_timer *t,
 		     uint64_t deadline_ns);
-/* Disarm and return the slots whose deadline is <= now_ns, as a bit mask
- * (bit id), then re-arm the adapter for the earliest remaining one. */
-uint32_t fbnic_timers_expire(struct fbnic *dev, uint64_t now_ns);
+void fbnic_timer_cancel(struct fbnic *dev, struct fbnic_timer *t);
+static inline bool fbnic_timer_armed(const struct fbnic_timer *t)
+{
+	return t->slot != 0;
+}
+/* Disarm every timer (function reset). */
+void fbnic_timers_reset(struct fbnic *dev);
+/* Run every timer whose deadline is <= now_ns, earliest first, then
+ * re-arm the adapter for the next one. */
+void fbnic_timers_run(struct fbnic *dev, uint64_t now_ns);
 
 #endif
