@@ -144,7 +144,8 @@ while [ $# -gt 0 ]; do
 	cable)
 		sec cable-down
 		req link down
-		wait_carrier 0 10
+		# A missed link event: have the host keep the device's trace.
+		wait_carrier 0 10 || { req dump trace; req dump; }
 		sec cable-up
 		req link up
 		wait_carrier 1 30
