@@ -33,12 +33,12 @@ static void evaluate(struct fbnic *dev, unsigned bank)
 		fire &= fire - 1;
 		if (v >= dev->layout.msix_vectors) {
 			/* The function's MSI-X table has no such entry. */
-			in->dropped++;
+			in->stats.dropped++;
 			log_guest(SUB, "vector %u fired beyond the %u MSI-X vectors",
 				  v, dev->layout.msix_vectors);
 			continue;
 		}
-		in->fired++;
+		in->stats.fired++;
 		fbnic_bus_msix(dev, v);
 	}
 }
@@ -120,11 +120,17 @@ static void intr_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	evaluate(dev, n);
 }
 
+static const struct counter_desc intr_counters[] = {
+#define D(n, h) COUNTER_DESC(struct fbnic_intr_stats, n, h)
+	FBNIC_INTR_COUNTERS(D)
+#undef D
+};
+
 static void intr_dump(struct fbnic *dev, FILE *out)
 {
 	const struct fbnic_intr *in = &dev->intr;
-	fprintf(out, "intr.fired %llu\nintr.dropped %llu\n",
-		(unsigned long long)in->fired, (unsigned long long)in->dropped);
+	counters_dump(out, "intr", &in->stats, intr_counters,
+		      COUNTER_COUNT(intr_counters));
 	for (unsigned n = 0; n < FBNIC_INTR_BANKS; n++)
 		fprintf(out, "intr.bank%u status 0x%08x mask 0x%08x\n", n,
 			in->status[n], in->mask[n]);

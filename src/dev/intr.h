@@ -18,6 +18,12 @@
 #include <stdint.h>
 
 #include "regs.h"
+#include "util/counters.h"
+
+/* Counters (dumped as intr.NAME). */
+#define FBNIC_INTR_COUNTERS(X)                                             \
+	X(fired, "MSI-X messages sent")                                    \
+	X(dropped, "vectors fired beyond the function's MSI-X table")
 
 struct fbnic_intr {
 	uint32_t status[FBNIC_INTR_BANKS];
@@ -25,8 +31,9 @@ struct fbnic_intr {
 	uint32_t ac_mode[FBNIC_INTR_BANKS];
 	uint32_t sw_status[FBNIC_INTR_BANKS];
 	uint32_t msix_ctrl[FBNIC_INTR_MSIX_CTRL_CNT];
-	uint64_t fired;   /* MSI-X messages sent */
-	uint64_t dropped; /* vector beyond the function's MSI-X table */
+	struct fbnic_intr_stats {
+		FBNIC_INTR_COUNTERS(COUNTER_FIELD)
+	} stats;
 };
 
 struct fbnic;

@@ -124,7 +124,7 @@ bool fbnic_pcs_link_set(struct fbnic *dev, bool up)
 	if (p->up == up)
 		return false;
 	p->up = up;
-	p->link_changes++;
+	p->stats.link_changes++;
 	if (!up)
 		for (unsigned i = 0; i < FBNIC_PCS_PAGES; i++)
 			p->lstatus_latched_low[i] = true;
@@ -218,7 +218,7 @@ static void pcs_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 						: FBNIC_CSR_END_PCS;
 			memset(&dev->csr[first], 0,
 			       (last - first + 1) * sizeof(uint32_t));
-			dev->pcs.soft_resets++;
+			dev->pcs.stats.soft_resets++;
 			log_info(SUB, "PCS %u soft reset", page);
 			return;
 		}
@@ -240,14 +240,19 @@ static void pcs_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	}
 }
 
+static const struct counter_desc pcs_counters[] = {
+#define D(n, h) COUNTER_DESC(struct fbnic_pcs_stats, n, h)
+	FBNIC_PCS_COUNTERS(D)
+#undef D
+};
+
 static void pcs_dump(struct fbnic *dev, FILE *out)
 {
 	const struct fbnic_pcs *p = &dev->pcs;
 	fprintf(out, "link.up %d\nlink.mode %u\nlink.fec %u\nlink.speed %u\n",
 		p->up, p->mode, p->eff_fec, link_speed_mbps(p->mode));
-	fprintf(out, "pcs.link_changes %llu\npcs.soft_resets %llu\n",
-		(unsigned long long)p->link_changes,
-		(unsigned long long)p->soft_resets);
+	counters_dump(out, "pcs", &p->stats, pcs_counters,
+		      COUNTER_COUNT(pcs_counters));
 }
 
 const struct reg_block fbnic_pcs_block = { "PCS", FBNIC_CSR_START_PCS,

@@ -29,12 +29,18 @@
 #include <stdint.h>
 
 #include "regs.h"
+#include "util/counters.h"
 
 /* Clear-on-read counters: CCW(0..3), NCCW(0..3), SYMBLERR(0..3). */
 #define FBNIC_PCS_COR_CCW 0u
 #define FBNIC_PCS_COR_NCCW 4u
 #define FBNIC_PCS_COR_SYMBLERR 8u
 #define FBNIC_PCS_COR_COUNT 12u
+
+/* Counters (dumped as pcs.NAME). */
+#define FBNIC_PCS_COUNTERS(X)                                              \
+	X(link_changes, "link up/down transitions")                        \
+	X(soft_resets, "CTRL1.RESET writes (XPCS recovering a fault)")
 
 struct fbnic_pcs {
 	/* The physical link (kept across fbnic_reset). */
@@ -47,9 +53,9 @@ struct fbnic_pcs {
 	/* Clear-on-read counters and the high half latched by the low read. */
 	uint32_t cor[FBNIC_PCS_COR_COUNT];
 	uint16_t cor_hi[FBNIC_PCS_COR_COUNT];
-	/* statistics */
-	uint64_t link_changes; /* up/down transitions */
-	uint64_t soft_resets;  /* CTRL1.RESET writes */
+	struct fbnic_pcs_stats {
+		FBNIC_PCS_COUNTERS(COUNTER_FIELD)
+	} stats;
 };
 
 struct fbnic;
