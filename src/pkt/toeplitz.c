@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Toeplitz hash and RSS input; see toeplitz.h.
+ */
+#include "toeplitz.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "bytes.h"
+
+int pkt_toeplitz(const uint8_t *key, size_t key_len, const uint8_t *in,
+		 size_t in_len, uint32_t *hash)
+{
+	if (!key || !hash || (!in && in_len) || in_len > SIZE_MAX - 4 ||
+	    key_len < in_len + 4)
+		return -EINVAL;
+
+	/* win: the 32 key bits from the current input bit on. */
+	uint32_t win = pkt_get_be32(key), h = 0;
+	for (size_t i = 0; i < in_len; i++) {
+		/* Byte i + 4 of the key feeds the window while byte i of the
+		 * input is consumed: i + 4 < key_len. */
+		uint8_t next = key[i + 4];
+		for (int b = 7; b >= 0; b--) {
+			if (in[i] >> b & 1)
+				h ^= win;
+			win = win << 1 | (uint32_t)(next >> b & 1);
+		}
+	}
+	*hash = h;
+	return 0;
+}
+
+int pkt_rss_input(const uint8_t *frame, size_t len, const struct pkt_info *pi,
+		  bool ports, uint8_t out[PKT_RSS_INPUT_MAX])
+{
+	size_t alen, aoff, n;
+
+	if (!frame || !pi || !out)
+		return -EINVAL;
+	if (pi->l3 == PKT_L3_IPV4) {
+		alen = 4;
+		aoff = 12; /* source, then destination */
+	} else if (pi->l3 == PKT_L3_IPV6) {
+		alen = 16;
+		aoff = 8;
+	} else {
+		return -ENOENT;
+	}
+	if (pi->l3_off > len || aoff + 2 * alen > len - pi->l3_off)
+		return -EINVAL;
+	memcpy(out, frame + pi->l3_off + aoff, 2 * alen);
+	n = 2 * alen;
+	if (ports && !pi->is_fragment &&
+	    (pi->l4 == PKT_L4_TCP || pi->l4 == PKT_L4_UDP)) {
+		/* Both headers start with source port, destination port. */
+		if (pi->l4_off > len || len - pi->l4_off < 4)
+			return -EINVAL;
+		memcpy(out + n, frame + pi->l4_off, 4);
+		n += 4;
+	}
+	return (int)n;
+}
+
+int pkt_rss_hash(const uint8_t *key, size_t key_len, const uint8_t *frame,
+		 size_t len, const struct pkt_info *pi, bool ports,
+		 uint32_t *hash)
+{
+	uint8_t in[PKT_RSS_INPUT_MAX];
+
+	int n = pkt_rss_input(frame, len, pi, ports, in);
+	if (n < 0)
+		return n;
+	int rc = pkt_toeplitz(key, key_len, in, (size_t)n, hash);
+	return rc ? rc : n;
+}

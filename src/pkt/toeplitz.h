@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The Toeplitz hash of receive side scaling: the hash the driver selects
+ * (fbnic_get_rxfh: ETH_RSS_HASH_TOP) and reads back from the RCD
+ * (FBNIC_RCD_META_RSS_HASH, fbnic_txrx.c).  Pure code like all of src/pkt/
+ * (see parse.h).
+ *
+ * For every bit of the input, most significant bit of the first byte
+ * first, that is set, the result is XORed with the 32 key bits starting at
+ * that bit's position.  An input of n bytes reads key bits 0 .. 8n + 30,
+ * so the key must hold at least n + 4 bytes; any longer key is fine (the
+ * classic key is 40 bytes, enough for the 36-byte IPv6 4-tuple; fbnic's
+ * is FBNIC_RPC_RSS_KEY_BYTE_LEN, 425 bits in 54 bytes).
+ *
+ * Input order (Microsoft's RSS verification table hashes it so, and its
+ * published values are the tests'; the table lists each row's destination
+ * before its source, but the source goes first into the hash):
+ *   2-tuple  source address, destination address            (8 / 32 bytes)
+ *   4-tuple  source address, destination address, source port,
+ *            destination port                               (12 / 36 bytes)
+ * all in network byte order as they sit in the headers.
+ */
+#ifndef FBNIC_EMU_PKT_TOEPLITZ_H
+#define FBNIC_EMU_PKT_TOEPLITZ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse.h"
+
+#define PKT_RSS_INPUT_MAX 36u	/* IPv6 4-tuple */
+
+/* *hash = Toeplitz(key, input).  -EINVAL for NULL pointers or a key
+ * shorter than in_len + 4 bytes.  in_len 0 hashes to 0. */
+int pkt_toeplitz(const uint8_t *key, size_t key_len, const uint8_t *in,
+		 size_t in_len, uint32_t *hash);
+
+/* Build the hash input of a parsed frame into out: the 4-tuple when
+ * `ports` is set and the frame has a TCP or UDP header (never for a
+ * fragment: its ports are not in every fragment), else the 2-tuple.
+ * Returns the input's length (8 or 12 for IPv4, 32 or 36 for IPv6) or
+ * -EINVAL (NULL pointers, or offsets of pi outside len), -ENOENT when
+ * the frame has no IP header.  pi may come from a parse that failed after
+ * the layers used (parse.h): a truncated IP packet still has its
+ * addresses. */
+int pkt_rss_input(const uint8_t *frame, size_t len, const struct pkt_info *pi,
+		  bool ports, uint8_t out[PKT_RSS_INPUT_MAX]);
+
+/* pkt_rss_input, then pkt_toeplitz: returns the input length used (so
+ * the caller sees whether the ports went in), or a negative errno. */
+int pkt_rss_hash(const uint8_t *key, size_t key_len, const uint8_t *frame,
+		 size_t len, const struct pkt_info *pi, bool ports,
+		 uint32_t *hash);
+
+#endif
