@@ -503,6 +503,69 @@ static void test_ipv6_malformed(void)
 	free(f);
 }
 
+/* Set the IP length fields of frame (IP header at l3) to say the packet
+ * ends at len. */
+static void declare_end(uint8_t *f, size_t l3, size_t len)
+{
+	size_t n = len - l3;
+
+	if (f[l3] >> 4 == 4) {
+		f[l3 + 2] = (uint8_t)(n >> 8);
+		f[l3 + 3] = (uint8_t)n;
+	} else {
+		n -= 40;
+		f[l3 + 4] = (uint8_t)(n >> 8);
+		f[l3 + 5] = (uint8_t)n;
+	}
+}
+
+/* Headers cut at every byte with the IP length agreeing with the cut, so
+ * the IP packet ends exactly at the buffer's end: the IPv6 extension
+ * chain and the TCP / UDP header must be refused from the lengths alone,
+ * never read past the end (ASan). */
+static void test_cut_headers_consistent(void)
+{
+	static const struct {
+		const uint8_t *bytes;
+		size_t l3, l4, l4_hlen;
+		size_t first_cut; /* IPv4: after the options; IPv6: after
+				   * the fixed header */
+		enum pkt_l3 l3_type;
+	} cuts[] = {
+		{ f_v4_tcp, 14, 42, 40, 42, PKT_L3_IPV4 },
+		{ f_v4_udp_pad, 18, 38, 8, 38, PKT_L3_IPV4 },
+		{ f_v6_tcp_ext, 14, 78, 32, 54, PKT_L3_IPV6 },
+		{ f_v6_udp_rt2, 14, 78, 8, 54, PKT_L3_IPV6 },
+	};
+	struct pkt_info pi;
+
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		size_t full = cuts[i].l4 + cuts[i].l4_hlen;
+		for (size_t len = cuts[i].first_cut; len < full; len++) {
+			uint8_t *f = pr_dup(cuts[i].bytes, len);
+			declare_end(f, cuts[i].l3, len);
+			CHECK_INT(pkt_parse(f, len, &pi), -EBADMSG);
+			check_failed_clean(&pi);
+			/* Within the extension chain L3 is at fault; after
+			 * it, L4 is. */
+			CHECK_INT(pi.l3, len < cuts[i].l4 ? PKT_L3_NONE :
+							    cuts[i].l3_type);
+			free(f);
+		}
+		/* The whole header and no payload is a packet (UDP: with
+		 * its length saying so). */
+		uint8_t *f = pr_dup(cuts[i].bytes, full);
+		declare_end(f, cuts[i].l3, full);
+		if (cuts[i].l4_hlen == 8) {
+			f[cuts[i].l4 + 4] = 0;
+			f[cuts[i].l4 + 5] = 8;
+		}
+		CHECK_INT(pkt_parse(f, full, &pi), 0);
+		CHECK_INT(pi.payload_len, 0);
+		free(f);
+	}
+}
+
 /* ---- Every prefix, every mutation ------------------------------------------ */
 
 struct sample {
@@ -593,5 +656,6 @@ TEST_MAIN("pkt_parse",
 	  TEST_CASE(test_ipv4_malformed),
 	  TEST_CASE(test_udp_malformed),
 	  TEST_CASE(test_ipv6_malformed),
+	  TEST_CASE(test_cut_headers_consistent),
 	  TEST_CASE(test_every_prefix),
 	  TEST_CASE(test_mutations))
