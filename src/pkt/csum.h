@@ -68,9 +68,10 @@ int pkt_csum_range(const uint8_t *buf, size_t len, size_t start,
 /* CHECKSUM_COMPLETE: the folded sum of frame[start, len), every byte after
  * the L2 header to the end of the frame, Ethernet padding included (the
  * stack subtracts it when it trims, pskb_trim_rcsum).  For the RCD L2_CSUM
- * field start is PKT_ETH_HLEN whatever the VLAN tags: the driver's
- * eth_type_trans() pulls 14 bytes without touching skb->csum and the VLAN
- * untagging pulls a tag with skb_pull_rcsum(), which subtracts it.  The
+ * field start is PKT_ETH_HLEN whatever the VLAN tags: fbnic_build_skb's
+ * eth_type_trans() pulls 14 bytes without touching skb->csum, and the
+ * stack's VLAN untagging pulls a tag with skb_pull_rcsum(), which
+ * subtracts it.  The
  * result is in this file's byte order: swab it for a little-endian host's
  * skb->csum (pkt_csum_swab16). */
 int pkt_csum_complete(const uint8_t *frame, size_t len, size_t start,

@@ -36,7 +36,8 @@
  *
  * Errors:
  *   -EINVAL   NULL frame or out.
- *   -EMSGSIZE the buffer ends before what the headers declare: a header
+ *   -EMSGSIZE the buffer ends before what the headers declare: the
+ *             Ethernet header, a VLAN tag or the fixed IPv4 / IPv6 header
  *             cut short, or an IP total length (IPv6: 40 + payload
  *             length) beyond the buffer.
  *   -EBADMSG  the headers contradict themselves: IP version not that of

@@ -12,9 +12,9 @@
  * classic key is 40 bytes, enough for the 36-byte IPv6 4-tuple; fbnic's
  * is FBNIC_RPC_RSS_KEY_BYTE_LEN, 425 bits in 54 bytes).
  *
- * Input order (Microsoft's RSS verification table hashes it so, and its
- * published values are the tests'; the table lists each row's destination
- * before its source, but the source goes first into the hash):
+ * Input order, the one Microsoft's RSS verification table hashes (its
+ * values are the tests'; the table lists each row's destination before
+ * its source, but the source goes first into the hash):
  *   2-tuple  source address, destination address            (8 / 32 bytes)
  *   4-tuple  source address, destination address, source port,
  *            destination port                               (12 / 36 bytes)
@@ -47,8 +47,10 @@ int pkt_toeplitz(const uint8_t *key, size_t key_len, const uint8_t *in,
 int pkt_rss_input(const uint8_t *frame, size_t len, const struct pkt_info *pi,
 		  bool ports, uint8_t out[PKT_RSS_INPUT_MAX]);
 
-/* pkt_rss_input, then pkt_toeplitz: returns the input length used (so
- * the caller sees whether the ports went in), or a negative errno. */
+/* pkt_rss_input, then pkt_toeplitz: returns the input length used, or a
+ * negative errno.  The length says whether the ports went in, which the
+ * RCD must agree with: fbnic_skb_hash_type calls the hash an L4 one when
+ * the RCD's L4 type is set. */
 int pkt_rss_hash(const uint8_t *key, size_t key_len, const uint8_t *frame,
 		 size_t len, const struct pkt_info *pi, bool ports,
 		 uint32_t *hash);
