@@ -17,7 +17,7 @@
 #include "pktref.h"
 #include "test.h"
 
-/* ---- The sum ------------------------------------------------------------ */
+/* ---- The sum ------------------------------------------------------------- */
 
 /* RFC 1071 3: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2 (and its checksum is
  * 220d), in any grouping of the words. */
@@ -143,7 +143,7 @@ static void test_range_errors(void)
 	CHECK_INT(pkt_csum_pseudo_ipv6(f_v4_tcp, NULL, 6, 1, &p), -EINVAL);
 }
 
-/* ---- IPv4 header ------------------------------------------------------------ */
+/* ---- IPv4 header --------------------------------------------------------- */
 
 static void test_ipv4_header(void)
 {
@@ -191,7 +191,7 @@ static void test_ipv4_header(void)
 	free(f);
 }
 
-/* ---- TCP / UDP ----------------------------------------------------------------- */
+/* ---- TCP / UDP ----------------------------------------------------------- */
 
 struct known {
 	const char *name;
@@ -464,7 +464,7 @@ static void test_l4_refusals(void)
 	CHECK_INT(pkt_l4_csum(f_v4_tcp, sizeof(f_v4_tcp), &pi, &c), 0);
 }
 
-/* ---- RX: CHECKSUM_COMPLETE ---------------------------------------------------- */
+/* ---- RX: CHECKSUM_COMPLETE ----------------------------------------------- */
 
 /* The RCD L2_CSUM value and what the stack does with it: untag the VLAN
  * (skb_pull_rcsum), trim the padding at an odd offset (pskb_trim_rcsum),
@@ -513,7 +513,7 @@ static void test_checksum_complete(void)
 	free(f);
 }
 
-/* ---- TX: checksum offload -------------------------------------------------------- */
+/* ---- TX: checksum offload ------------------------------------------------ */
 
 /* CHECKSUM_PARTIAL leaves the pseudo-header's folded sum in the field;
  * the device sums from the checksum start and stores the complement. */

@@ -32,7 +32,7 @@ static void check_failed_clean(const struct pkt_info *pi)
 	CHECK(!pkt_info_fits(pi, 1u << 16));
 }
 
-/* ---- Layouts ------------------------------------------------------------ */
+/* ---- Layouts ------------------------------------------------------------- */
 
 static void test_ipv4_tcp_options(void)
 {
@@ -306,7 +306,7 @@ static void test_udp_length(void)
 	CHECK(pkt_info_fits(&pi, len));
 }
 
-/* ---- Malformed input ------------------------------------------------------- */
+/* ---- Malformed input ----------------------------------------------------- */
 
 static void test_null_and_short(void)
 {
@@ -566,7 +566,7 @@ static void test_cut_headers_consistent(void)
 	}
 }
 
-/* ---- Every prefix, every mutation ------------------------------------------ */
+/* ---- Every prefix, every mutation ---------------------------------------- */
 
 struct sample {
 	const uint8_t *bytes;
