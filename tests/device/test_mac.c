@@ -32,6 +32,14 @@
 #define RSFEC_NCCW_LO(n) FBNIC_RSFEC_NCCW_LO(n)
 #define PCS_SYMBLERR_LO(n) FBNIC_PCS_SYMBLERR_LO(n)
 
+/* SIG_MAC_IN0: the four clock resets fbnic_mac_link_up_asic releases. */
+#define MAC_IN0_RESETS                                                    \
+	(FBNIC_SIG_MAC_IN0_RESET_FF_TX_CLK | FBNIC_SIG_MAC_IN0_RESET_FF_RX_CLK | \
+	 FBNIC_SIG_MAC_IN0_RESET_TX_CLK | FBNIC_SIG_MAC_IN0_RESET_RX_CLK)
+/* INTR_MSIX_CTRL(PCS cause) routed to the PCS vector, as
+ * fbnic_pcs_irq_enable writes it. */
+#define PCS_ROUTE (FBNIC_INTR_MSIX_CTRL_ENABLE | FBNIC_PCS_MSIX_ENTRY)
+
 #define NS_PER_S 1000000000ull
 
 /* ---- the driver, 7.3 and 6.12 -------------------------------------------- */
@@ -158,8 +166,9 @@ static bool drv_get_link(struct drv *d)
 	bool link = drv_link_status(d);
 	if (!d->v612)
 		link = drv_pmd_update(d, link);
-	wr(d, SIG_PCS_INTR_MASK, ~0x3u);
-	wr(d, INTR_MASK_CLEAR0, 1u << 1);
+	wr(d, SIG_PCS_INTR_MASK,
+	   ~(FBNIC_SIG_PCS_INTR_LINK_DOWN | FBNIC_SIG_PCS_INTR_LINK_UP));
+	wr(d, INTR_MASK_CLEAR0, 1u << FBNIC_PCS_MSIX_ENTRY);
 	return link;
 }
 
@@ -198,8 +207,8 @@ static void mdio_write_pcs(struct drv *d, int addr, int regnum, uint16_t val)
 static bool xpcs_get_state(struct drv *d, unsigned *speed)
 {
 	int stat1 = mdio_read_pcs(d, 0, 1);
-	bool link = stat1 & 0x0004;
-	bool fault = stat1 & 0x0080;
+	bool link = stat1 & FBNIC_PCS_STAT1_LSTATUS;
+	bool fault = stat1 & FBNIC_PCS_STAT1_FAULT;
 	if (!fault) {
 		(void)mdio_read_pcs(d, 0, 8); /* RX/TX fault: warnings only */
 		fault = mdio_read_pcs(d, 0, 0x8010) & 0x0060;
@@ -210,8 +219,8 @@ static bool xpcs_get_state(struct drv *d, unsigned *speed)
 	}
 	if (fault) {
 		d->soft_resets++;
-		mdio_write_pcs(d, 0, 0, 0x8000);
-		for (int i = 0; i < 12 && (mdio_read_pcs(d, 0, 0) & 0x8000); i++)
+		mdio_write_pcs(d, 0, 0, FBNIC_PCS_CTRL1_RESET);
+		for (int i = 0; i < 12 && (mdio_read_pcs(d, 0, 0) & FBNIC_PCS_CTRL1_RESET); i++)
 			h_advance(d->h, 50000000);
 		return false;
 	}
@@ -220,14 +229,14 @@ static bool xpcs_get_state(struct drv *d, unsigned *speed)
 	/* MMD 1 RXDET, synthesised by fbnic_mdio_read_pmd. */
 	if (d->pmd_state != PMD_SEND_DATA)
 		return false;
-	switch (mdio_read_pcs(d, 0, 0) & 0x207c) {
-	case 0x2054:
+	switch (mdio_read_pcs(d, 0, 0) & FBNIC_PCS_CTRL1_SPEEDSEL) {
+	case FBNIC_PCS_CTRL1_SPEED25G:
 		*speed = 25000;
 		break;
-	case 0x2058:
+	case FBNIC_PCS_CTRL1_SPEED50G:
 		*speed = 50000;
 		break;
-	case 0x2050:
+	case FBNIC_PCS_CTRL1_SPEED100G:
 		*speed = 100000;
 		break;
 	default:
@@ -269,13 +278,13 @@ static void drv_resolve(struct drv *d)
 		if (link != d->carrier) {
 			if (link) {
 				/* fbnic_mac_link_up_asic */
-				wr(d, SIG_MAC_IN0, rd(d, SIG_MAC_IN0) & ~0x7800u);
+				wr(d, SIG_MAC_IN0, rd(d, SIG_MAC_IN0) & ~MAC_IN0_RESETS);
 				wr(d, MAC_COMMAND_CONFIG, 0x00000813);
 				d->speed = speed;
 				d->link_ups++;
 			} else {
 				/* fbnic_mac_link_down_asic */
-				wr(d, SIG_MAC_IN0, rd(d, SIG_MAC_IN0) | 0x7800u);
+				wr(d, SIG_MAC_IN0, rd(d, SIG_MAC_IN0) | MAC_IN0_RESETS);
 				wr(d, MAC_COMMAND_CONFIG, 0x30000810);
 				d->link_downs++;
 			}
@@ -289,7 +298,7 @@ static void drv_resolve(struct drv *d)
 /* fbnic_open's link part: request the PCS IRQ, phylink_start. */
 static void drv_ifup(struct drv *d)
 {
-	wr(d, INTR_MSIX_CTRL(34), 0x80000001);
+	wr(d, INTR_MSIX_CTRL(FBNIC_INTR_CAUSE_PCS), PCS_ROUTE);
 	if (!d->v612) {
 		wr(d, INTR_MSIX_CTRL(7), 0);
 		/* mac_prepare = fbnic_mac_prepare */
@@ -311,11 +320,11 @@ static void drv_ifup(struct drv *d)
 /* fbnic_mac_free_irq + phylink_stop */
 static void drv_ifdown(struct drv *d)
 {
-	wr(d, INTR_MSIX_CTRL(34), 0x00000001);
+	wr(d, INTR_MSIX_CTRL(FBNIC_INTR_CAUSE_PCS), FBNIC_PCS_MSIX_ENTRY);
 	(void)rd(d, MASTER_SPARE_0);
 	wr(d, 0x030u /* INTR_MASK_SET(0) */, 1u << 1);
 	if (d->carrier) {
-		wr(d, SIG_MAC_IN0, rd(d, SIG_MAC_IN0) | 0x7800u);
+		wr(d, SIG_MAC_IN0, rd(d, SIG_MAC_IN0) | MAC_IN0_RESETS);
 		wr(d, MAC_COMMAND_CONFIG, 0x30000810);
 		d->carrier = false;
 	}
@@ -377,9 +386,9 @@ static void test_power_on(void)
 	CHECK_EQ(h_rd32(h, 0, SIG_PCS_OUT1), 0);
 	CHECK_EQ(h_rd32(h, 0, SIG_PCS_INTR_STS), 0);
 	CHECK_EQ(h_rd32(h, 0, SIG_PCS_INTR_MASK), 0xffffffff);
-	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 0), 0x2050);
-	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 1), 0x0004);
-	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 8), 0x8000);
+	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + FBNIC_PCS_CTRL1), FBNIC_PCS_CTRL1_SPEED100G);
+	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + FBNIC_PCS_STAT1), FBNIC_PCS_STAT1_LSTATUS);
+	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + FBNIC_PCS_STAT2), FBNIC_PCS_STAT2_DEVPRST_VAL);
 	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 0x20) & 1, 1);
 	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 0x21), 0);
 	CHECK_EQ(h_rd32(h, 0, PCS_PAGE(0) + 0x210) & 0x60, 0);
@@ -636,7 +645,7 @@ static void test_pcs_interrupt(void)
 	CHECK_EQ(h_rd32(h, 0, SIG_PCS_INTR_STS), 0x2);
 	CHECK_INT(h->msix[1], 0);
 	/* Routed, vector unmasked, but the SIG mask masks it. */
-	h_wr32(h, 0, INTR_MSIX_CTRL(34), 0x80000001);
+	h_wr32(h, 0, INTR_MSIX_CTRL(FBNIC_INTR_CAUSE_PCS), PCS_ROUTE);
 	h_wr32(h, 0, INTR_MASK_CLEAR0, 2);
 	h_wr32(h, 0, SIG_PCS_INTR_STS, ~0u);
 	h_wr32(h, 0, SIG_PCS_INTR_MASK, ~0u);
