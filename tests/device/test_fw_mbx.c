@@ -326,8 +326,7 @@ static void reset_dev(struct harness *h, void *arg)
 {
 	(void)arg;
 	fbnic_reset(h->dev);
-	uint16_t cmd = 0x0006;
-	fbnic_cfg_write(h->dev, 0x04, &cmd, 2);
+	h_enable_bus_master(h);
 }
 
 /* The host resets a ring (or the device) while the device is inside a DMA

@@ -7,13 +7,14 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "dev/csr.h"
 #include "harness.h"
 #include "test.h"
 #include "util/log.h"
 
 #define FLOOD 100000
 #define MAX_LINES 20
-#define PTP_CTR_VAL_LO 0x04809u /* read-only */
+#define PTP_CTR_VAL_LO FBNIC_PTP_CTR_VAL_LO /* read-only */
 
 struct capture {
 	FILE *f;

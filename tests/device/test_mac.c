@@ -872,9 +872,12 @@ static void test_reset_keeps_link(void)
 static void test_register_dump(void)
 {
 	static const uint32_t sect[][2] = {
-		{ 0x04800, 0x0480d }, { 0x10000, 0x10668 },
-		{ 0x10800, 0x108c8 }, { 0x11000, 0x11028 },
-		{ 0x11800, 0x1184e }, { 0x11a00, 0x11a5f },
+		{ FBNIC_CSR_START_PTP, FBNIC_CSR_END_PTP },
+		{ FBNIC_CSR_START_PCS, FBNIC_CSR_END_PCS },
+		{ FBNIC_CSR_START_RSFEC, FBNIC_CSR_END_RSFEC },
+		{ FBNIC_CSR_START_MAC_MAC, FBNIC_CSR_END_MAC_MAC },
+		{ FBNIC_CSR_START_SIG, FBNIC_CSR_END_SIG },
+		{ FBNIC_CSR_START_MAC_STAT, FBNIC_CSR_END_MAC_STAT },
 	};
 	struct harness *h = h_create(NULL);
 	REQUIRE(h);

@@ -7,6 +7,7 @@
 
 #include "dev/intr.h"
 #include "dev/mbx.h"
+#include "dev/pcie_cfg.h"
 #include "fw/tlv.h"
 #include "harness.h"
 #include "hdrv.h"
@@ -240,9 +241,9 @@ static void test_dma_gating(void)
 	CHECK(hdrv_send(&d, msg, unknown_msg(msg, 8)));
 	h_run(h);
 	CHECK_INT(hdrv_tx_pending(&d), 1);
-	uint16_t cmd = 0x0002; /* memory, no bus master */
-	fbnic_cfg_write(h->dev, 0x04, &cmd, 2);
-	h_wr32(h, 0, FBNIC_PUL_OB_TLP_HDR_AR_CFG, 1u << 18);
+	uint16_t cmd = PCI_COMMAND_MEMORY; /* no bus master */
+	fbnic_cfg_write(h->dev, PCI_COMMAND, &cmd, sizeof(cmd));
+	h_wr32(h, 0, FBNIC_PUL_OB_TLP_HDR_AR_CFG, FBNIC_PUL_OB_TLP_HDR_CFG_BME);
 	h_run(h);
 	uint8_t buf[16];
 	hdrv_recv(&d, buf, sizeof(buf));

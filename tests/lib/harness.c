@@ -112,9 +112,14 @@ struct harness *h_create(const struct fbnic_config *cfg)
 		h_destroy(h);
 		return NULL;
 	}
-	uint16_t cmd = 0x0006; /* memory space + bus master */
-	fbnic_cfg_write(h->dev, 0x04, &cmd, 2);
+	h_enable_bus_master(h);
 	return h;
+}
+
+void h_enable_bus_master(struct harness *h)
+{
+	uint16_t cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	fbnic_cfg_write(h->dev, PCI_COMMAND, &cmd, sizeof(cmd));
 }
 
 void h_destroy(struct harness *h)

@@ -43,6 +43,8 @@ struct harness {
  * or the given one, PCI memory and bus mastering enabled. */
 struct harness *h_create(const struct fbnic_config *cfg);
 void h_destroy(struct harness *h);
+/* PCI COMMAND: memory space and bus mastering on (as after h_create). */
+void h_enable_bus_master(struct harness *h);
 
 uint32_t h_rd32(struct harness *h, int bar, uint32_t idx);
 void h_wr32(struct harness *h, int bar, uint32_t idx, uint32_t val);
