@@ -48,6 +48,15 @@ static unsigned skip_done(struct fbnic *dev, unsigned ring, unsigned p)
 	return p;
 }
 
+/* A message's first dword, its TLV header (type, length), for the trace;
+ * 0 for a message shorter than that. */
+static uint32_t msg_head(const uint8_t *p, size_t len)
+{
+	return len >= 4 ? (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+				  (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
+			: 0;
+}
+
 /* A host message's turnaround is over: the firmware looks at the ring. */
 static void turnaround_expired(struct fbnic *dev, struct fbnic_timer *t)
 {
@@ -175,12 +184,7 @@ static bool process_tx(struct fbnic *dev)
 			m->stats.tx_errors++;
 		else
 			m->stats.tx_msgs++;
-		/* c: the message's first dword (TLV header: type, length) */
-		fbnic_trace(dev, FBNIC_TR_MBX_TX, d, len,
-			    len >= 4 ? (uint64_t)page[0] | (uint64_t)page[1] << 8 |
-					       (uint64_t)page[2] << 16 |
-					       (uint64_t)page[3] << 24
-				     : 0);
+		fbnic_trace(dev, FBNIC_TR_MBX_TX, d, len, msg_head(page, len));
 		m->fw_tx = (d + 1) % FBNIC_IPC_MBX_DESC_LEN;
 		progress = true;
 	}
@@ -231,11 +235,7 @@ static bool process_rx(struct fbnic *dev)
 		} else {
 			m->stats.rx_msgs++;
 			fbnic_trace(dev, FBNIC_TR_MBX_RX, d, msg->len,
-				    msg->len >= 4 ? (uint64_t)msg->data[0] |
-							    (uint64_t)msg->data[1] << 8 |
-							    (uint64_t)msg->data[2] << 16 |
-							    (uint64_t)msg->data[3] << 24
-						  : 0);
+				    msg_head(msg->data, msg->len));
 			desc &= ~(0xffffull << FBNIC_IPC_MBX_DESC_LEN_SHIFT);
 			desc |= (uint64_t)msg->len << FBNIC_IPC_MBX_DESC_LEN_SHIFT |
 				FBNIC_IPC_MBX_DESC_EOM | FBNIC_IPC_MBX_DESC_FW_CMPL;
