@@ -26,6 +26,7 @@ LDLIBS := -pthread $(LDFLAGS_SAN)
 
 # The model and its adapters, everything but main(), as one library.
 LIB_SRCS := $(wildcard src/util/*.c src/link/*.c src/fw/*.c src/dev/*.c src/vfio-user/*.c \
+	src/dp/*.c src/net/*.c \
 	src/pkt/*.c) \
 	src/runner.c src/control.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
