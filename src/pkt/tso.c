@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * TCP segmentation; see tso.h.
+ * TCP and UDP segmentation; see tso.h.
  */
 #include "tso.h"
 
@@ -16,11 +16,22 @@ static int tso_check(const struct pkt_info *pi, unsigned int mss)
 	if (!pi || !mss || pi->err)
 		return -EINVAL;
 	if ((pi->l3 != PKT_L3_IPV4 && pi->l3 != PKT_L3_IPV6) ||
-	    pi->l4 != PKT_L4_TCP || pi->is_fragment)
+	    (pi->l4 != PKT_L4_TCP && pi->l4 != PKT_L4_UDP) || pi->is_fragment)
 		return -EPROTO;
 	if (pi->l2_len > PKT_TSO_L2_MAX || pi->l3_len > PKT_TSO_L3_MAX)
 		return -E2BIG;
 	return 0;
+}
+
+/* A segment's IPv4 header checksum and its L4 checksum, in full. */
+static int tso_csums(uint8_t *out, size_t slen, const struct pkt_info *spi)
+{
+	int rc = 0;
+	if (spi->l3 == PKT_L3_IPV4)
+		rc = pkt_ipv4_csum_fill(out, slen, spi);
+	if (!rc)
+		rc = pkt_l4_csum_fill(out, slen, spi);
+	return rc ? rc : (int)slen;
 }
 
 int pkt_tso_count(const struct pkt_info *pi, unsigned int mss)
@@ -74,6 +85,12 @@ int pkt_tso_segment(const uint8_t *frame, size_t len,
 			     (uint16_t)(spi.ip_len - PKT_IPV6_HLEN));
 	}
 
+	if (pi->l4 == PKT_L4_UDP) {
+		pkt_put_be16(out + pi->l4_off + PKT_UDP_LEN_OFF,
+			     (uint16_t)(PKT_UDP_HLEN + seg));
+		return tso_csums(out, hdr + seg, &spi);
+	}
+
 	uint8_t *tcp = out + pi->l4_off;
 	uint32_t seq = pkt_get_be32(tcp + PKT_TCP_SEQ_OFF);
 	pkt_put_be32(tcp + PKT_TCP_SEQ_OFF, seq + (uint32_t)start);
@@ -85,11 +102,5 @@ int pkt_tso_segment(const uint8_t *frame, size_t len,
 	tcp[PKT_TCP_FLAGS_OFF] = flags;
 	spi.tcp_flags = flags;
 
-	size_t slen = hdr + seg;
-	int rc = 0;
-	if (pi->l3 == PKT_L3_IPV4)
-		rc = pkt_ipv4_csum_fill(out, slen, &spi);
-	if (!rc)
-		rc = pkt_l4_csum_fill(out, slen, &spi);
-	return rc ? rc : (int)slen;
+	return tso_csums(out, hdr + seg, &spi);
 }

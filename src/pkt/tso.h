@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * TCP segmentation offload (LSO): cut one TCP/IPv4 or TCP/IPv6 frame of up
- * to 64 KiB into frames of at most `mss` payload bytes each, the way the
+ * Segmentation offload (LSO): cut one TCP or UDP frame over IPv4 or IPv6 of
+ * up to 64 KiB into frames of at most `mss` payload bytes each, the way the
  * device will serve a TWD with REQ_LSO (fbnic_tx_lso in fbnic_txrx.c
  * writes the L3/L4 types, L4_HLEN and MSS next to L2_HLEN and L3_IHLEN).
  * The role of QEMU's net_tx_pkt.c segmentation.  Pure code like all of
@@ -15,7 +15,10 @@
  *  - TCP: sequence number + n * mss (mod 2^32); FIN and PSH kept on the
  *    last segment only, CWR on the first only (RFC 3168 6.1.2: CWR goes
  *    out once); other flags and the options copied to every segment;
- *  - TCP checksum recomputed in full over the pseudo-header (csum.h).  The
+ *  - TCP checksum recomputed in full over the pseudo-header (csum.h);
+ *  - UDP (NETIF_F_GSO_UDP_L4, fbnic_tx_lso's L4_TYPE UDP): each segment is
+ *    a datagram of its own, its UDP length and checksum set (a zero
+ *    checksum is sent as 0xffff, RFC 768).  The
  *    input's checksum field is ignored: fbnic_tx_lso leaves the
  *    pseudo-header sum without the length there, a frame's own checksum
  *    would do as well, and neither is trusted.
@@ -25,8 +28,8 @@
  * checksums fixed up.  A frame without payload gives one segment too.
  *
  * Refused (negative errno): -EINVAL NULL pointers, MSS 0, pi not a fitting
- * successful parse of the frame; -EPROTO not TCP over IPv4/IPv6, or a
- * fragment; -E2BIG headers longer than a TWD can describe (L2 over
+ * successful parse of the frame; -EPROTO not TCP or UDP over IPv4/IPv6,
+ * or a fragment; -E2BIG headers longer than a TWD can describe (L2 over
  * PKT_TSO_L2_MAX, L3 over PKT_TSO_L3_MAX: fbnic_features_check keeps the
  * driver within L2_HLEN's and L3_IHLEN's 2-byte units); -ERANGE n not
  * below the count; -ENOSPC the segment does not fit cap.

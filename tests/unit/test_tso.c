@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * TCP segmentation: TCP/IPv4 with IP and TCP options and TCP/IPv6 with
+ * Segmentation: TCP/IPv4 with IP and TCP options and TCP/IPv6 with
  * extension headers cut at several MSS; every segment parses, its
  * checksums verify with the library and with the independent reference,
  * the payloads concatenate back, sequence numbers and IPv4 ids step,
  * FIN/PSH/CWR land where they belong; one-segment and empty frames; and
- * every refusal.
+ * UDP datagrams (GSO_UDP_L4) over both; every refusal.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -274,6 +274,42 @@ static void test_one_segment(void)
 	}
 }
 
+/* UDP segmentation (GSO_UDP_L4): datagrams of MSS payload bytes, each
+ * with its UDP length, IP length and id, and checksums that verify. */
+static void test_udp(void)
+{
+	for (int ip = 4; ip <= 6; ip += 2) {
+		struct pr_spec s = { .ip = ip, .proto = 17, .ip_id = 0xffff,
+				     .payload = random_payload(),
+				     .payload_len = 2500 };
+		static uint8_t f[4096];
+		size_t len = pr_build(f, sizeof(f), &s, NULL, NULL, NULL);
+		struct pkt_info pi;
+		REQUIRE(pkt_parse(f, len, &pi) == 0);
+		CHECK_INT(pkt_tso_count(&pi, 1000), 3);
+		for (unsigned n = 0; n < 3; n++) {
+			static uint8_t out[2048];
+			int sl = pkt_tso_segment(f, len, &pi, 1000, n, out,
+						 sizeof(out));
+			REQUIRE(sl > 0);
+			struct pkt_info so;
+			REQUIRE(pkt_parse(out, (size_t)sl, &so) == 0);
+			CHECK_INT(so.l4, PKT_L4_UDP);
+			CHECK_INT(so.payload_len, n < 2 ? 1000 : 500);
+			CHECK_INT(pkt_get_be16(out + so.l4_off + PKT_UDP_LEN_OFF),
+				  8 + so.payload_len);
+			CHECK_INT(pkt_l4_csum_verify(out, (size_t)sl, &so), 0);
+			CHECK_MEM(out + so.payload_off,
+				  f + pi.payload_off + 1000 * n, so.payload_len);
+			if (ip == 4) {
+				CHECK_INT(pkt_ipv4_csum_verify(out, (size_t)sl, &so), 0);
+				CHECK_INT(pkt_get_be16(out + so.l3_off + PKT_IPV4_ID_OFF),
+					  (uint16_t)(0xffff + n));
+			}
+		}
+	}
+}
+
 static void test_refusals(void)
 {
 	size_t len;
@@ -312,10 +348,10 @@ static void test_refusals(void)
 		  -EINVAL);
 	free(f);
 
-	/* UDP, a fragment: not TCP segmentation. */
+	/* A fragment, an L4 other than TCP and UDP. */
 	static const uint8_t pay[64];
 	uint8_t buf[256];
-	struct pr_spec s = { .ip = 4, .proto = 17, .payload = pay,
+	struct pr_spec s = { .ip = 4, .proto = 47, .payload = pay,
 			     .payload_len = sizeof(pay) };
 	len = pr_build(buf, sizeof(buf), &s, NULL, NULL, NULL);
 	REQUIRE(pkt_parse(buf, len, &pi) == 0);
@@ -370,4 +406,4 @@ TEST_MAIN("tso",
 	  TEST_CASE(test_ipv6_extension_headers),
 	  TEST_CASE(test_64k),
 	  TEST_CASE(test_one_segment),
-	  TEST_CASE(test_refusals))
+	  TEST_CASE(test_udp), TEST_CASE(test_refusals))
