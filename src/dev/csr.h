@@ -211,10 +211,122 @@
 #define FBNIC_RXB_ERR_INTR_STS_PS 0x0000f000u /* pause storm, per interface */
 #define FBNIC_RXB_ERR_INTR_MASK 0x08052u
 
-/* ---- RX parser and classifier ------------------------------------------ */
+/* ---- RX parser and classifier (FBNIC_CSR_START_RPC, START_RPC_RAM) ---- */
 #define FBNIC_CSR_START_RPC 0x08400u
+#define FBNIC_RPC_RMI_CONFIG 0x08400u
+#define FBNIC_RPC_RMI_CONFIG_OH_BYTES 0x0000001fu   /* 4:0 */
+#define FBNIC_RPC_RMI_CONFIG_FCS_PRESENT (1u << 8)
+#define FBNIC_RPC_RMI_CONFIG_ENABLE (1u << 12)
+#define FBNIC_RPC_RMI_CONFIG_MTU 0xffff0000u        /* 31:16, bytes */
+
+/* The action of a frame no action-TCAM entry matches; the same layout as
+ * ACT_TBL0(n) / ACT_TBL1(n) below. */
+#define FBNIC_RPC_ACT_TBL0_DEFAULT 0x0840au
+#define FBNIC_RPC_ACT_TBL0_DROP (1u << 0)
+#define FBNIC_RPC_ACT_TBL0_DEST_MASK 0x0000000eu    /* 3:1 */
+#define FBNIC_RPC_ACT_TBL0_DEST_HOST 1u             /* DEST_MASK values */
+#define FBNIC_RPC_ACT_TBL0_DEST_BMC 2u
+#define FBNIC_RPC_ACT_TBL0_DEST_EI 4u
+#define FBNIC_RPC_ACT_TBL0_Q_SEL (1u << 4)
+#define FBNIC_RPC_ACT_TBL0_Q_ID 0x0000ff00u         /* 15:8 */
+#define FBNIC_RPC_ACT_TBL0_DMA_HINT 0x01ff0000u     /* 24:16 */
+#define FBNIC_RPC_ACT_TBL0_TS_ENA (1u << 28)
+#define FBNIC_RPC_ACT_TBL0_ACT_TBL_IDX (1u << 29)
+#define FBNIC_RPC_ACT_TBL0_RSS_CTXT_ID (1u << 30)   /* RSS_TBL 1, not 0 */
+#define FBNIC_RPC_ACT_TBL1_DEFAULT 0x0840bu
+#define FBNIC_RPC_ACT_TBL1_RSS_ENA_MASK 0x0000ffffu /* 15:0, fields hashed */
+#define FBNIC_RPC_ACT_TBL1_RSS_ENA_IP_SRC (1u << 0)
+#define FBNIC_RPC_ACT_TBL1_RSS_ENA_IP_DST (1u << 1)
+#define FBNIC_RPC_ACT_TBL1_RSS_ENA_L4_SRC (1u << 2)
+#define FBNIC_RPC_ACT_TBL1_RSS_ENA_L4_DST (1u << 3)
+#define FBNIC_RPC_ACT_TBL1_RSS_ENA_L2_DA (1u << 4)
+#define FBNIC_RPC_ACT_TBL1_RSS_ENA_L4_RSS_BYTE (1u << 5)
+#define FBNIC_RPC_ACT_TBL1_RSS_ENA_IV6_FL_LBL (1u << 6)
+#define FBNIC_RPC_ACT_TBL1_RSS_ENA_OV6_FL_LBL (1u << 7)
+#define FBNIC_RPC_ACT_TBL1_RSS_ENA_DSCP (1u << 8)
+#define FBNIC_RPC_ACT_TBL1_RSS_ENA_L3_PROT (1u << 9)
+#define FBNIC_RPC_ACT_TBL1_RSS_ENA_L4_PROT (1u << 10)
+
+/* The Toeplitz key: 425 bits in 14 dwords, key byte 4k + j in bits
+ * 31 - 8j .. 24 - 8j of dword k (fbnic_ethtool.c fbnic_get_rxfh /
+ * fbnic_set_rxfh); only bits 31:23 of the last dword are key bits
+ * (fbnic_rpc.c fbnic_rss_key_fill). */
+#define FBNIC_RPC_RSS_KEY(n) (0x0840cu + (n))
+#define FBNIC_RPC_RSS_KEY_BIT_LEN 425u
+#define FBNIC_RPC_RSS_KEY_BYTE_LEN 54u
+#define FBNIC_RPC_RSS_KEY_DWORD_LEN 14u
+#define FBNIC_RPC_RSS_KEY_LAST_IDX 13u
+#define FBNIC_RPC_RSS_KEY_LAST_MASK 0xff800000u     /* 31:23 */
 #define FBNIC_CSR_END_RPC 0x0856bu
+
 #define FBNIC_CSR_START_RPC_RAM 0x08800u
+/* Actions of the action-TCAM entries. */
+#define FBNIC_RPC_ACT_TBL0(n) (0x08800u + (n))
+#define FBNIC_RPC_ACT_TBL1(n) (0x08840u + (n))
+#define FBNIC_RPC_ACT_TBL_NUM_ENTRIES 64u
+
+/* TCAMs: entry e, word w.  Words hold a 16-bit value (15:0) and mask
+ * (31:16), a mask bit 1 meaning "don't care"; the word after the last
+ * holds VALIDATE (fbnic_rpc.c writes the words, then VALIDATE; clearing
+ * writes 0 to all of them).  Word counts, entry counts and the key
+ * layouts are fbnic_rpc.h's FBNIC_RPC_TCAM_*. */
+#define FBNIC_RPC_TCAM_VALIDATE (1u << 31)
+
+/* Action TCAM: 11 key words + VALIDATE (word 11). */
+#define FBNIC_RPC_TCAM_ACT(e, w) (0x08880u + 0x40u * (w) + (e))
+#define FBNIC_RPC_TCAM_ACT_WORD_LEN 11u
+#define FBNIC_RPC_TCAM_ACT_NUM_ENTRIES 64u
+#define FBNIC_RPC_TCAM_ACT_VALUE 0x0000ffffu        /* 15:0 */
+#define FBNIC_RPC_TCAM_ACT_MASK 0xffff0000u         /* 31:16 */
+/* key word 0: the IP TCAM entries the frame's addresses matched */
+#define FBNIC_RPC_TCAM_ACT0_IPSRC_IDX 0x0007u        /* 2:0 */
+#define FBNIC_RPC_TCAM_ACT0_IPSRC_VALID (1u << 3)
+#define FBNIC_RPC_TCAM_ACT0_IPDST_IDX 0x0070u        /* 6:4 */
+#define FBNIC_RPC_TCAM_ACT0_IPDST_VALID (1u << 7)
+#define FBNIC_RPC_TCAM_ACT0_OUTER_IPSRC_IDX 0x0700u  /* 10:8 */
+#define FBNIC_RPC_TCAM_ACT0_OUTER_IPSRC_VALID (1u << 11)
+#define FBNIC_RPC_TCAM_ACT0_OUTER_IPDST_IDX 0x7000u  /* 14:12 */
+#define FBNIC_RPC_TCAM_ACT0_OUTER_IPDST_VALID (1u << 15)
+/* key word 1: MACDA TCAM entry and the frame's layers */
+#define FBNIC_RPC_TCAM_ACT1_L2_MACDA_IDX 0x03e0u     /* 9:5 */
+#define FBNIC_RPC_TCAM_ACT1_L2_MACDA_VALID (1u << 10)
+#define FBNIC_RPC_TCAM_ACT1_IP_IS_V6 (1u << 11)
+#define FBNIC_RPC_TCAM_ACT1_IP_VALID (1u << 12)
+#define FBNIC_RPC_TCAM_ACT1_OUTER_IP_VALID (1u << 13)
+#define FBNIC_RPC_TCAM_ACT1_L4_IS_UDP (1u << 14)
+#define FBNIC_RPC_TCAM_ACT1_L4_VALID (1u << 15)
+/* key word 2: error / DSCP matches (always masked by the driver); words
+ * 3 and 4: L4 source and destination port; 5..10: always masked */
+#define FBNIC_RPC_TCAM_ACT_L4_SPORT_WORD 3u
+#define FBNIC_RPC_TCAM_ACT_L4_DPORT_WORD 4u
+
+/* MACDA TCAM: word 0 = address bytes 4-5, 1 = bytes 2-3, 2 = bytes 0-1
+ * (each a big-endian 16-bit number, fbnic_rpc.c fbnic_write_macda_entry),
+ * VALIDATE in word 3. */
+#define FBNIC_RPC_TCAM_MACDA(e, w) (0x08b80u + 0x20u * (w) + (e))
+#define FBNIC_RPC_TCAM_MACDA_WORD_LEN 3u
+#define FBNIC_RPC_TCAM_MACDA_NUM_ENTRIES 32u
+#define FBNIC_RPC_TCAM_MACDA_VALUE 0x0000ffffu      /* 15:0 */
+#define FBNIC_RPC_TCAM_MACDA_MASK 0xffff0000u       /* 31:16 */
+
+/* IP address TCAMs: word w = 16-bit group 7 - w of the IPv6 address
+ * (an IPv4 address as ::a.b.c.d, groups 0-5 masked), word 8 = VALIDATE
+ * and, for the inner ones, bit 0 "is IPv6" (fbnic_rpc.c
+ * fbnic_write_ip_src_entry; the outer ones get VALIDATE alone). */
+#define FBNIC_RPC_TCAM_OUTER_IPSRC(e, w) (0x08c00u + 0x08u * (w) + (e))
+#define FBNIC_RPC_TCAM_OUTER_IPDST(e, w) (0x08c48u + 0x08u * (w) + (e))
+#define FBNIC_RPC_TCAM_IPSRC(e, w) (0x08c90u + 0x08u * (w) + (e))
+#define FBNIC_RPC_TCAM_IPDST(e, w) (0x08cd8u + 0x08u * (w) + (e))
+#define FBNIC_RPC_TCAM_IP_ADDR_WORD_LEN 8u
+#define FBNIC_RPC_TCAM_IP_ADDR_NUM_ENTRIES 8u
+#define FBNIC_RPC_TCAM_IP_ADDR_VALUE 0x0000ffffu    /* 15:0 */
+#define FBNIC_RPC_TCAM_IP_ADDR_MASK 0xffff0000u     /* 31:16 */
+#define FBNIC_RPC_TCAM_IP_ADDR_IS_V6 (1u << 0)      /* word 8 */
+
+/* RSS indirection: table t (ACT_TBL0 RSS_CTXT_ID), index i. */
+#define FBNIC_RPC_RSS_TBL(t, i) (0x08d20u + 0x100u * (t) + (i))
+#define FBNIC_RPC_RSS_TBL_COUNT 2u
+#define FBNIC_RPC_RSS_TBL_SIZE 256u
 #define FBNIC_CSR_END_RPC_RAM 0x08f1fu
 
 /* ---- Fabric and master ------------------------------------------------- */

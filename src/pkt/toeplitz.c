@@ -32,12 +32,13 @@ int pkt_toeplitz(const uint8_t *key, size_t key_len, const uint8_t *in,
 	return 0;
 }
 
-int pkt_rss_input(const uint8_t *frame, size_t len, const struct pkt_info *pi,
-		  bool ports, uint8_t out[PKT_RSS_INPUT_MAX])
+int pkt_rss_input_fields(const uint8_t *frame, size_t len,
+			 const struct pkt_info *pi, unsigned fields,
+			 uint8_t out[PKT_RSS_FIELDS_MAX])
 {
-	size_t alen, aoff, n;
+	size_t alen = 0, aoff = 0, n = 0;
 
-	if (!frame || !pi || !out)
+	if (!frame || !pi || !out || (fields & ~PKT_RSS_FIELDS_ALL))
 		return -EINVAL;
 	if (pi->l3 == PKT_L3_IPV4) {
 		alen = 4;
@@ -45,22 +46,63 @@ int pkt_rss_input(const uint8_t *frame, size_t len, const struct pkt_info *pi,
 	} else if (pi->l3 == PKT_L3_IPV6) {
 		alen = 16;
 		aoff = 8;
-	} else {
-		return -ENOENT;
 	}
-	if (pi->l3_off > len || aoff + 2 * alen > len - pi->l3_off)
+	if (alen && (pi->l3_off > len || aoff + 2 * alen > len - pi->l3_off))
 		return -EINVAL;
-	memcpy(out, frame + pi->l3_off + aoff, 2 * alen);
-	n = 2 * alen;
-	if (ports && !pi->is_fragment &&
-	    (pi->l4 == PKT_L4_TCP || pi->l4 == PKT_L4_UDP)) {
-		/* Both headers start with source port, destination port. */
-		if (pi->l4_off > len || len - pi->l4_off < 4)
-			return -EINVAL;
-		memcpy(out + n, frame + pi->l4_off, 4);
-		n += 4;
+	bool ports = alen && !pi->is_fragment &&
+		     (pi->l4 == PKT_L4_TCP || pi->l4 == PKT_L4_UDP);
+	/* Both headers start with source port, destination port. */
+	if (ports && (fields & (PKT_RSS_L4_SRC | PKT_RSS_L4_DST)) &&
+	    (pi->l4_off > len || len - pi->l4_off < 4))
+		return -EINVAL;
+
+	if ((fields & PKT_RSS_L2_DA) && len >= PKT_ETH_ALEN) {
+		memcpy(out, frame, PKT_ETH_ALEN);
+		n += PKT_ETH_ALEN;
+	}
+	const uint8_t *ip = alen ? frame + pi->l3_off : NULL;
+	if (alen && (fields & PKT_RSS_IP_SRC)) {
+		memcpy(out + n, ip + aoff, alen);
+		n += alen;
+	}
+	if (alen && (fields & PKT_RSS_IP_DST)) {
+		memcpy(out + n, ip + aoff + alen, alen);
+		n += alen;
+	}
+	if (ports && (fields & PKT_RSS_L4_SRC)) {
+		memcpy(out + n, frame + pi->l4_off, 2);
+		n += 2;
+	}
+	if (ports && (fields & PKT_RSS_L4_DST)) {
+		memcpy(out + n, frame + pi->l4_off + 2, 2);
+		n += 2;
+	}
+	if (pi->l3 == PKT_L3_IPV6 && (fields & PKT_RSS_IP6_FL)) {
+		/* RFC 8200 3: version 4 bits, traffic class 8, label 20. */
+		out[n] = ip[1] & 0x0f;
+		out[n + 1] = ip[2];
+		out[n + 2] = ip[3];
+		n += 3;
 	}
 	return (int)n;
+}
+
+int pkt_rss_input(const uint8_t *frame, size_t len, const struct pkt_info *pi,
+		  bool ports, uint8_t out[PKT_RSS_INPUT_MAX])
+{
+	uint8_t in[PKT_RSS_FIELDS_MAX];
+
+	if (!frame || !pi || !out)
+		return -EINVAL;
+	if (pi->l3 != PKT_L3_IPV4 && pi->l3 != PKT_L3_IPV6)
+		return -ENOENT;
+	unsigned fields = PKT_RSS_IP_SRC | PKT_RSS_IP_DST;
+	if (ports)
+		fields |= PKT_RSS_L4_SRC | PKT_RSS_L4_DST;
+	int n = pkt_rss_input_fields(frame, len, pi, fields, in);
+	if (n > 0)
+		memcpy(out, in, (size_t)n);
+	return n;
 }
 
 int pkt_rss_hash(const uint8_t *key, size_t key_len, const uint8_t *frame,

@@ -19,6 +19,13 @@
  *   4-tuple  source address, destination address, source port,
  *            destination port                               (12 / 36 bytes)
  * all in network byte order as they sit in the headers.
+ *
+ * A device may hash other fields too, chosen field by field (fbnic's
+ * ACT_TBL1 RSS_ENA bits): pkt_rss_input_fields.  They go in the order of
+ * the PKT_RSS_* bits below, the destination MAC first, the IPv6 flow
+ * label last; a field the frame lacks is left out.  Where the extra
+ * fields go is a choice (no driver can see it); the 2- and 4-tuples stay
+ * Microsoft's.
  */
 #ifndef FBNIC_EMU_PKT_TOEPLITZ_H
 #define FBNIC_EMU_PKT_TOEPLITZ_H
@@ -30,6 +37,16 @@
 #include "parse.h"
 
 #define PKT_RSS_INPUT_MAX 36u	/* IPv6 4-tuple */
+
+/* Fields for pkt_rss_input_fields, in input order. */
+#define PKT_RSS_L2_DA 0x01u	/* destination MAC, 6 bytes */
+#define PKT_RSS_IP_SRC 0x02u	/* 4 / 16 bytes */
+#define PKT_RSS_IP_DST 0x04u	/* 4 / 16 bytes */
+#define PKT_RSS_L4_SRC 0x08u	/* TCP / UDP source port, 2 bytes */
+#define PKT_RSS_L4_DST 0x10u	/* TCP / UDP destination port, 2 bytes */
+#define PKT_RSS_IP6_FL 0x20u	/* IPv6 flow label: 20 bits in 3 bytes */
+#define PKT_RSS_FIELDS_ALL 0x3fu
+#define PKT_RSS_FIELDS_MAX 45u	/* 6 + 16 + 16 + 2 + 2 + 3 */
 
 /* *hash = Toeplitz(key, input).  -EINVAL for NULL pointers or a key
  * shorter than in_len + 4 bytes.  in_len 0 hashes to 0. */
@@ -46,6 +63,17 @@ int pkt_toeplitz(const uint8_t *key, size_t key_len, const uint8_t *in,
  * addresses. */
 int pkt_rss_input(const uint8_t *frame, size_t len, const struct pkt_info *pi,
 		  bool ports, uint8_t out[PKT_RSS_INPUT_MAX]);
+
+/* Build the hash input of the fields selected (PKT_RSS_*) that the frame
+ * has: the destination MAC when the frame holds 6 bytes; addresses when
+ * pi has an IP header (a truncated IP packet has them, parse.h); ports
+ * of a TCP or UDP header (never of a fragment); the flow label of an
+ * IPv6 header.  Returns the input's length (0: none of the fields is
+ * there) or -EINVAL (NULL pointers, bits outside PKT_RSS_FIELDS_ALL, or
+ * offsets of pi outside len). */
+int pkt_rss_input_fields(const uint8_t *frame, size_t len,
+			 const struct pkt_info *pi, unsigned fields,
+			 uint8_t out[PKT_RSS_FIELDS_MAX]);
 
 /* pkt_rss_input, then pkt_toeplitz: returns the input length used, or a
  * negative errno.  The length says whether the ports went in, which the

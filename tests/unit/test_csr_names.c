@@ -79,6 +79,17 @@ static void test_parse(void)
 	CHECK_EQ(idx, FBNIC_INTR_MASK(3));
 	CHECK_INT(fbnic_csr_parse("queue[5].twq0_ctl", &bar, &idx), 0);
 	CHECK_EQ(idx, FBNIC_QUEUE(5) + FBNIC_QUEUE_TWQ0_CTL);
+	/* Two-dimensional TCAMs: one array of entries per word. */
+	CHECK_INT(fbnic_csr_parse("RPC_TCAM_ACT11[5]", &bar, &idx), 0);
+	CHECK_EQ(idx, FBNIC_RPC_TCAM_ACT(5, 11));
+	CHECK_INT(fbnic_csr_parse("rpc_tcam_ipdst8[7]", &bar, &idx), 0);
+	CHECK_EQ(idx, FBNIC_RPC_TCAM_IPDST(7, 8));
+	CHECK_INT(fbnic_csr_parse("RPC_RSS_TBL1[255]", &bar, &idx), 0);
+	CHECK_EQ(idx, FBNIC_CSR_END_RPC_RAM);
+	char name[64];
+	CHECK_INT(fbnic_csr_name(0, FBNIC_RPC_TCAM_MACDA(31, 3), name,
+				 sizeof(name)), 0);
+	CHECK(strcmp(name, "RPC_TCAM_MACDA3[31]") == 0);
 	CHECK_INT(fbnic_csr_parse("bar4:0x6000", &bar, &idx), 0);
 	CHECK_INT(bar, 4);
 	CHECK_EQ(idx, FBNIC_CSR_START_IPC_MBX);
@@ -89,6 +100,7 @@ static void test_parse(void)
 		"", "NOPE", "INTR_MASK[8]", "INTR_MASK[", "INTR_MASK[1]x",
 		"QUEUE[128].TWQ0_CTL", "QUEUE.TWQ0_CTL", "PCS[2].STAT1",
 		"QUEUE[1].NOPE", "0x11002z", "bar9:1", "99999999999",
+		"RPC_TCAM_ACT12[0]", "RPC_TCAM_ACT0[64]", "RPC_TCAM_IPSRC9[0]",
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (fbnic_csr_parse(bad[i], &bar, &idx) == 0)

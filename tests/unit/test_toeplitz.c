@@ -3,7 +3,7 @@
  * The Toeplitz RSS hash against Microsoft's RSS verification table (its
  * key and every IPv4 and IPv6 row, with and without ports), against a
  * bit-by-bit reference written here, and the hash input built from parsed
- * frames: 4-tuple, 2-tuple, and the fallbacks.
+ * frames: 4-tuple, 2-tuple, the fallbacks, and fields chosen one by one.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,55 +11,15 @@
 
 #include "pkt/parse.h"
 #include "pkt/toeplitz.h"
+#include "msrss.h"
 #include "pktref.h"
 #include "test.h"
 
-static const uint8_t ms_key[40] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
-	0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
-	0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
-	0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
-};
-
-/* The table lists each row's destination first, then its source; the
- * hash takes the source first.  Here each row is written source ->
- * destination.  (Pairing an address with the other side's port, e.g.
- * ff02::1 with port 14230, gives other values: in the table ff02::1 is the
- * destination of the second IPv6 row, port 4739, and fe80::200:f8ff:
- * fe21:67cf that of the third, port 38024.) */
-struct row {
-	const char *src, *dst;
-	uint16_t sport, dport;
-	uint32_t with_ports, without_ports;
-};
-
-static const struct row rows4[] = {
-	{ "66.9.149.187", "161.142.100.80", 2794, 1766,
-	  0x51ccc178, 0x323e8fc2 },
-	{ "199.92.111.2", "65.69.140.83", 14230, 4739,
-	  0xc626b0ea, 0xd718262a },
-	{ "24.19.198.95", "12.22.207.184", 12898, 38024,
-	  0x5c2b394a, 0xd2d0a5de },
-	{ "38.27.205.30", "209.142.163.6", 48228, 2217,
-	  0xafc7327f, 0x82989176 },
-	{ "153.39.163.191", "202.188.127.2", 44251, 1303,
-	  0x10e828a2, 0x5d1809c5 },
-};
-
-static const struct row rows6[] = {
-	{ "3ffe:2501:200:1fff::7", "3ffe:2501:200:3::1", 2794, 1766,
-	  0x40207d3d, 0x2cc18cd5 },
-	{ "3ffe:501:8::260:97ff:fe40:efab", "ff02::1", 14230, 4739,
-	  0xdde51bbf, 0x0f0c461c },
-	{ "3ffe:1900:4545:3:200:f8ff:fe21:67cf", "fe80::200:f8ff:fe21:67cf",
-	  44251, 38024, 0x02d1feef, 0x4b61e985 },
-};
-
-#define N4 (sizeof(rows4) / sizeof(rows4[0]))
-#define N6 (sizeof(rows6) / sizeof(rows6[0]))
+#define N4 msrss_nrows4
+#define N6 msrss_nrows6
 
 /* The input as the table hashes it: src, dst, [sport, dport]. */
-static size_t row_input(const struct row *r, int af, bool ports,
+static size_t row_input(const struct msrss_row *r, int af, bool ports,
 			uint8_t *in)
 {
 	size_t alen = af == AF_INET ? 4 : 16;
@@ -99,7 +59,7 @@ static uint32_t ref_toeplitz(const uint8_t *key, const uint8_t *in,
 	return h;
 }
 
-static void check_rows(const struct row *rows, size_t n, int af,
+static void check_rows(const struct msrss_row *rows, size_t n, int af,
 		       const uint8_t *key, size_t key_len)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -119,12 +79,12 @@ static void check_rows(const struct row *rows, size_t n, int af,
 
 static void test_ms_ipv4(void)
 {
-	check_rows(rows4, N4, AF_INET, ms_key, sizeof(ms_key));
+	check_rows(msrss_rows4, N4, AF_INET, msrss_key, sizeof(msrss_key));
 }
 
 static void test_ms_ipv6(void)
 {
-	check_rows(rows6, N6, AF_INET6, ms_key, sizeof(ms_key));
+	check_rows(msrss_rows6, N6, AF_INET6, msrss_key, sizeof(msrss_key));
 }
 
 /* fbnic's key is longer (425 bits, 54 bytes); bytes past what the input
@@ -135,25 +95,25 @@ static void test_key_length(void)
 	uint8_t in[PKT_RSS_INPUT_MAX];
 	uint32_t h;
 
-	memcpy(key54, ms_key, sizeof(ms_key));
+	memcpy(key54, msrss_key, sizeof(msrss_key));
 	memset(key54 + 40, 0xa5, 14);
-	check_rows(rows4, N4, AF_INET, key54, sizeof(key54));
-	check_rows(rows6, N6, AF_INET6, key54, sizeof(key54));
+	check_rows(msrss_rows4, N4, AF_INET, key54, sizeof(key54));
+	check_rows(msrss_rows6, N6, AF_INET6, key54, sizeof(key54));
 
 	/* Exactly long enough: 12 + 4 bytes for the IPv4 4-tuple, in a
 	 * malloc of that size (ASan checks the last byte read). */
-	uint8_t *k16 = pr_dup(ms_key, 16);
-	size_t len = row_input(&rows4[0], AF_INET, true, in);
+	uint8_t *k16 = pr_dup(msrss_key, 16);
+	size_t len = row_input(&msrss_rows4[0], AF_INET, true, in);
 	CHECK_INT(pkt_toeplitz(k16, 16, in, len, &h), 0);
-	CHECK_EQ(h, rows4[0].with_ports);
+	CHECK_EQ(h, msrss_rows4[0].with_ports);
 	CHECK_INT(pkt_toeplitz(k16, 15, in, len, &h), -EINVAL);
 	free(k16);
-	len = row_input(&rows6[0], AF_INET6, true, in);
-	CHECK_INT(pkt_toeplitz(ms_key, 39, in, len, &h), -EINVAL);
+	len = row_input(&msrss_rows6[0], AF_INET6, true, in);
+	CHECK_INT(pkt_toeplitz(msrss_key, 39, in, len, &h), -EINVAL);
 	CHECK_INT(pkt_toeplitz(NULL, 40, in, len, &h), -EINVAL);
-	CHECK_INT(pkt_toeplitz(ms_key, 40, NULL, len, &h), -EINVAL);
-	CHECK_INT(pkt_toeplitz(ms_key, 40, in, len, NULL), -EINVAL);
-	CHECK_INT(pkt_toeplitz(ms_key, 40, NULL, 0, &h), 0);
+	CHECK_INT(pkt_toeplitz(msrss_key, 40, NULL, len, &h), -EINVAL);
+	CHECK_INT(pkt_toeplitz(msrss_key, 40, in, len, NULL), -EINVAL);
+	CHECK_INT(pkt_toeplitz(msrss_key, 40, NULL, 0, &h), 0);
 	CHECK_EQ(h, 0);
 }
 
@@ -176,7 +136,7 @@ static void test_random_vs_reference(void)
 }
 
 /* A frame carrying the row's addresses and ports. */
-static size_t row_frame(const struct row *r, int af, uint8_t proto,
+static size_t row_frame(const struct msrss_row *r, int af, uint8_t proto,
 			uint8_t *buf, size_t cap)
 {
 	static const uint8_t pay[4] = { 1, 2, 3, 4 };
@@ -204,17 +164,17 @@ static void test_hash_from_frames(void)
 
 	for (size_t i = 0; i < N4 + N6; i++) {
 		int af = i < N4 ? AF_INET : AF_INET6;
-		const struct row *r = i < N4 ? &rows4[i] : &rows6[i - N4];
+		const struct msrss_row *r = i < N4 ? &msrss_rows4[i] : &msrss_rows6[i - N4];
 		size_t alen = af == AF_INET ? 4 : 16;
 		for (int udp = 0; udp < 2; udp++) {
 			size_t len = row_frame(r, af, udp ? 17 : 6, buf,
 					       sizeof(buf));
 			uint8_t *f = pr_dup(buf, len);
 			REQUIRE(pkt_parse(f, len, &pi) == 0);
-			CHECK_INT(pkt_rss_hash(ms_key, 40, f, len, &pi, true,
+			CHECK_INT(pkt_rss_hash(msrss_key, 40, f, len, &pi, true,
 					       &h), 2 * alen + 4);
 			CHECK_EQ(h, r->with_ports);
-			CHECK_INT(pkt_rss_hash(ms_key, 40, f, len, &pi, false,
+			CHECK_INT(pkt_rss_hash(msrss_key, 40, f, len, &pi, false,
 					       &h), 2 * alen);
 			CHECK_EQ(h, r->without_ports);
 			free(f);
@@ -230,31 +190,31 @@ static void test_fallbacks(void)
 	uint8_t in[PKT_RSS_INPUT_MAX];
 	struct pkt_info pi;
 	uint32_t h;
-	size_t len = row_frame(&rows4[0], AF_INET, 6, buf, sizeof(buf));
+	size_t len = row_frame(&msrss_rows4[0], AF_INET, 6, buf, sizeof(buf));
 
 	buf[14 + 6] = 0x20; /* MF: a first fragment */
 	REQUIRE(pkt_parse(buf, len, &pi) == 0);
-	CHECK_INT(pkt_rss_hash(ms_key, 40, buf, len, &pi, true, &h), 8);
-	CHECK_EQ(h, rows4[0].without_ports);
+	CHECK_INT(pkt_rss_hash(msrss_key, 40, buf, len, &pi, true, &h), 8);
+	CHECK_EQ(h, msrss_rows4[0].without_ports);
 	buf[14 + 6] = 0x00;
 	buf[14 + 9] = 1; /* ICMP */
 	REQUIRE(pkt_parse(buf, len, &pi) == 0);
-	CHECK_INT(pkt_rss_hash(ms_key, 40, buf, len, &pi, true, &h), 8);
-	CHECK_EQ(h, rows4[0].without_ports);
+	CHECK_INT(pkt_rss_hash(msrss_key, 40, buf, len, &pi, true, &h), 8);
+	CHECK_EQ(h, msrss_rows4[0].without_ports);
 	buf[14 + 9] = 6;
 
 	/* Cut inside the TCP header: -EMSGSIZE, L3 usable. */
 	uint8_t *f = pr_dup(buf, 14 + 20 + 2);
 	CHECK_INT(pkt_parse(f, 14 + 20 + 2, &pi), -EMSGSIZE);
-	CHECK_INT(pkt_rss_hash(ms_key, 40, f, 14 + 20 + 2, &pi, true, &h), 8);
-	CHECK_EQ(h, rows4[0].without_ports);
+	CHECK_INT(pkt_rss_hash(msrss_key, 40, f, 14 + 20 + 2, &pi, true, &h), 8);
+	CHECK_EQ(h, msrss_rows4[0].without_ports);
 	free(f);
 
-	len = row_frame(&rows6[1], AF_INET6, 17, buf, sizeof(buf));
+	len = row_frame(&msrss_rows6[1], AF_INET6, 17, buf, sizeof(buf));
 	f = pr_dup(buf, 14 + 40);
 	CHECK_INT(pkt_parse(f, 14 + 40, &pi), -EMSGSIZE);
-	CHECK_INT(pkt_rss_hash(ms_key, 40, f, 14 + 40, &pi, true, &h), 32);
-	CHECK_EQ(h, rows6[1].without_ports);
+	CHECK_INT(pkt_rss_hash(msrss_key, 40, f, 14 + 40, &pi, true, &h), 32);
+	CHECK_EQ(h, msrss_rows6[1].without_ports);
 	free(f);
 
 	/* Not IP; no Ethernet header. */
@@ -274,8 +234,88 @@ static void test_fallbacks(void)
 	CHECK_INT(pkt_rss_input(buf, len, NULL, true, in), -EINVAL);
 	CHECK_INT(pkt_rss_input(buf, len, &pi, true, NULL), -EINVAL);
 	/* Key too short for the input actually built. */
-	CHECK_INT(pkt_rss_hash(ms_key, 39, buf, len, &pi, true, &h), -EINVAL);
-	CHECK_INT(pkt_rss_hash(ms_key, 39, buf, len, &pi, false, &h), 32);
+	CHECK_INT(pkt_rss_hash(msrss_key, 39, buf, len, &pi, true, &h), -EINVAL);
+	CHECK_INT(pkt_rss_hash(msrss_key, 39, buf, len, &pi, false, &h), 32);
+}
+
+/* Fields chosen one by one, in their order: DA, source, destination,
+ * ports, IPv6 flow label; a field the frame lacks is left out. */
+static void test_input_fields(void)
+{
+	uint8_t buf[128], in[PKT_RSS_FIELDS_MAX], want[PKT_RSS_FIELDS_MAX];
+	struct pkt_info pi;
+	const struct msrss_row *r = &msrss_rows6[0];
+	size_t len = row_frame(r, AF_INET6, 6, buf, sizeof(buf));
+
+	buf[14 + 1] = 0xab; /* traffic class low nibble, flow label 0xbcdef */
+	buf[14 + 2] = 0xcd;
+	buf[14 + 3] = 0xef;
+	uint8_t *f = pr_dup(buf, len);
+	REQUIRE(pkt_parse(f, len, &pi) == 0);
+
+	/* All of them, against the concatenation. */
+	size_t n = 0;
+	memcpy(want, f, 6);
+	n = 6 + row_input(r, AF_INET6, true, want + 6);
+	want[n++] = 0x0b;
+	want[n++] = 0xcd;
+	want[n++] = 0xef;
+	CHECK_INT(n, PKT_RSS_FIELDS_MAX);
+	CHECK_INT(pkt_rss_input_fields(f, len, &pi, PKT_RSS_FIELDS_ALL, in),
+		  (int)n);
+	CHECK_MEM(in, want, n);
+
+	/* One at a time. */
+	CHECK_INT(pkt_rss_input_fields(f, len, &pi, PKT_RSS_L2_DA, in), 6);
+	CHECK_MEM(in, f, 6);
+	CHECK_INT(pkt_rss_input_fields(f, len, &pi, PKT_RSS_IP_SRC, in), 16);
+	CHECK_MEM(in, f + 14 + 8, 16);
+	CHECK_INT(pkt_rss_input_fields(f, len, &pi, PKT_RSS_IP_DST, in), 16);
+	CHECK_MEM(in, f + 14 + 24, 16);
+	CHECK_INT(pkt_rss_input_fields(f, len, &pi, PKT_RSS_L4_SRC, in), 2);
+	CHECK_MEM(in, f + pi.l4_off, 2);
+	CHECK_INT(pkt_rss_input_fields(f, len, &pi, PKT_RSS_L4_DST, in), 2);
+	CHECK_MEM(in, f + pi.l4_off + 2, 2);
+	CHECK_INT(pkt_rss_input_fields(f, len, &pi, PKT_RSS_IP6_FL, in), 3);
+	CHECK_MEM(in, want + n - 3, 3);
+	CHECK_INT(pkt_rss_input_fields(f, len, &pi, 0, in), 0);
+	CHECK_INT(pkt_rss_input_fields(f, len, &pi, 0x40, in), -EINVAL);
+	CHECK_INT(pkt_rss_input_fields(NULL, len, &pi, 1, in), -EINVAL);
+	CHECK_INT(pkt_rss_input_fields(f, len, NULL, 1, in), -EINVAL);
+	CHECK_INT(pkt_rss_input_fields(f, len, &pi, 1, NULL), -EINVAL);
+	/* The info does not fit the buffer. */
+	CHECK_INT(pkt_rss_input_fields(f, pi.l4_off + 3, &pi,
+				       PKT_RSS_L4_DST, in), -EINVAL);
+	CHECK_INT(pkt_rss_input_fields(f, 14 + 39, &pi, PKT_RSS_L2_DA, in),
+		  -EINVAL);
+	free(f);
+
+	/* IPv4: no flow label; the 4-tuple is Microsoft's. */
+	r = &msrss_rows4[2];
+	len = row_frame(r, AF_INET, 17, buf, sizeof(buf));
+	f = pr_dup(buf, len);
+	REQUIRE(pkt_parse(f, len, &pi) == 0);
+	n = row_input(r, AF_INET, true, want);
+	CHECK_INT(pkt_rss_input_fields(f, len, &pi, PKT_RSS_FIELDS_ALL &
+				       ~PKT_RSS_L2_DA, in), (int)n);
+	CHECK_MEM(in, want, n);
+	free(f);
+
+	/* A fragment: no ports.  No IP: the DA alone. */
+	buf[14 + 6] = 0x20;
+	REQUIRE(pkt_parse(buf, len, &pi) == 0);
+	CHECK_INT(pkt_rss_input_fields(buf, len, &pi, PKT_RSS_FIELDS_ALL, in),
+		  6 + 8);
+	buf[12] = 0x08;
+	buf[13] = 0x06;
+	REQUIRE(pkt_parse(buf, len, &pi) == 0);
+	CHECK_INT(pkt_rss_input_fields(buf, len, &pi, PKT_RSS_FIELDS_ALL, in),
+		  6);
+	/* Fewer than 6 bytes: nothing at all. */
+	f = pr_dup(buf, 5);
+	CHECK(pkt_parse(f, 5, &pi) < 0);
+	CHECK_INT(pkt_rss_input_fields(f, 5, &pi, PKT_RSS_FIELDS_ALL, in), 0);
+	free(f);
 }
 
 TEST_MAIN("toeplitz",
@@ -284,4 +324,5 @@ TEST_MAIN("toeplitz",
 	  TEST_CASE(test_key_length),
 	  TEST_CASE(test_random_vs_reference),
 	  TEST_CASE(test_hash_from_frames),
-	  TEST_CASE(test_fallbacks))
+	  TEST_CASE(test_fallbacks),
+	  TEST_CASE(test_input_fields))

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Microsoft's RSS verification table; see msrss.h. */
+#include "msrss.h"
+
+const uint8_t msrss_key[40] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+	0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
+	0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
+	0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+const struct msrss_row msrss_rows4[] = {
+	{ "66.9.149.187", "161.142.100.80", 2794, 1766,
+	  0x51ccc178, 0x323e8fc2 },
+	{ "199.92.111.2", "65.69.140.83", 14230, 4739,
+	  0xc626b0ea, 0xd718262a },
+	{ "24.19.198.95", "12.22.207.184", 12898, 38024,
+	  0x5c2b394a, 0xd2d0a5de },
+	{ "38.27.205.30", "209.142.163.6", 48228, 2217,
+	  0xafc7327f, 0x82989176 },
+	{ "153.39.163.191", "202.188.127.2", 44251, 1303,
+	  0x10e828a2, 0x5d1809c5 },
+};
+const size_t msrss_nrows4 = sizeof(msrss_rows4) / sizeof(msrss_rows4[0]);
+
+const struct msrss_row msrss_rows6[] = {
+	{ "3ffe:2501:200:1fff::7", "3ffe:2501:200:3::1", 2794, 1766,
+	  0x40207d3d, 0x2cc18cd5 },
+	{ "3ffe:501:8::260:97ff:fe40:efab", "ff02::1", 14230, 4739,
+	  0xdde51bbf, 0x0f0c461c },
+	{ "3ffe:1900:4545:3:200:f8ff:fe21:67cf", "fe80::200:f8ff:fe21:67cf",
+	  44251, 38024, 0x02d1feef, 0x4b61e985 },
+};
+const size_t msrss_nrows6 = sizeof(msrss_rows6) / sizeof(msrss_rows6[0]);
