@@ -15,6 +15,11 @@
 
 /* ==== Descriptor formats (64-bit little-endian words) ==================== */
 
+/* A field of a register or descriptor by its mask (the driver's
+ * FIELD_GET / FIELD_PREP). */
+#define FBNIC_FIELD_GET(mask, v) (((v) & (mask)) / ((mask) & ~((mask) << 1)))
+#define FBNIC_FIELD_PREP(mask, v) (((uint64_t)(v) * ((mask) & ~((mask) << 1))) & (mask))
+
 /* TWD: transmit work descriptor (TWQ0/TWQ1), fbnic_txrx.c fbnic_tx_*.
  * The first word of a frame is metadata; address words follow. */
 #define FBNIC_TWD_L2_HLEN_MASK 0x000000000000003full    /* 5:0, 2-byte units */
@@ -162,6 +167,10 @@
 #define FBNIC_QM_TQS_IDLE_CNT 8u
 #define FBNIC_QM_TDE_IDLE(n) (0x00853u + (n))
 #define FBNIC_QM_TDE_IDLE_CNT 8u
+/* The metadata TWQ1 packets get (they carry only address descriptors:
+ * fbnic_mac_init_qm programs L2_HLEN 14 and REQ_COMPLETION). */
+#define FBNIC_QM_TWQ_DEFAULT_META_L 0x00818u
+#define FBNIC_QM_TWQ_DEFAULT_META_H 0x00819u
 #define FBNIC_QM_RCQ_IDLE(n) (0x00c00u + (n))
 #define FBNIC_QM_RCQ_IDLE_CNT 4u
 #define FBNIC_QM_HPQ_IDLE(n) (0x00c0fu + (n))
@@ -517,10 +526,12 @@
 #define FBNIC_QUEUE_TCQ_BAL 0x0a0u
 #define FBNIC_QUEUE_TCQ_BAH 0x0a1u
 #define FBNIC_QUEUE_TIM_CTL 0x0c0u
+#define FBNIC_QUEUE_TIM_CTL_MSIX_MASK 0x000000ffu
 #define FBNIC_QUEUE_TIM_THRESHOLD 0x0c1u
 #define FBNIC_QUEUE_TIM_CLEAR 0x0c2u
 #define FBNIC_QUEUE_TIM_SET 0x0c3u
 #define FBNIC_QUEUE_TIM_MASK 0x0c4u
+#define FBNIC_QUEUE_TIM_MASK_MASK 0x00000001u /* 1: the TCQ raises nothing */
 #define FBNIC_QUEUE_TIM_TIMER 0x0c5u
 #define FBNIC_QUEUE_TIM_COUNTS 0x0c6u
 #define FBNIC_QUEUE_RCQ_CTL 0x200u
@@ -546,16 +557,24 @@
 #define FBNIC_QUEUE_BDQ_PPQ_BAL 0x262u
 #define FBNIC_QUEUE_BDQ_PPQ_BAH 0x263u
 #define FBNIC_QUEUE_RDE_CTL0 0x2a0u
+#define FBNIC_QUEUE_RDE_CTL0_EN_HDR_SPLIT (1u << 31)
+#define FBNIC_QUEUE_RDE_CTL0_DROP_MODE_MASK 0x60000000u /* 30:29 */
+#define FBNIC_QUEUE_RDE_CTL0_MIN_HROOM_MASK 0x1ff00000u /* 28:20 */
+#define FBNIC_QUEUE_RDE_CTL0_MIN_TROOM_MASK 0x000ff800u /* 19:11 */
 #define FBNIC_QUEUE_RDE_CTL1 0x2a1u
+#define FBNIC_QUEUE_RDE_CTL1_MAX_HDR_MASK 0x01fff000u   /* 24:12 */
+#define FBNIC_QUEUE_RDE_CTL1_PADLEN_MASK 0x0000003cu    /* 5:2 */
 #define FBNIC_QUEUE_RDE_PKT_CNT 0x2a2u
 #define FBNIC_QUEUE_RDE_PKT_ERR_CNT 0x2a3u
 #define FBNIC_QUEUE_RDE_CQ_DROP_CNT 0x2a4u
 #define FBNIC_QUEUE_RDE_BDQ_DROP_CNT 0x2a5u
 #define FBNIC_QUEUE_RIM_CTL 0x2c0u
+#define FBNIC_QUEUE_RIM_CTL_MSIX_MASK 0x000000ffu
 #define FBNIC_QUEUE_RIM_THRESHOLD 0x2c1u
 #define FBNIC_QUEUE_RIM_CLEAR 0x2c2u
 #define FBNIC_QUEUE_RIM_SET 0x2c3u
 #define FBNIC_QUEUE_RIM_MASK 0x2c4u
+#define FBNIC_QUEUE_RIM_MASK_MASK 0x00000001u /* 1: the RCQ raises nothing */
 #define FBNIC_QUEUE_RIM_COAL_STATUS 0x2c5u
 
 #define FBNIC_QUEUE_SIZE_MASK 0x0000000fu

@@ -4,6 +4,7 @@
 #define FBNIC_EMU_DEV_DEV_H
 
 #include "bus.h"
+#include "dp/dp.h"
 #include "fbnic.h"
 #include "fw/fw.h"
 #include "intr.h"
@@ -50,6 +51,7 @@ struct fbnic {
 	struct fbnic_trace trace; /* kept across resets */
 	struct fbnic_ptp ptp;
 	struct fbnic_queues queues;
+	struct fbnic_dp dp; /* the data path's counters, kept across resets */
 };
 
 

@@ -237,6 +237,11 @@ int fbnic_bar_write(struct fbnic *dev, int bar, uint64_t off, unsigned size,
 void fbnic_work(struct fbnic *dev)
 {
 	fbnic_mbx_work(dev);
+	fbnic_dp_tx_work(dev);
+	if (dev->queues.rx_room) {
+		dev->queues.rx_room = false;
+		fbnic_port_room(dev);
+	}
 }
 
 /* The mailbox hands every host message to the firmware model; what it
@@ -417,5 +422,6 @@ void fbnic_dump(struct fbnic *dev, FILE *out)
 		if (fbnic_bar4_blocks[i]->dump)
 			fbnic_bar4_blocks[i]->dump(dev, out);
 	fbnic_port_dump(dev, out);
+	fbnic_dp_dump(dev, out);
 	fprintf(out, "timers.fired %llu\n", (unsigned long long)dev->timers.fired);
 }

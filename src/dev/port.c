@@ -26,17 +26,6 @@ int fbnic_port_tx(struct fbnic *dev, const void *frame, size_t len)
 	return 0;
 }
 
-/* Where a frame that passed the MAC goes.  No receive path exists yet, so
- * there is never room: the backend holds the frame (back-pressure) rather
- * than the device dropping it. */
-static int rx_deliver(struct fbnic *dev, const void *frame, size_t len)
-{
-	(void)dev;
-	(void)frame;
-	(void)len;
-	return -EAGAIN;
-}
-
 int fbnic_port_rx(struct fbnic *dev, const void *frame, size_t len)
 {
 	struct fbnic_port *p = &dev->port;
@@ -50,7 +39,7 @@ int fbnic_port_rx(struct fbnic *dev, const void *frame, size_t len)
 		p->stats.rx_drop_mac++;
 		return -ENETDOWN;
 	}
-	int r = rx_deliver(dev, frame, len);
+	int r = fbnic_dp_rx(dev, frame, len);
 	fbnic_trace(dev, FBNIC_TR_PORT_RX, 0, len, (uint32_t)r);
 	if (r == -EAGAIN) {
 		p->stats.rx_held++;

@@ -12,6 +12,9 @@
 static void queue_reset(struct fbnic *dev)
 {
 	memset(&dev->queues, 0, sizeof(dev->queues));
+	for (unsigned q = 0; q < FBNIC_MAX_QUEUES; q++)
+		for (unsigned i = 0; i < FBNIC_RINGS_PER_QUEUE; i++)
+			dev->queues.q[q].ring[i].phase = true;
 }
 
 static bool is_counter(uint32_t r)
@@ -37,6 +40,37 @@ void fbnic_queue_count(struct fbnic *dev, unsigned q, uint32_t reg,
 	if (q < FBNIC_MAX_QUEUES && is_counter(reg))
 		dev->csr[FBNIC_QUEUE(q) + reg] += delta; /* wraps like 32-bit hw */
 }
+
+/* ---- ring cursor ------------------------------------------------------ */
+
+unsigned fbnic_ring_avail(const struct fbnic_ring *r)
+{
+	return r->size ? (uint16_t)(r->tail - r->head) & (r->size - 1) : 0;
+}
+
+unsigned fbnic_ring_room(const struct fbnic_ring *r)
+{
+	return r->size ? r->size - 1 - fbnic_ring_avail(r) : 0;
+}
+
+uint64_t fbnic_ring_entry(const struct fbnic_ring *r, unsigned i)
+{
+	return r->base + 8ull * (i & (r->size - 1));
+}
+
+void fbnic_ring_advance_head(struct fbnic_ring *r)
+{
+	r->head = (uint16_t)((r->head + 1u) & (r->size - 1));
+}
+
+void fbnic_ring_advance_tail(struct fbnic_ring *r)
+{
+	r->tail = (uint16_t)((r->tail + 1u) & (r->size - 1));
+	if (r->tail == 0)
+		r->phase = !r->phase;
+}
+
+/* ---- registers -------------------------------------------------------- */
 
 /* PTRS register -> ring and layout (true: head in 31:16). */
 static int ptrs_ring(uint32_t r, bool *head_high)
@@ -65,6 +99,28 @@ static int ptrs_ring(uint32_t r, bool *head_high)
 	}
 }
 
+/* Each ring's SIZE, BAL and BAH registers. */
+static const struct {
+	uint32_t size, bal, bah;
+} ring_regs[FBNIC_RINGS_PER_QUEUE] = {
+	[FBNIC_RING_TWQ0] = { FBNIC_QUEUE_TWQ0_SIZE, FBNIC_QUEUE_TWQ0_BAL,
+			      FBNIC_QUEUE_TWQ0_BAH },
+	[FBNIC_RING_TWQ1] = { FBNIC_QUEUE_TWQ1_SIZE, FBNIC_QUEUE_TWQ1_BAL,
+			      FBNIC_QUEUE_TWQ1_BAH },
+	[FBNIC_RING_TCQ] = { FBNIC_QUEUE_TCQ_SIZE, FBNIC_QUEUE_TCQ_BAL,
+			     FBNIC_QUEUE_TCQ_BAH },
+	[FBNIC_RING_RCQ] = { FBNIC_QUEUE_RCQ_SIZE, FBNIC_QUEUE_RCQ_BAL,
+			     FBNIC_QUEUE_RCQ_BAH },
+	[FBNIC_RING_HPQ] = { FBNIC_QUEUE_BDQ_HPQ_SIZE, FBNIC_QUEUE_BDQ_HPQ_BAL,
+			     FBNIC_QUEUE_BDQ_HPQ_BAH },
+	[FBNIC_RING_PPQ] = { FBNIC_QUEUE_BDQ_PPQ_SIZE, FBNIC_QUEUE_BDQ_PPQ_BAL,
+			     FBNIC_QUEUE_BDQ_PPQ_BAH },
+};
+
+static const char *const ring_names[FBNIC_RINGS_PER_QUEUE] = {
+	"TWQ0", "TWQ1", "TCQ", "RCQ", "HPQ", "PPQ",
+};
+
 static uint32_t queue_read(struct fbnic *dev, uint32_t idx)
 {
 	unsigned q = (idx - FBNIC_CSR_START_QUEUE) / FBNIC_QUEUE_STRIDE;
@@ -72,26 +128,117 @@ static uint32_t queue_read(struct fbnic *dev, uint32_t idx)
 	bool head_high;
 	int ring = ptrs_ring(r, &head_high);
 	if (ring >= 0 && q < FBNIC_MAX_QUEUES) {
-		const struct fbnic_ring_ptrs *p = &dev->queues.q[q].ring[ring];
+		const struct fbnic_ring *p = &dev->queues.q[q].ring[ring];
 		return head_high ? (uint32_t)p->head << 16 | p->tail
 				 : (uint32_t)p->tail << 16 | p->head;
 	}
 	return dev->csr[idx];
 }
 
-static void ring_reset(struct fbnic *dev, unsigned q, enum fbnic_ring ring)
+/* RESET: pointers to 0 and a completion ring's first lap writes DONE=1
+ * (fbnic_txrx.c restarts its own indices at 0 and its phase at lap 0). */
+static void ring_reset(struct fbnic *dev, unsigned q, enum fbnic_ring_idx ring)
 {
-	dev->queues.q[q].ring[ring] = (struct fbnic_ring_ptrs){ 0, 0 };
-	dev->queues.ring_resets++;
+	dev->queues.q[q].ring[ring] =
+		(struct fbnic_ring){ .phase = true };
+	dev->queues.stats.ring_resets++;
+}
+
+/* ENABLE: latch base and size as programmed while in reset.  SIZE holds
+ * log2 of the entries in bits 3:0, 0 meaning 64K (fbnic_txrx.c
+ * fbnic_config_*: fls(size_mask) & 0xf), so every size is a power of two;
+ * a base of 0 is a ring the driver never set up. */
+static void ring_enable(struct fbnic *dev, unsigned q, enum fbnic_ring_idx ring)
+{
+	struct fbnic_ring *p = &dev->queues.q[q].ring[ring];
+	uint32_t blk = FBNIC_QUEUE(q);
+	uint32_t log2 = dev->csr[blk + ring_regs[ring].size] &
+			FBNIC_QUEUE_SIZE_MASK;
+	if (p->enabled)
+		return; /* a second ENABLE write changes nothing */
+	p->base = (uint64_t)dev->csr[blk + ring_regs[ring].bah] << 32 |
+		  dev->csr[blk + ring_regs[ring].bal];
+	p->size = log2 ? 1u << log2 : 65536u;
+	if (!p->base) {
+		dev->queues.stats.bad_enable++;
+		log_guest(SUB, "queue %u %s enabled without a base address",
+			  q, ring_names[ring]);
+		return;
+	}
+	if (p->err)
+		return; /* stays stopped until RESET */
+	p->enabled = true;
+	dev->queues.stats.enables++;
+}
+
+void fbnic_queue_ring_error(struct fbnic *dev, unsigned q,
+			    enum fbnic_ring_idx ring, const char *why)
+{
+	struct fbnic_ring *p = &dev->queues.q[q].ring[ring];
+	if (p->err)
+		return;
+	p->err = true;
+	p->enabled = false;
+	dev->queues.stats.ring_errors++;
+	log_guest(SUB, "queue %u %s stopped: %s", q, ring_names[ring], why);
+}
+
+void fbnic_queue_tx_kick(struct fbnic *dev, unsigned q)
+{
+	dev->queues.tx_pending[q / 32] |= 1u << (q % 32);
+	dev->host.kick(dev->host.opaque);
+}
+
+/* The driver posted buffers or consumed completions: a frame the backend
+ * holds may fit now.  fbnic_work tells the port (dev/port.h). */
+static void rx_room(struct fbnic *dev)
+{
+	dev->queues.rx_room = true;
+	dev->host.kick(dev->host.opaque);
+}
+
+/* A CTL write of a ring: RESET wins, then ENABLE latches, no ENABLE
+ * stops the ring (fbnic_disable_*: the device must not touch the ring
+ * after this write). */
+static void ring_ctl(struct fbnic *dev, unsigned q, enum fbnic_ring_idx ring,
+		     bool reset, bool enable)
+{
+	if (reset)
+		ring_reset(dev, q, ring);
+	else if (enable)
+		ring_enable(dev, q, ring);
+	else
+		dev->queues.q[q].ring[ring].enabled = false;
+}
+
+/* A doorbell: the host's new tail (TWQ, BDQ) or head (TCQ, RCQ), an index
+ * below the ring size.  Anything else stops the ring. */
+static bool doorbell(struct fbnic *dev, unsigned q, enum fbnic_ring_idx ring,
+		     uint32_t val, bool is_tail)
+{
+	struct fbnic_ring *p = &dev->queues.q[q].ring[ring];
+	if (!p->enabled)
+		return false; /* a ring off or in error ignores its doorbell */
+	if (val >= p->size) {
+		dev->queues.stats.bad_doorbell++;
+		fbnic_queue_ring_error(dev, q, ring, "doorbell beyond the ring");
+		return false;
+	}
+	if (is_tail)
+		p->tail = (uint16_t)val;
+	else
+		p->head = (uint16_t)val;
+	return true;
 }
 
 static void queue_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 {
 	unsigned q = (idx - FBNIC_CSR_START_QUEUE) / FBNIC_QUEUE_STRIDE;
 	uint32_t r = (idx - FBNIC_CSR_START_QUEUE) % FBNIC_QUEUE_STRIDE;
-	bool head_high;
+	bool head_high, reset, enable;
 	if (q >= FBNIC_MAX_QUEUES)
 		return;
+	fbnic_trace(dev, FBNIC_TR_QUEUE_WRITE, q, r, val);
 	switch (r) {
 	case FBNIC_QUEUE_TWQ0_CTL:
 	case FBNIC_QUEUE_TWQ1_CTL:
@@ -99,20 +246,54 @@ static void queue_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	case FBNIC_QUEUE_RCQ_CTL:
 		/* RESET (0) and ENABLE (1) are the only bits. */
 		val &= FBNIC_QUEUE_TWQ_CTL_RESET | FBNIC_QUEUE_TWQ_CTL_ENABLE;
-		if (val & FBNIC_QUEUE_TWQ_CTL_RESET)
-			ring_reset(dev, q,
-				   r == FBNIC_QUEUE_TWQ0_CTL   ? FBNIC_RING_TWQ0
-				   : r == FBNIC_QUEUE_TWQ1_CTL ? FBNIC_RING_TWQ1
-				   : r == FBNIC_QUEUE_TCQ_CTL  ? FBNIC_RING_TCQ
-							       : FBNIC_RING_RCQ);
+		reset = val & FBNIC_QUEUE_TWQ_CTL_RESET;
+		enable = val & FBNIC_QUEUE_TWQ_CTL_ENABLE;
+		ring_ctl(dev, q,
+			 r == FBNIC_QUEUE_TWQ0_CTL   ? FBNIC_RING_TWQ0
+			 : r == FBNIC_QUEUE_TWQ1_CTL ? FBNIC_RING_TWQ1
+			 : r == FBNIC_QUEUE_TCQ_CTL  ? FBNIC_RING_TCQ
+						     : FBNIC_RING_RCQ,
+			 reset, enable);
+		dev->queues.q[q].gen++;
 		break;
 	case FBNIC_QUEUE_BDQ_CTL:
+		/* ENABLE covers the whole BDQ; PPQ_ENABLE adds the payload
+		 * ring (fbnic_enable_bdq writes both, fbnic_disable_bdq
+		 * clears ENABLE only). */
 		val &= FBNIC_QUEUE_BDQ_CTL_RESET | FBNIC_QUEUE_BDQ_CTL_ENABLE |
 		       FBNIC_QUEUE_BDQ_CTL_PPQ_ENABLE;
-		if (val & FBNIC_QUEUE_BDQ_CTL_RESET) {
-			ring_reset(dev, q, FBNIC_RING_HPQ);
-			ring_reset(dev, q, FBNIC_RING_PPQ);
-		}
+		reset = val & FBNIC_QUEUE_BDQ_CTL_RESET;
+		enable = val & FBNIC_QUEUE_BDQ_CTL_ENABLE;
+		ring_ctl(dev, q, FBNIC_RING_HPQ, reset, enable);
+		ring_ctl(dev, q, FBNIC_RING_PPQ, reset,
+			 enable && (val & FBNIC_QUEUE_BDQ_CTL_PPQ_ENABLE));
+		dev->queues.q[q].gen++;
+		break;
+	case FBNIC_QUEUE_TWQ0_TAIL:
+	case FBNIC_QUEUE_TWQ1_TAIL:
+		if (doorbell(dev, q,
+			     r == FBNIC_QUEUE_TWQ0_TAIL ? FBNIC_RING_TWQ0
+							: FBNIC_RING_TWQ1,
+			     val, true))
+			fbnic_queue_tx_kick(dev, q);
+		break;
+	case FBNIC_QUEUE_TCQ_HEAD:
+		/* Room in the TCQ: a TX ring that waited for it goes on. */
+		if (doorbell(dev, q, FBNIC_RING_TCQ, val, false))
+			fbnic_queue_tx_kick(dev, q);
+		break;
+	case FBNIC_QUEUE_RCQ_HEAD:
+		if (doorbell(dev, q, FBNIC_RING_RCQ, val, false))
+			rx_room(dev);
+		break;
+	case FBNIC_QUEUE_BDQ_HPQ_TAIL:
+	case FBNIC_QUEUE_BDQ_PPQ_TAIL:
+		/* New receive buffers: a frame the backend holds may fit. */
+		if (doorbell(dev, q,
+			     r == FBNIC_QUEUE_BDQ_HPQ_TAIL ? FBNIC_RING_HPQ
+							   : FBNIC_RING_PPQ,
+			     val, true))
+			rx_room(dev);
 		break;
 	case FBNIC_QUEUE_TWQ0_SIZE:
 	case FBNIC_QUEUE_TWQ1_SIZE:
@@ -140,16 +321,32 @@ static void queue_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 				  "0x%03x of queue %u", val, r, q);
 			return;
 		}
-		break; /* BAH, doorbells, interrupt managers, RDE_CTL */
+		break; /* BAH, interrupt managers, RDE_CTL */
 	}
-	fbnic_trace(dev, FBNIC_TR_QUEUE_WRITE, q, r, val);
 	dev->csr[idx] = val;
 }
 
+static const struct counter_desc queue_counters[] = {
+#define D(n, h) COUNTER_DESC(struct fbnic_queue_stats, n, h)
+	FBNIC_QUEUE_COUNTERS(D)
+#undef D
+};
+
 static void queue_dump(struct fbnic *dev, FILE *out)
 {
-	fprintf(out, "queue.ring_resets %llu\n",
-		(unsigned long long)dev->queues.ring_resets);
+	counters_dump(out, "queue", &dev->queues.stats, queue_counters,
+		      COUNTER_COUNT(queue_counters));
+	for (unsigned q = 0; q < FBNIC_MAX_QUEUES; q++)
+		for (unsigned i = 0; i < FBNIC_RINGS_PER_QUEUE; i++) {
+			const struct fbnic_ring *p = &dev->queues.q[q].ring[i];
+			if (!p->enabled && !p->err)
+				continue;
+			fprintf(out,
+				"queue.%u.%s %s size %u head %u tail %u "
+				"phase %d\n",
+				q, ring_names[i], p->err ? "error" : "on",
+				p->size, p->head, p->tail, p->phase);
+		}
 }
 
 const struct reg_block fbnic_queue_block = { "QUEUE", FBNIC_CSR_START_QUEUE,

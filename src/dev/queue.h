@@ -25,12 +25,14 @@
 #ifndef FBNIC_EMU_DEV_QUEUE_H
 #define FBNIC_EMU_DEV_QUEUE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "regs.h"
+#include "util/counters.h"
 
 /* The rings of a queue, as the pointer state is indexed. */
-enum fbnic_ring {
+enum fbnic_ring_idx {
 	FBNIC_RING_TWQ0,
 	FBNIC_RING_TWQ1,
 	FBNIC_RING_TCQ,
@@ -40,20 +42,47 @@ enum fbnic_ring {
 	FBNIC_RINGS_PER_QUEUE
 };
 
-/* Hardware ring pointers.  Host-produced rings (TWQ, BDQ): head is the
- * device's consumer index, tail the host's last doorbell.  Device-produced
- * rings (TCQ, RCQ): tail is the device's producer index, head the host's. */
-struct fbnic_ring_ptrs {
+/* One hardware ring: the pointers the PTRS registers show and the
+ * configuration latched when the ring was enabled (fbnic_txrx.c programs
+ * BAL, BAH and SIZE while the ring is in reset, then writes ENABLE: the
+ * data path must not see a half-written base).  Host-produced rings (TWQ,
+ * BDQ): head is the device's consumer index, tail the host's last
+ * doorbell.  Device-produced rings (TCQ, RCQ): tail is the device's
+ * producer index, head the host's consumer index (its HEAD doorbell).
+ * Indices are in entries (BDQ: 4 KiB buffer descriptors), below size. */
+struct fbnic_ring {
 	uint16_t head, tail;
+	bool enabled;   /* latched ENABLE: the data path may use the ring */
+	bool err;       /* a guest error stopped the ring until its RESET */
+	bool phase;     /* device-produced: the DONE value of this lap */
+	uint64_t base;  /* guest-physical, latched at enable */
+	uint32_t size;  /* entries, latched at enable (power of two) */
 };
 
 struct fbnic_queue {
-	struct fbnic_ring_ptrs ring[FBNIC_RINGS_PER_QUEUE];
+	struct fbnic_ring ring[FBNIC_RINGS_PER_QUEUE];
+	/* Bumped by every CTL write: a data-path step that dropped the
+	 * device lock (DMA) re-checks it before it trusts the ring again. */
+	uint32_t gen;
 };
+
+#define FBNIC_QUEUE_COUNTERS(X)                                            \
+	X(ring_resets, "CTL.RESET writes")                                 \
+	X(enables, "rings enabled (configuration latched)")                \
+	X(bad_enable, "ENABLE with a base of 0: the ring stays off")       \
+	X(bad_doorbell, "doorbells (tail/head) at or beyond the ring size") \
+	X(ring_errors, "rings stopped by a guest error")
 
 struct fbnic_queues {
 	struct fbnic_queue q[FBNIC_MAX_QUEUES];
-	uint64_t ring_resets; /* CTL.RESET writes */
+	/* Queues whose TX rings have work (a TWQ doorbell, room in the TCQ):
+	 * the data path serves them in fbnic_work. */
+	uint32_t tx_pending[FBNIC_MAX_QUEUES / 32];
+	/* RX resources were posted since fbnic_work last looked. */
+	bool rx_room;
+	struct fbnic_queue_stats {
+		FBNIC_QUEUE_COUNTERS(COUNTER_FIELD)
+	} stats;
 };
 
 struct fbnic;
@@ -62,6 +91,24 @@ struct fbnic;
  * FBNIC_QUEUE_RDE_*_CNT); other offsets and q >= 128 are ignored. */
 void fbnic_queue_count(struct fbnic *dev, unsigned q, uint32_t reg,
 		       uint32_t delta);
+
+/* Put a ring in its error state: the data path stops using it until the
+ * driver resets it.  Counted and logged once per call site's rate. */
+void fbnic_queue_ring_error(struct fbnic *dev, unsigned q,
+			    enum fbnic_ring_idx ring, const char *why);
+/* Entries a host-produced ring holds for the device (tail - head), and
+ * room a device-produced ring has (size - 1 - outstanding: one slot stays
+ * empty so that full and empty differ). */
+unsigned fbnic_ring_avail(const struct fbnic_ring *r);
+unsigned fbnic_ring_room(const struct fbnic_ring *r);
+/* Guest-physical address of entry i (8-byte descriptors). */
+uint64_t fbnic_ring_entry(const struct fbnic_ring *r, unsigned i);
+/* Advance a ring index by one; a device-produced ring flips its phase
+ * when the tail wraps. */
+void fbnic_ring_advance_head(struct fbnic_ring *r);
+void fbnic_ring_advance_tail(struct fbnic_ring *r);
+/* Mark queue q's TX side as having work and ask for fbnic_work. */
+void fbnic_queue_tx_kick(struct fbnic *dev, unsigned q);
 
 extern const struct reg_block fbnic_queue_block;
 

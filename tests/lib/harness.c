@@ -184,8 +184,8 @@ void h_set_ring_ptrs(struct harness *h, unsigned q, unsigned ring,
 		     uint16_t head, uint16_t tail)
 {
 	if (q < FBNIC_MAX_QUEUES && ring < FBNIC_RINGS_PER_QUEUE)
-		h->dev->queues.q[q].ring[ring] =
-			(struct fbnic_ring_ptrs){ head, tail };
+		h->dev->queues.q[q].ring[ring].head = head,
+		h->dev->queues.q[q].ring[ring].tail = tail;
 }
 
 void h_advance(struct harness *h, uint64_t ns)

@@ -58,7 +58,7 @@ void h_advance(struct harness *h, uint64_t ns);
 /* Test-only views of device state, instead of the core's internals: a
  * "key value" of the device's dump (fbnic_dump), -1 if absent. */
 long long h_dump_value(struct harness *h, const char *key);
-/* Move a ring's hardware pointers (enum fbnic_ring, dev/queue.h) as the
+/* Move a ring's hardware pointers (enum fbnic_ring_idx, dev/queue.h) as the
  * data path would. */
 void h_set_ring_ptrs(struct harness *h, unsigned q, unsigned ring,
 		     uint16_t head, uint16_t tail);

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The RX pipeline, one stage per function, in the order a frame meets
+ * them:
+ *
+ *   fbnic_dp_rx      a frame from the port (the MAC let it in)
+ *   rx_classify      parse, then the RPC's verdict: host or not, queue,
+ *                    hash, L3/L4 types (rpc.c)
+ *   rx_layout        how much goes to the header buffer (HPQ) and how
+ *                    much to payload buffers (PPQ): header-data split
+ *   rx_resources     completions and buffers for all of it, or hold the
+ *                    frame (back-pressure: nothing is dropped for want of
+ *                    buffers)
+ *   rx_place         DMA into the buffers, in ring order
+ *   rx_complete      RCDs: HDR_AL, PAY_AL..., OPT_META (timestamp), META
+ *   rcq_interrupt    the RCQ's vector
+ *
+ * The layout rules are the driver's, which rebuilds each buffer's extent
+ * from the RCD alone (fbnic_txrx.c fbnic_pkt_prepare, fbnic_hdr_pg_start,
+ * fbnic_hdr_pg_end, fbnic_add_rx_frag, fbnic_clean_rcq; RDE_CTL0/1 from
+ * fbnic_config_drop_mode_rcq and fbnic_enable_rcq).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dev/dev.h"
+#include "dp.h"
+#include "pkt/csum.h"
+#include "pkt/parse.h"
+#include "rpc.h"
+#include "util/log.h"
+
+#define SUB "rx"
+
+/* Payload buffers per frame at most (fbnic_txrx.h: FBNIC_MAX_RX_PKT_DESC
+ * budgets 4 PAY_AL between HDR_AL and META). */
+#define RX_MAX_PAY 4u
+#define RX_ALIGN(x, a) (((x) + (a) - 1) / (a) * (a))
+
+struct rx_layout {
+	size_t hdr_off;  /* where the frame starts in the header buffer */
+	size_t pad;      /* RDE_CTL1.PADLEN bytes before it */
+	size_t hlen;     /* frame bytes in the header buffer */
+	unsigned npay;   /* payload buffers */
+	unsigned rcds;   /* completions the frame needs */
+};
+
+static struct fbnic_ring *ring_of(struct fbnic *dev, unsigned q,
+				  enum fbnic_ring_idx r)
+{
+	return &dev->queues.q[q].ring[r];
+}
+
+/* ---- layout ----------------------------------------------------------- */
+
+/* The split point the action's DMA hint allows (fbnic_enable_rcq: with
+ * EN_HDR_SPLIT the headers up to L4 go to the header buffer, falling back
+ * to the L3 or L2 boundary when they do not fit MAX_HDR).  0: none fits. */
+static size_t split_point(const struct pkt_info *pi, unsigned hint,
+			  size_t lim)
+{
+	bool l4 = pi->l4 == PKT_L4_TCP || pi->l4 == PKT_L4_UDP;
+	if (l4 && (hint & FBNIC_RCD_HDR_AL_DMA_HINT_L4) && pi->payload_off <= lim)
+		return pi->payload_off;
+	if (pi->l3 != PKT_L3_NONE && pi->l4_off && pi->l4_off <= lim &&
+	    (hint & (FBNIC_RCD_HDR_AL_DMA_HINT_L4 | FBNIC_RCD_HDR_AL_DMA_HINT_L3)))
+		return pi->l4_off;
+	if (pi->l2_len && pi->l2_len <= lim)
+		return pi->l2_len;
+	return 0;
+}
+
+/* 0, or -1 when the queue's RDE configuration cannot hold this frame. */
+static int rx_layout(struct fbnic *dev, unsigned q, const struct pkt_info *pi,
+		     size_t len, const struct fbnic_rpc_result *res,
+		     struct rx_layout *lo)
+{
+	uint32_t ctl0 = dev->csr[FBNIC_QUEUE(q) + FBNIC_QUEUE_RDE_CTL0];
+	uint32_t ctl1 = dev->csr[FBNIC_QUEUE(q) + FBNIC_QUEUE_RDE_CTL1];
+	size_t hroom = FBNIC_FIELD_GET(FBNIC_QUEUE_RDE_CTL0_MIN_HROOM_MASK, ctl0);
+	size_t troom = FBNIC_FIELD_GET(FBNIC_QUEUE_RDE_CTL0_MIN_TROOM_MASK, ctl0);
+	size_t max_hdr = FBNIC_FIELD_GET(FBNIC_QUEUE_RDE_CTL1_MAX_HDR_MASK, ctl1);
+	bool hds = ctl0 & FBNIC_QUEUE_RDE_CTL0_EN_HDR_SPLIT;
+
+	memset(lo, 0, sizeof(*lo));
+	lo->pad = FBNIC_FIELD_GET(FBNIC_QUEUE_RDE_CTL1_PADLEN_MASK, ctl1);
+	/* The first header of a buffer sits at ALIGN(HROOM, 128): the
+	 * driver then counts the buffer from offset 0 (fbnic_hdr_pg_start),
+	 * and the CPU writes skb_shared_info in the TROOM after the data. */
+	lo->hdr_off = RX_ALIGN(hroom, 128);
+	if (lo->hdr_off + lo->pad + troom >= FBNIC_BD_FRAG_SIZE)
+		return -1;
+	size_t cap = FBNIC_BD_FRAG_SIZE - lo->hdr_off - lo->pad - troom;
+	size_t lim = max_hdr && max_hdr < cap ? max_hdr : cap;
+
+	bool l4 = pi->l4 == PKT_L4_TCP || pi->l4 == PKT_L4_UDP;
+	bool no_payload = !l4 || pi->payload_len == 0;
+	if (len <= lim && (!hds || no_payload)) {
+		/* Whole frame in the header buffer: every frame up to
+		 * MAX_HDR without split, and with split the frames that
+		 * have no L4 payload (ARP, ICMP, pure ACKs) so that no
+		 * header lands in a payload buffer the stack may not read
+		 * (devmem, io_uring zero-copy). */
+		lo->hlen = len;
+	} else {
+		lo->hlen = split_point(pi, res->dma_hint, lim);
+		if (!lo->hlen)
+			return -1;
+	}
+	size_t rest = len - lo->hlen;
+	lo->npay = (unsigned)((rest + FBNIC_BD_FRAG_SIZE - 1) / FBNIC_BD_FRAG_SIZE);
+	if (lo->npay > RX_MAX_PAY)
+		return -1;
+	lo->rcds = 2 + lo->npay + (res->ts ? 1 : 0);
+	return 0;
+}
+
+/* ---- resources -------------------------------------------------------- */
+
+/* Room for every completion and a buffer for every piece, now.  Lossless:
+ * when not, the frame waits (the backend holds it) whatever RDE_CTL0's
+ * DROP_MODE says, until the driver posts buffers or consumes completions
+ * (its doorbells call fbnic_port_room). */
+static bool rx_resources(struct fbnic *dev, unsigned q,
+			 const struct rx_layout *lo)
+{
+	return fbnic_ring_room(ring_of(dev, q, FBNIC_RING_RCQ)) >= lo->rcds &&
+	       fbnic_ring_avail(ring_of(dev, q, FBNIC_RING_HPQ)) >= 1 &&
+	       fbnic_ring_avail(ring_of(dev, q, FBNIC_RING_PPQ)) >= lo->npay;
+}
+
+/* ---- placement -------------------------------------------------------- */
+
+/* Take the next buffer of a BDQ and write data at off in it.  Returns the
+ * buffer's id, or -1 (ring stopped, or reconfigured under the DMA). */
+static int bdq_put(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
+		   uint32_t gen, size_t off, const uint8_t *data, size_t n)
+{
+	struct fbnic_ring *bdq = ring_of(dev, q, r);
+	uint64_t bd;
+	if (fbnic_dma_read(dev, fbnic_ring_entry(bdq, bdq->head), &bd,
+			   sizeof(bd)))
+		goto fault;
+	if (dev->queues.q[q].gen != gen)
+		return -1;
+	uint64_t addr = bd & FBNIC_BD_DESC_ADDR_MASK;
+	if (n && fbnic_dma_write(dev, addr + off, data, n))
+		goto fault;
+	if (dev->queues.q[q].gen != gen)
+		return -1;
+	fbnic_ring_advance_head(bdq);
+	return (int)FBNIC_FIELD_GET(FBNIC_BD_DESC_ID_MASK, bd);
+fault:
+	if (dev->queues.q[q].gen == gen) {
+		dev->dp.stats.rx_dma_errors++;
+		fbnic_queue_ring_error(dev, q, r, "buffer DMA failed");
+	}
+	return -1;
+}
+
+/* Write one RCD with this lap's DONE bit, after the data it describes. */
+static int rcq_put(struct fbnic *dev, unsigned q, uint32_t gen, uint64_t rcd)
+{
+	struct fbnic_ring *rcq = ring_of(dev, q, FBNIC_RING_RCQ);
+	if (rcq->phase)
+		rcd |= FBNIC_RCD_DONE;
+	if (fbnic_dma_write(dev, fbnic_ring_entry(rcq, rcq->tail), &rcd,
+			    sizeof(rcd))) {
+		if (dev->queues.q[q].gen == gen) {
+			dev->dp.stats.rx_dma_errors++;
+			fbnic_queue_ring_error(dev, q, FBNIC_RING_RCQ,
+					       "completion write failed");
+		}
+		return -1;
+	}
+	if (dev->queues.q[q].gen != gen)
+		return -1;
+	fbnic_trace(dev, FBNIC_TR_COMPLETION, q, FBNIC_RING_RCQ,
+		    (uint32_t)(rcd >> 32));
+	fbnic_ring_advance_tail(rcq);
+	return 0;
+}
+
+static uint64_t al_rcd(unsigned type, int id, size_t len, size_t off)
+{
+	return FBNIC_FIELD_PREP(FBNIC_RCD_TYPE_MASK, type) |
+	       FBNIC_FIELD_PREP(FBNIC_RCD_AL_BUFF_ID_MASK, (unsigned)id) |
+	       FBNIC_FIELD_PREP(FBNIC_RCD_AL_BUFF_LEN_MASK, len) |
+	       FBNIC_FIELD_PREP(FBNIC_RCD_AL_BUFF_OFF_MASK, off) |
+	       FBNIC_RCD_AL_PAGE_FIN;
+}
+
+/* The META word: hash, checksum and types (fbnic_rx_csum: with
+ * L4_CSUM_UNNECESSARY the stack trusts the L4 checksum, else it takes
+ * L2_CSUM as CHECKSUM_COMPLETE, the sum of everything after the 14-byte
+ * Ethernet header as a little-endian CPU's csum_partial gives it). */
+static uint64_t meta_rcd(const uint8_t *frame, size_t len,
+			 const struct pkt_info *pi,
+			 const struct fbnic_rpc_result *res)
+{
+	uint64_t m = FBNIC_FIELD_PREP(FBNIC_RCD_TYPE_MASK, FBNIC_RCD_TYPE_META) |
+		     FBNIC_FIELD_PREP(FBNIC_RCD_META_RSS_HASH_MASK, res->hash) |
+		     FBNIC_FIELD_PREP(FBNIC_RCD_META_L3_TYPE_MASK, res->l3_type) |
+		     FBNIC_FIELD_PREP(FBNIC_RCD_META_L4_TYPE_MASK, res->l4_type);
+	uint16_t sum = 0;
+	if ((pi->l4 == PKT_L4_TCP || pi->l4 == PKT_L4_UDP) && !pi->err &&
+	    pkt_l4_csum_verify(frame, len, pi) == 0)
+		return m | FBNIC_RCD_META_L4_CSUM_UNNECESSARY;
+	if (pkt_csum_complete(frame, len, PKT_ETH_HLEN, &sum) == 0)
+		m |= FBNIC_FIELD_PREP(FBNIC_RCD_META_L2_CSUM_MASK,
+				      pkt_csum_swab16(sum));
+	return m;
+}
+
+/* Place the frame and write its completions.  0 delivered, -1 lost to a
+ * fault or a reconfiguration (counted). */
+static int rx_place(struct fbnic *dev, unsigned q, const uint8_t *frame,
+		    size_t len, const struct pkt_info *pi,
+		    const struct fbnic_rpc_result *res,
+		    const struct rx_layout *lo)
+{
+	uint32_t gen = dev->queues.q[q].gen;
+	uint64_t rcd[2 + RX_MAX_PAY + 1];
+	unsigned n = 0;
+	uint8_t hdr[FBNIC_BD_FRAG_SIZE];
+
+	/* Header buffer: PADLEN zero bytes, then the frame's head. */
+	memset(hdr, 0, lo->pad);
+	memcpy(hdr + lo->pad, frame, lo->hlen);
+	int id = bdq_put(dev, q, FBNIC_RING_HPQ, gen, lo->hdr_off, hdr,
+			 lo->pad + lo->hlen);
+	if (id < 0)
+		return -1;
+	rcd[n++] = al_rcd(FBNIC_RCD_TYPE_HDR_AL, id, lo->pad + lo->hlen,
+			  lo->hdr_off);
+	/* Payload buffers from offset 0, each abandoned after its packet
+	 * (PAGE_FIN: fbnic_add_rx_frag's truesize is the rest of it). */
+	for (size_t off = lo->hlen; off < len; off += FBNIC_BD_FRAG_SIZE) {
+		size_t chunk = len - off < FBNIC_BD_FRAG_SIZE ? len - off
+							      : FBNIC_BD_FRAG_SIZE;
+		id = bdq_put(dev, q, FBNIC_RING_PPQ, gen, 0, frame + off, chunk);
+		if (id < 0)
+			return -1;
+		rcd[n++] = al_rcd(FBNIC_RCD_TYPE_PAY_AL, id, chunk, 0);
+	}
+	if (res->ts)
+		rcd[n++] = FBNIC_FIELD_PREP(FBNIC_RCD_TYPE_MASK,
+					    FBNIC_RCD_TYPE_OPT_META) |
+			   FBNIC_FIELD_PREP(FBNIC_RCD_OPT_META_TS_MASK,
+					    fbnic_ptp_now(dev)) |
+			   FBNIC_RCD_OPT_META_TS;
+	rcd[n++] = meta_rcd(frame, len, pi, res);
+	for (unsigned i = 0; i < n; i++)
+		if (rcq_put(dev, q, gen, rcd[i]))
+			return -1;
+	return 0;
+}
+
+/* RIM_CTL routes the RCQ to a vector; RIM_MASK keeps it quiet. */
+static void rcq_interrupt(struct fbnic *dev, unsigned q)
+{
+	uint32_t blk = FBNIC_QUEUE(q);
+	if (dev->csr[blk + FBNIC_QUEUE_RIM_MASK] & FBNIC_QUEUE_RIM_MASK_MASK)
+		return;
+	fbnic_intr_raise(dev, dev->csr[blk + FBNIC_QUEUE_RIM_CTL] &
+				      FBNIC_QUEUE_RIM_CTL_MSIX_MASK);
+}
+
+/* ---- the frame -------------------------------------------------------- */
+
+static void count_drop(struct fbnic *dev, uint64_t *counter, unsigned q,
+		       uint32_t reg)
+{
+	(*counter)++;
+	if (reg)
+		fbnic_queue_count(dev, q, reg, 1);
+}
+
+int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len)
+{
+	struct fbnic_rpc_result res;
+	struct pkt_info pi;
+	struct rx_layout lo;
+
+	/* A malformed frame still classifies with what parsed (parse.h). */
+	pkt_parse(frame, len, &pi);
+	fbnic_rpc_classify(dev->csr, frame, len, &pi, &res);
+	if (!res.host) {
+		dev->dp.stats.rx_drop_rpc++;
+		if ((unsigned)res.drop < COUNTER_COUNT(dev->dp.rx_drop_reason))
+			dev->dp.rx_drop_reason[res.drop]++;
+		return 0;
+	}
+	unsigned q = res.queue;
+	if (q >= FBNIC_MAX_QUEUES ||
+	    !ring_of(dev, q, FBNIC_RING_RCQ)->enabled ||
+	    !ring_of(dev, q, FBNIC_RING_HPQ)->enabled) {
+		count_drop(dev, &dev->dp.stats.rx_drop_queue_off, q, 0);
+		return 0;
+	}
+	if (rx_layout(dev, q, &pi, len, &res, &lo) ||
+	    (lo.npay && !ring_of(dev, q, FBNIC_RING_PPQ)->enabled)) {
+		count_drop(dev, &dev->dp.stats.rx_drop_layout, q,
+			   FBNIC_QUEUE_RDE_PKT_ERR_CNT);
+		log_guest(SUB, "queue %u cannot place a %zu-byte frame "
+			  "(RDE_CTL0 0x%08x RDE_CTL1 0x%08x)", q, len,
+			  dev->csr[FBNIC_QUEUE(q) + FBNIC_QUEUE_RDE_CTL0],
+			  dev->csr[FBNIC_QUEUE(q) + FBNIC_QUEUE_RDE_CTL1]);
+		return 0;
+	}
+	if (!rx_resources(dev, q, &lo)) {
+		dev->dp.stats.rx_held++;
+		return -EAGAIN;
+	}
+	if (rx_place(dev, q, frame, len, &pi, &res, &lo)) {
+		/* A DMA fault (counted where it failed) or the queue
+		 * reconfigured under the DMA: the frame is lost, as on
+		 * hardware. */
+		count_drop(dev, &dev->dp.stats.rx_drop_fault, q, 0);
+		return 0;
+	}
+	dev->dp.stats.rx_frames++;
+	fbnic_queue_count(dev, q, FBNIC_QUEUE_RDE_PKT_CNT, 1);
+	rcq_interrupt(dev, q);
+	return 0;
+}
+
+/* ---- state ------------------------------------------------------------ */
+
+static const struct counter_desc dp_counters[] = {
+#define D(n, h) COUNTER_DESC(struct fbnic_dp_stats, n, h)
+	FBNIC_DP_COUNTERS(D)
+#undef D
+};
+
+void fbnic_dp_dump(struct fbnic *dev, FILE *out)
+{
+	counters_dump(out, "dp", &dev->dp.stats, dp_counters,
+		      COUNTER_COUNT(dp_counters));
+	for (unsigned i = 0; i < COUNTER_COUNT(dev->dp.rx_drop_reason); i++)
+		if (dev->dp.rx_drop_reason[i])
+			fprintf(out, "dp.rx_drop_rpc.%s %llu\n",
+				fbnic_rpc_drop_name((enum fbnic_rpc_drop)i),
+				(unsigned long long)dev->dp.rx_drop_reason[i]);
+}

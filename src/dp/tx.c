@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The TX pipeline, one stage per function, in the order a packet meets
+ * them:
+ *
+ *   fbnic_dp_tx_work   the queues a doorbell marked pending
+ *   tx_ring            one work queue (TWQ0, or TWQ1 for XDP_TX)
+ *   tx_fetch           the packet's descriptors: META (TWQ1: the default
+ *                      metadata), then AL ... LAST_AL
+ *   tx_gather          the buffers, DMA-read into one frame
+ *   tx_offload_send    CSO or LSO, then the MAC and the port
+ *   tx_complete        TCDs: the timestamp (TYPE_1), the new head (TYPE_0)
+ *   tcq_interrupt      the TCQ's vector
+ *
+ * The descriptor formats and the rules are the driver's (fbnic_txrx.c
+ * fbnic_tx_map, fbnic_tx_offloads, fbnic_tx_lso, fbnic_clean_twq0,
+ * fbnic_clean_tcq; fbnic_csr.h FBNIC_TWD_*, FBNIC_TCD_*).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dev/dev.h"
+#include "dp.h"
+#include "pkt/csum.h"
+#include "pkt/parse.h"
+#include "pkt/tso.h"
+#include "util/log.h"
+
+#define SUB "tx"
+
+/* Descriptors of one packet at most: META + the skb head + MAX_SKB_FRAGS
+ * (fbnic_txrx.h FBNIC_MAX_SKB_DESC is 27 with 17 frags); more is a
+ * malformed ring. */
+#define TX_MAX_DESC 64u
+/* A packet at most: a 64 KiB GSO packet (tso_max_size) plus its headers. */
+#define TX_MAX_LEN (65536u + PKT_TSO_HDR_MAX)
+/* Packets served per ring and pass before other work gets its turn. */
+#define TX_BUDGET 256u
+
+struct tx_pkt {
+	uint64_t meta;
+	unsigned ndesc;                /* descriptors, META included */
+	uint64_t al[TX_MAX_DESC];      /* the address descriptors */
+	unsigned nal;
+	size_t len;
+};
+
+/* The frame being sent and one LSO segment.  Per thread: a device's TX
+ * work runs on one thread at a time (dev/fbnic.h), and never nests. */
+static _Thread_local uint8_t frame_buf[TX_MAX_LEN];
+static _Thread_local uint8_t seg_buf[PKT_TSO_HDR_MAX + 16384u];
+
+static struct fbnic_ring *ring_of(struct fbnic *dev, unsigned q,
+				  enum fbnic_ring_idx r)
+{
+	return &dev->queues.q[q].ring[r];
+}
+
+/* Still the ring we started on: enabled and not reconfigured while a DMA
+ * had the device lock dropped. */
+static bool still(struct fbnic *dev, unsigned q, uint32_t gen)
+{
+	return dev->queues.q[q].gen == gen;
+}
+
+static void ring_fault(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
+		       uint64_t *counter, const char *why)
+{
+	(*counter)++;
+	fbnic_queue_ring_error(dev, q, r, why);
+}
+
+/* ---- fetch ------------------------------------------------------------ */
+
+/* 1 a whole packet, 0 not all of it posted yet (the driver rings at packet
+ * boundaries, so this only waits on a doorbell still to come), -1 a
+ * malformed ring (stopped) or the ring changed under a DMA. */
+static int tx_fetch(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
+		    uint32_t gen, struct tx_pkt *p)
+{
+	struct fbnic_ring *ring = ring_of(dev, q, r);
+	unsigned avail = fbnic_ring_avail(ring);
+	unsigned i = 0;
+	uint64_t d;
+
+	p->meta = 0;
+	p->ndesc = p->nal = 0;
+	p->len = 0;
+	if (r == FBNIC_RING_TWQ1) {
+		/* XDP_TX: no META, the queue manager's default applies
+		 * (fbnic_mac_init_qm; fbnic_xmit_xdp_frame). */
+		p->meta = (uint64_t)dev->csr[FBNIC_QM_TWQ_DEFAULT_META_H] << 32 |
+			  dev->csr[FBNIC_QM_TWQ_DEFAULT_META_L];
+	}
+	while (i < avail) {
+		if (fbnic_dma_read(dev, fbnic_ring_entry(ring, ring->head + i),
+				   &d, sizeof(d))) {
+			if (still(dev, q, gen))
+				ring_fault(dev, q, r,
+					   &dev->dp.stats.tx_dma_errors,
+					   "descriptor read failed");
+			return -1;
+		}
+		if (!still(dev, q, gen))
+			return -1;
+		i++;
+		unsigned type = FBNIC_FIELD_GET(FBNIC_TWD_TYPE_MASK, d);
+		fbnic_trace(dev, FBNIC_TR_DESC, q, r, (uint32_t)(d >> 32));
+		if (i == 1 && r == FBNIC_RING_TWQ0) {
+			if (type != FBNIC_TWD_TYPE_META) {
+				ring_fault(dev, q, r, &dev->dp.stats.tx_bad_desc,
+					   "packet does not start with META");
+				return -1;
+			}
+			p->meta = d;
+			continue;
+		}
+		if (type == FBNIC_TWD_TYPE_OPT_META && p->nal == 0)
+			continue; /* optional metadata: nothing the model uses */
+		if (type != FBNIC_TWD_TYPE_AL && type != FBNIC_TWD_TYPE_LAST_AL) {
+			ring_fault(dev, q, r, &dev->dp.stats.tx_bad_desc,
+				   "META inside a packet");
+			return -1;
+		}
+		if (p->nal == TX_MAX_DESC) {
+			ring_fault(dev, q, r, &dev->dp.stats.tx_bad_desc,
+				   "packet of too many descriptors");
+			return -1;
+		}
+		p->al[p->nal++] = d;
+		p->len += FBNIC_FIELD_GET(FBNIC_TWD_LEN_MASK, d);
+		if (type == FBNIC_TWD_TYPE_LAST_AL) {
+			p->ndesc = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* ---- gather ----------------------------------------------------------- */
+
+/* 0, or -1 (ring stopped or changed). */
+static int tx_gather(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
+		     uint32_t gen, const struct tx_pkt *p)
+{
+	size_t off = 0;
+	for (unsigned i = 0; i < p->nal; i++) {
+		uint64_t addr = FBNIC_FIELD_GET(FBNIC_TWD_ADDR_MASK, p->al[i]);
+		size_t n = FBNIC_FIELD_GET(FBNIC_TWD_LEN_MASK, p->al[i]);
+		if (!n)
+			continue; /* an empty skb head (fbnic_tx_map) */
+		if (fbnic_dma_read(dev, addr, frame_buf + off, n)) {
+			if (still(dev, q, gen))
+				ring_fault(dev, q, r,
+					   &dev->dp.stats.tx_dma_errors,
+					   "buffer read failed");
+			return -1;
+		}
+		if (!still(dev, q, gen))
+			return -1;
+		off += n;
+	}
+	return 0;
+}
+
+/* ---- offload, MAC, port ----------------------------------------------- */
+
+/* The MAC pads short frames (MAC_COMMAND_CONFIG.TX_PAD_EN, fbnic_mac.c);
+ * XDP_TX frames may be shorter than the 60 bytes the stack pads to. */
+static void wire_send(struct fbnic *dev, uint8_t *frame, size_t len)
+{
+	if (len < PKT_ETH_MIN_LEN) {
+		memset(frame + len, 0, PKT_ETH_MIN_LEN - len);
+		len = PKT_ETH_MIN_LEN;
+	}
+	dev->dp.stats.tx_frames++;
+	fbnic_port_tx(dev, frame, len);
+}
+
+/* LSO (fbnic_tx_lso): TCP, or UDP (GSO_UDP_L4), in segments of MSS payload
+ * bytes, with their lengths, IPv4 ids, TCP sequence numbers and flags, and
+ * checksums per segment (pkt/tso.h).  The
+ * headers are parsed from the frame, not taken from the TWD: the device
+ * checks what the guest claims rather than trusting it. */
+static int tx_lso(struct fbnic *dev, size_t len, unsigned mss)
+{
+	struct pkt_info pi;
+	if (pkt_parse(frame_buf, len, &pi))
+		return -EPROTO;
+	int n = pkt_tso_count(&pi, mss);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		int sl = pkt_tso_segment(frame_buf, len, &pi, mss, (unsigned)i,
+					 seg_buf, sizeof(seg_buf));
+		if (sl < 0)
+			return sl;
+		wire_send(dev, seg_buf, (size_t)sl);
+	}
+	dev->dp.stats.tx_lso++;
+	return 0;
+}
+
+static void tx_offload_send(struct fbnic *dev, size_t len, uint64_t meta)
+{
+	/* DEST_MAC, or no destination at all (TWQ1's default), goes to the
+	 * wire; the BMC and firmware are not modelled. */
+	if ((meta & (FBNIC_TWD_FLAG_DEST_BMC | FBNIC_TWD_FLAG_DEST_FW)) &&
+	    !(meta & FBNIC_TWD_FLAG_DEST_MAC)) {
+		dev->dp.stats.tx_not_wire++;
+		return;
+	}
+	if (meta & FBNIC_TWD_FLAG_REQ_LSO) {
+		unsigned mss = FBNIC_FIELD_GET(FBNIC_TWD_MSS_MASK, meta);
+		int err = mss ? tx_lso(dev, len, mss) : -EINVAL;
+		if (err) {
+			dev->dp.stats.tx_bad_offload++;
+			log_guest(SUB, "LSO request (MSS %u) on a %zu-byte frame "
+				  "it does not fit: %s", mss, len, strerror(-err));
+		}
+		return;
+	}
+	if (meta & FBNIC_TWD_FLAG_REQ_CSO) {
+		/* fbnic_tx_offloads: start = (L2_HLEN + L3_IHLEN) * 2, the
+		 * field at start + CSUM_OFFSET * 2 (NETIF_F_HW_CSUM). */
+		size_t start = 2 * (FBNIC_FIELD_GET(FBNIC_TWD_L2_HLEN_MASK, meta) +
+				    FBNIC_FIELD_GET(FBNIC_TWD_L3_IHLEN_MASK, meta));
+		size_t off = 2 * FBNIC_FIELD_GET(FBNIC_TWD_CSUM_OFFSET_MASK, meta);
+		if (pkt_csum_offload(frame_buf, len, start, off)) {
+			dev->dp.stats.tx_bad_offload++;
+			log_guest(SUB, "CSO request (start %zu, offset %zu) "
+				  "outside a %zu-byte frame", start, off, len);
+			return;
+		}
+		dev->dp.stats.tx_cso++;
+	}
+	wire_send(dev, frame_buf, len);
+}
+
+/* ---- completion ------------------------------------------------------- */
+
+/* Write one TCD with this lap's DONE bit (fbnic_clean_tcq reads DONE
+ * against its own lap).  0, or -1 (TCQ stopped or changed). */
+static int tcq_put(struct fbnic *dev, unsigned q, uint32_t gen, uint64_t tcd)
+{
+	struct fbnic_ring *tcq = ring_of(dev, q, FBNIC_RING_TCQ);
+	if (tcq->phase)
+		tcd |= FBNIC_TCD_DONE;
+	if (fbnic_dma_write(dev, fbnic_ring_entry(tcq, tcq->tail), &tcd,
+			    sizeof(tcd))) {
+		if (still(dev, q, gen))
+			ring_fault(dev, q, FBNIC_RING_TCQ,
+				   &dev->dp.stats.tx_dma_errors,
+				   "completion write failed");
+		return -1;
+	}
+	if (!still(dev, q, gen))
+		return -1;
+	fbnic_trace(dev, FBNIC_TR_COMPLETION, q, FBNIC_RING_TCQ,
+		    (uint32_t)(tcd >> 32));
+	fbnic_ring_advance_tail(tcq);
+	return 0;
+}
+
+/* The timestamp first (fbnic_clean_twq0 holds a TS packet until its
+ * TYPE_1 arrives, in packet order), then the new head if the META asked
+ * for a completion (fbnic_tx_doorbell sets REQ_COMPLETION on the last
+ * packet of a burst).  One TCD reports one work queue. */
+static int tx_complete(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
+		       uint32_t gen, uint64_t meta, bool *wrote)
+{
+	const struct fbnic_ring *twq = ring_of(dev, q, r);
+	if (meta & FBNIC_TWD_FLAG_REQ_TS) {
+		uint64_t ts = fbnic_ptp_now(dev);
+		if (tcq_put(dev, q, gen,
+			    FBNIC_FIELD_PREP(FBNIC_TCD_TYPE_MASK, FBNIC_TCD_TYPE_1) |
+				    FBNIC_FIELD_PREP(FBNIC_TCD_TYPE1_TS_MASK, ts)))
+			return -1;
+		dev->dp.stats.tx_ts++;
+		*wrote = true;
+	}
+	if (meta & FBNIC_TWD_FLAG_REQ_COMPLETION) {
+		uint64_t tcd = FBNIC_FIELD_PREP(FBNIC_TCD_TYPE_MASK,
+						FBNIC_TCD_TYPE_0);
+		if (r == FBNIC_RING_TWQ1)
+			tcd |= FBNIC_TCD_TWQ1 |
+			       FBNIC_FIELD_PREP(FBNIC_TCD_TYPE0_HEAD1_MASK,
+						twq->head);
+		else
+			tcd |= FBNIC_FIELD_PREP(FBNIC_TCD_TYPE0_HEAD0_MASK,
+						twq->head);
+		if (tcq_put(dev, q, gen, tcd))
+			return -1;
+		*wrote = true;
+	}
+	return 0;
+}
+
+/* TIM_CTL routes the TCQ to a vector; TIM_MASK keeps it quiet (set while
+ * the queue is down, fbnic_disable_tcq). */
+static void tcq_interrupt(struct fbnic *dev, unsigned q)
+{
+	uint32_t blk = FBNIC_QUEUE(q);
+	if (dev->csr[blk + FBNIC_QUEUE_TIM_MASK] & FBNIC_QUEUE_TIM_MASK_MASK)
+		return;
+	fbnic_intr_raise(dev, dev->csr[blk + FBNIC_QUEUE_TIM_CTL] &
+				      FBNIC_QUEUE_TIM_CTL_MSIX_MASK);
+}
+
+/* ---- one work queue --------------------------------------------------- */
+
+/* Serve up to TX_BUDGET packets; true if the ring still has work. */
+static bool tx_ring(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
+		    bool *wrote)
+{
+	struct fbnic_ring *twq = ring_of(dev, q, r);
+	const struct fbnic_ring *tcq = ring_of(dev, q, FBNIC_RING_TCQ);
+	uint32_t gen = dev->queues.q[q].gen;
+	struct tx_pkt p;
+
+	for (unsigned n = 0; n < TX_BUDGET; n++) {
+		if (!twq->enabled || !fbnic_ring_avail(twq))
+			return false;
+		/* A packet may need two TCDs (timestamp and head): wait for
+		 * the driver to consume (TCQ_HEAD kicks us again). */
+		if (!tcq->enabled || fbnic_ring_room(tcq) < 2) {
+			dev->dp.stats.tx_wait_tcq++;
+			return false;
+		}
+		if (tx_fetch(dev, q, r, gen, &p) <= 0)
+			return false;
+		if (p.len > TX_MAX_LEN) {
+			ring_fault(dev, q, r, &dev->dp.stats.tx_too_long,
+				   "packet longer than 64 KiB + headers");
+			return false;
+		}
+		if (tx_gather(dev, q, r, gen, &p))
+			return false;
+		tx_offload_send(dev, p.len, p.meta);
+		if (!still(dev, q, gen))
+			return false;
+		for (unsigned i = 0; i < p.ndesc; i++)
+			fbnic_ring_advance_head(twq);
+		dev->dp.stats.tx_packets++;
+		fbnic_queue_count(dev, q,
+				  r == FBNIC_RING_TWQ0 ? FBNIC_QUEUE_TWQ0_PKT_CNT
+						       : FBNIC_QUEUE_TWQ1_PKT_CNT,
+				  1);
+		if (tx_complete(dev, q, r, gen, p.meta, wrote))
+			return false;
+	}
+	return twq->enabled && fbnic_ring_avail(twq);
+}
+
+void fbnic_dp_tx_work(struct fbnic *dev)
+{
+	for (unsigned w = 0; w < FBNIC_MAX_QUEUES / 32; w++) {
+		uint32_t pending = dev->queues.tx_pending[w];
+		dev->queues.tx_pending[w] = 0;
+		while (pending) {
+			unsigned q = w * 32 + (unsigned)__builtin_ctz(pending);
+			bool wrote = false, more;
+			pending &= pending - 1;
+			more = tx_ring(dev, q, FBNIC_RING_TWQ0, &wrote);
+			more |= tx_ring(dev, q, FBNIC_RING_TWQ1, &wrote);
+			if (wrote)
+				tcq_interrupt(dev, q);
+			if (more)
+				fbnic_queue_tx_kick(dev, q);
+		}
+	}
+}

@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The data path driven the way the upstream driver drives it (hnic.c:
+ * fbnic_txrx.c's ring programming, TX map and doorbell, TCQ and RCQ
+ * cleaning): frames out with gather, CSO, LSO and timestamps; frames in
+ * with the driver's buffer layout, header-data split, checksum metadata,
+ * ring wrap and phase; back-pressure when buffers run out; malformed
+ * descriptors and doorbells stop their ring, counted, without a crash.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev/csr.h"
+#include "harness.h"
+#include "hnic.h"
+#include "pkt/csum.h"
+#include "pkt/parse.h"
+#include "pktref.h"
+#include "test.h"
+
+#define VEC 2u /* the first NAPI vector (fbnic.h FBNIC_NON_NAPI_VECTORS) */
+
+static const uint8_t dev_mac[6] = { 0x02, 0xfb, 0x00, 0x00, 0x00, 0x01 };
+
+/* A TCP or UDP frame for the device (destination: its MAC). */
+static size_t build(uint8_t *out, size_t cap, int ip, uint8_t proto,
+		    size_t payload_len)
+{
+	static uint8_t payload[16384];
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 7 + 3);
+	struct pr_spec s = { .ip = ip, .proto = proto, .seq = 1000,
+			     .tcp_flags = 0x18, .payload = payload,
+			     .payload_len = payload_len, .ip_id = 77 };
+	size_t l3, l4, pay;
+	size_t len = pr_build(out, cap, &s, &l3, &l4, &pay);
+	memcpy(out, dev_mac, 6);
+	return len;
+}
+
+static struct harness *up(struct hnic *n, unsigned bdq, unsigned rcq)
+{
+	struct harness *h = h_create(NULL);
+	if (h)
+		hnic_up(n, h, 0, VEC, 256, bdq, rcq);
+	return h;
+}
+
+/* ---- TX --------------------------------------------------------------- */
+
+static void test_tx_gathers_completes_and_interrupts(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 17, 100);
+	unsigned before = h->msix[VEC];
+	REQUIRE(hnic_xmit(&n, f, len, 0, 3));
+	h_run(h);
+	REQUIRE(h->nframes == 1);
+	CHECK_INT(h->frame_len[0], len);
+	CHECK_MEM(h->frames[0], f, len);
+	CHECK_INT(hnic_clean_tcq(&n), 1);
+	CHECK_INT(n.twq_done, 4); /* META + 3 AL */
+	CHECK(h->msix[VEC] > before);
+	CHECK_INT(h_dump_value(h, "dp.tx_packets"), 1);
+	h_destroy(h);
+}
+
+static void test_tx_pads_short_frames(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint8_t f[42] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0xfb, 0, 0, 0, 1,
+			  0x08, 0x06 };
+	REQUIRE(hnic_xmit(&n, f, sizeof(f), 0, 1));
+	h_run(h);
+	REQUIRE(h->nframes == 1);
+	CHECK_INT(h->frame_len[0], 60);
+	CHECK_MEM(h->frames[0], f, sizeof(f));
+	h_destroy(h);
+}
+
+/* CHECKSUM_PARTIAL as the stack leaves it: the pseudo-header sum in the
+ * field, start and offset in the META (fbnic_tx_offloads). */
+static void test_tx_checksum_offload(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint8_t f[600];
+	size_t len = build(f, sizeof(f), 6, 6, 500);
+	struct pkt_info pi;
+	REQUIRE(pkt_parse(f, len, &pi) == 0);
+	uint32_t ph;
+	REQUIRE(pkt_csum_pseudo_ipv6(f + pi.l3_off + 8, f + pi.l3_off + 24, 6,
+				     len - pi.l4_off, &ph) == 0);
+	uint16_t seed = pkt_csum_fold(ph);
+	f[pi.l4_off + 16] = (uint8_t)(seed >> 8);
+	f[pi.l4_off + 17] = (uint8_t)seed;
+	uint64_t meta = FBNIC_TWD_FLAG_REQ_CSO |
+			FBNIC_FIELD_PREP(FBNIC_TWD_L2_HLEN_MASK, pi.l3_off / 2) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_L3_IHLEN_MASK,
+					 (pi.l4_off - pi.l3_off) / 2) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_CSUM_OFFSET_MASK, 16 / 2);
+	REQUIRE(hnic_xmit(&n, f, len, meta, 2));
+	h_run(h);
+	REQUIRE(h->nframes == 1);
+	struct pkt_info po;
+	REQUIRE(pkt_parse(h->frames[0], h->frame_len[0], &po) == 0);
+	CHECK_INT(pkt_l4_csum_verify(h->frames[0], h->frame_len[0], &po), 0);
+	CHECK_INT(h_dump_value(h, "dp.tx_cso"), 1);
+	h_destroy(h);
+}
+
+static void test_tx_segmentation(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	static uint8_t f[8000];
+	size_t len = build(f, sizeof(f), 4, 6, 3500);
+	struct pkt_info pi;
+	REQUIRE(pkt_parse(f, len, &pi) == 0);
+	uint64_t meta = FBNIC_TWD_FLAG_REQ_LSO |
+			FBNIC_FIELD_PREP(FBNIC_TWD_MSS_MASK, 1000) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_L2_HLEN_MASK, 7) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_L3_IHLEN_MASK, 10) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_L4_HLEN_MASK, 5) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_L3_TYPE_MASK,
+					 FBNIC_TWD_L3_TYPE_IPV4) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_L4_TYPE_MASK,
+					 FBNIC_TWD_L4_TYPE_TCP);
+	REQUIRE(hnic_xmit(&n, f, len, meta, 4));
+	h_run(h);
+	REQUIRE(h->nframes == 4);
+	size_t total = 0;
+	for (unsigned i = 0; i < 4; i++) {
+		struct pkt_info po;
+		REQUIRE(pkt_parse(h->frames[i], h->frame_len[i], &po) == 0);
+		CHECK_INT(pkt_ipv4_csum_verify(h->frames[i], h->frame_len[i], &po), 0);
+		CHECK_INT(pkt_l4_csum_verify(h->frames[i], h->frame_len[i], &po), 0);
+		CHECK_INT(po.payload_len, i < 3 ? 1000 : 500);
+		CHECK_MEM(h->frames[i] + po.payload_off,
+			  f + pi.payload_off + 1000 * i, po.payload_len);
+		total += po.payload_len;
+	}
+	CHECK_INT(total, 3500);
+	CHECK_INT(hnic_clean_tcq(&n), 1);
+	CHECK_INT(h_dump_value(h, "dp.tx_lso"), 1);
+	h_destroy(h);
+}
+
+/* UDP segmentation (GSO_UDP_L4): datagrams of MSS bytes. */
+static void test_tx_udp_segmentation(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	static uint8_t f[4000];
+	size_t len = build(f, sizeof(f), 6, 17, 3000);
+	uint64_t meta = FBNIC_TWD_FLAG_REQ_LSO |
+			FBNIC_FIELD_PREP(FBNIC_TWD_MSS_MASK, 1400) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_L4_TYPE_MASK,
+					 FBNIC_TWD_L4_TYPE_UDP);
+	REQUIRE(hnic_xmit(&n, f, len, meta, 2));
+	h_run(h);
+	REQUIRE(h->nframes == 3);
+	for (unsigned i = 0; i < 3; i++) {
+		struct pkt_info po;
+		REQUIRE(pkt_parse(h->frames[i], h->frame_len[i], &po) == 0);
+		CHECK_INT(pkt_l4_csum_verify(h->frames[i], h->frame_len[i], &po), 0);
+		CHECK_INT(po.payload_len, i < 2 ? 1400 : 200);
+	}
+	h_destroy(h);
+}
+
+/* A timestamp request gets its TYPE_1 completion (fbnic_clean_twq0 would
+ * hold the packet forever without it). */
+static void test_tx_timestamp_completion(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint8_t f[100];
+	size_t len = build(f, sizeof(f), 4, 17, 20);
+	REQUIRE(hnic_xmit(&n, f, len, FBNIC_TWD_FLAG_REQ_TS, 1));
+	h_run(h);
+	CHECK_INT(hnic_clean_tcq(&n), 2);
+	CHECK_INT(n.tx_ts, 1);
+	CHECK_INT(n.twq_done, 2);
+	h_destroy(h);
+}
+
+/* Many packets through a TCQ of 4 entries: it wraps (the phase flips) and
+ * fills; the device waits for TCQ_HEAD rather than overwrite completions
+ * the driver has not read, and loses nothing. */
+static void test_tx_waits_for_completion_room(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint32_t blk = FBNIC_QUEUE(0);
+	h_wr32(h, 0, blk + FBNIC_QUEUE_TCQ_CTL, FBNIC_QUEUE_TCQ_CTL_RESET);
+	h_wr32(h, 0, blk + FBNIC_QUEUE_TCQ_SIZE, 2);
+	h_wr32(h, 0, blk + FBNIC_QUEUE_TCQ_CTL, FBNIC_QUEUE_TCQ_CTL_ENABLE);
+	n.tcq.size = 4;
+	uint8_t f[60];
+	size_t len = build(f, sizeof(f), 4, 17, 10);
+	unsigned sent = 0, done = 0;
+	for (unsigned round = 0; round < 40; round++) {
+		while (hnic_xmit(&n, f, len, 0, 1))
+			sent++;
+		h_run(h);
+		done += hnic_clean_tcq(&n);
+		h_run(h);
+	}
+	/* two packets per round trip: a TCD each, two slots of room */
+	for (unsigned i = 0; i < 1000 && done < sent; i++) {
+		done += hnic_clean_tcq(&n);
+		h_run(h);
+	}
+	CHECK(sent > 64);
+	CHECK_INT(h_dump_value(h, "dp.tx_packets"), sent);
+	CHECK_INT(h->nframes, H_MAX_FRAMES); /* the harness keeps 64 */
+	CHECK_INT(done, sent);
+	CHECK(h_dump_value(h, "dp.tx_wait_tcq") > 0);
+	h_destroy(h);
+}
+
+static void test_tx_malformed_rings_stop_counted(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint64_t *twq = h_gpa(h, n.twq.base);
+	/* an address descriptor where META must be */
+	twq[0] = FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK, FBNIC_TWD_TYPE_LAST_AL) |
+		 FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, 60) | H_MEM_BASE;
+	h_wr32(h, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TWQ0_TAIL, 1);
+	h_run(h);
+	CHECK_INT(h->nframes, 0);
+	CHECK_INT(h_dump_value(h, "dp.tx_bad_desc"), 1);
+	CHECK_INT(h_dump_value(h, "queue.ring_errors"), 1);
+	/* the ring stays stopped: doorbells are ignored until RESET */
+	h_wr32(h, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TWQ0_TAIL, 1);
+	h_run(h);
+	CHECK_INT(h_dump_value(h, "dp.tx_bad_desc"), 1);
+
+	/* a buffer outside guest memory */
+	struct hnic m;
+	struct harness *h2 = up(&m, 64, 256);
+	REQUIRE(h2);
+	uint64_t *t2 = h_gpa(h2, m.twq.base);
+	t2[0] = FBNIC_TWD_FLAG_REQ_COMPLETION | FBNIC_TWD_FLAG_DEST_MAC;
+	t2[1] = FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK, FBNIC_TWD_TYPE_LAST_AL) |
+		FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, 60) | 0x3fff00000000ull;
+	h_wr32(h2, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TWQ0_TAIL, 2);
+	h_run(h2);
+	CHECK_INT(h2->nframes, 0);
+	CHECK_INT(h_dump_value(h2, "dp.tx_dma_errors"), 1);
+	/* a doorbell beyond the ring */
+	h_wr32(h2, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TCQ_HEAD, 4096);
+	CHECK_INT(h_dump_value(h2, "queue.bad_doorbell"), 1);
+	/* a packet that never ends (no LAST_AL within 64 descriptors) */
+	struct hnic k;
+	struct harness *h3 = up(&k, 64, 256);
+	REQUIRE(h3);
+	uint64_t *t3 = h_gpa(h3, k.twq.base);
+	t3[0] = FBNIC_TWD_FLAG_DEST_MAC;
+	for (unsigned i = 1; i < 100; i++)
+		t3[i] = FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK, FBNIC_TWD_TYPE_AL) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, 1) | H_MEM_BASE;
+	h_wr32(h3, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TWQ0_TAIL, 100);
+	h_run(h3);
+	CHECK_INT(h_dump_value(h3, "dp.tx_bad_desc"), 1);
+	CHECK_INT(h3->nframes, 0);
+	h_destroy(h3);
+	h_destroy(h2);
+	h_destroy(h);
+}
+
+/* ---- RX --------------------------------------------------------------- */
+
+static void test_rx_whole_frame_in_header_buffer(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint8_t f[1514];
+	size_t len = build(f, sizeof(f), 4, 6, 1460);
+	unsigned before = h->msix[VEC];
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	struct hnic_rx r;
+	REQUIRE(hnic_rx(&n, &r) == 1);
+	CHECK_INT(r.len, len);
+	CHECK_MEM(r.data, f, len);
+	CHECK_INT(r.npay, 0);
+	/* the first header of a buffer at ALIGN(HROOM 192, 128) = 256,
+	 * the buffer abandoned after it */
+	CHECK_INT(FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_OFF_MASK, r.hdr_al), 256);
+	CHECK(r.hdr_al & FBNIC_RCD_AL_PAGE_FIN);
+	CHECK_INT(FBNIC_FIELD_GET(FBNIC_RCD_META_L3_TYPE_MASK, r.meta),
+		  FBNIC_RCD_META_L3_TYPE_IPV4);
+	CHECK_INT(FBNIC_FIELD_GET(FBNIC_RCD_META_L4_TYPE_MASK, r.meta),
+		  FBNIC_RCD_META_L4_TYPE_TCP);
+	CHECK(r.meta & FBNIC_RCD_META_L4_CSUM_UNNECESSARY);
+	CHECK(h->msix[VEC] > before);
+	CHECK_INT(h_dump_value(h, "dp.rx_frames"), 1);
+	h_destroy(h);
+}
+
+/* A frame whose L4 checksum is wrong (or that has none) gets the
+ * CHECKSUM_COMPLETE sum instead, as a little-endian csum_partial of
+ * everything after the Ethernet header. */
+static void test_rx_checksum_complete(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint8_t f[300];
+	size_t len = build(f, sizeof(f), 6, 17, 200);
+	f[len - 1] ^= 0x55; /* the UDP checksum no longer matches */
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	struct hnic_rx r;
+	REQUIRE(hnic_rx(&n, &r) == 1);
+	CHECK(!(r.meta & FBNIC_RCD_META_L4_CSUM_UNNECESSARY));
+	uint16_t sum = pr_sum(f + 14, len - 14);
+	CHECK_INT(FBNIC_FIELD_GET(FBNIC_RCD_META_L2_CSUM_MASK, r.meta),
+		  (uint16_t)(sum >> 8 | sum << 8));
+	h_destroy(h);
+}
+
+/* Longer than MAX_HDR without split: headers to the header buffer, the
+ * payload in 4 KiB payload buffers from offset 0. */
+static void test_rx_jumbo_uses_payload_buffers(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	static uint8_t f[9800];
+	size_t len = build(f, sizeof(f), 4, 6, 9000);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	static struct hnic_rx r;
+	REQUIRE(hnic_rx(&n, &r) == 1);
+	CHECK_INT(r.len, len);
+	CHECK_MEM(r.data, f, len);
+	CHECK_INT(FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_LEN_MASK, r.hdr_al), 54);
+	CHECK_INT(r.npay, 3);
+	CHECK_INT(FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_OFF_MASK, r.pay_al[0]), 0);
+	CHECK(r.meta & FBNIC_RCD_META_L4_CSUM_UNNECESSARY);
+	h_destroy(h);
+}
+
+/* tcp-data-split on, hds-thresh 0 (MAX_HDR 256): TCP headers alone in the
+ * header buffer, a frame without L4 payload kept whole there. */
+static void test_rx_header_data_split(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint32_t blk = FBNIC_QUEUE(0);
+	h_wr32(h, 0, blk + FBNIC_QUEUE_RDE_CTL0,
+	       h_rd32(h, 0, blk + FBNIC_QUEUE_RDE_CTL0) |
+		       FBNIC_QUEUE_RDE_CTL0_EN_HDR_SPLIT);
+	h_wr32(h, 0, blk + FBNIC_QUEUE_RDE_CTL1,
+	       FBNIC_FIELD_PREP(FBNIC_QUEUE_RDE_CTL1_MAX_HDR_MASK, 256));
+	uint8_t f[1514];
+	size_t len = build(f, sizeof(f), 6, 6, 1000);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	struct hnic_rx r;
+	REQUIRE(hnic_rx(&n, &r) == 1);
+	CHECK_INT(FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_LEN_MASK, r.hdr_al), 74);
+	CHECK_INT(r.npay, 1);
+	CHECK_MEM(r.data, f, len);
+	/* a pure ACK: header only */
+	size_t alen = build(f, sizeof(f), 6, 6, 0);
+	CHECK_INT(fbnic_port_rx(h->dev, f, alen), 0);
+	REQUIRE(hnic_rx(&n, &r) == 1);
+	CHECK_INT(r.npay, 0);
+	CHECK_INT(r.len, alen);
+	h_destroy(h);
+}
+
+/* No buffers: the frame is held (the backend keeps it), nothing dropped;
+ * posting buffers resumes the backend and the frame goes in. */
+static void test_rx_back_pressure_is_lossless(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 17, 100);
+	unsigned taken = 0;
+	while (fbnic_port_rx(h->dev, f, len) == 0)
+		taken++;
+	CHECK_INT(taken, 63); /* the driver posts all slots but one */
+	CHECK_INT(h->resumes, 0);
+	struct hnic_rx r;
+	unsigned got = 0;
+	while (hnic_rx(&n, &r) == 1)
+		got++;
+	CHECK_INT(got, 63);
+	hnic_rx_refill(&n);
+	CHECK_INT(h->resumes, 1);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_frames"), 64);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_layout"), 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_queue_off"), 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_fault"), 0);
+	h_destroy(h);
+}
+
+/* Ring wrap: more frames than the RCQ and BDQs hold, in order, with the
+ * driver polling in between. */
+static void test_rx_rings_wrap_in_order(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 64);
+	REQUIRE(h);
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 17, 100);
+	unsigned got = 0;
+	for (unsigned i = 0; i < 500; i++) {
+		f[len - 1] = (uint8_t)i;
+		int rc = fbnic_port_rx(h->dev, f, len);
+		if (rc == -EAGAIN) {
+			hnic_rx_refill(&n);
+			rc = fbnic_port_rx(h->dev, f, len);
+		}
+		CHECK_INT(rc, 0);
+		struct hnic_rx r;
+		while (hnic_rx(&n, &r) == 1) {
+			CHECK_INT(r.data[len - 1], (uint8_t)got);
+			got++;
+		}
+		if (i % 7 == 0)
+			hnic_rx_refill(&n);
+	}
+	CHECK_INT(got, 500);
+	h_destroy(h);
+}
+
+/* The driver resets the RCQ while the device is placing a frame (the DMA
+ * dropped the device lock): the frame is lost, counted, nothing written
+ * into the ring after the reset. */
+static void reset_rcq(struct harness *h, void *arg)
+{
+	(void)arg;
+	h_wr32(h, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_RCQ_CTL,
+	       FBNIC_QUEUE_RCQ_CTL_RESET);
+}
+
+static void test_rx_reset_during_dma(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 17, 100);
+	h->dma_hook = reset_rcq;
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_fault"), 1);
+	const uint64_t *rcq = h_gpa(h, n.rcq.base);
+	CHECK_INT(rcq[0], 0);
+	/* the queue is off now: frames for it are dropped, counted */
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_queue_off"), 1);
+	h_destroy(h);
+}
+
+/* A BDQ descriptor pointing outside guest memory stops that ring. */
+static void test_rx_bad_buffer_address(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint64_t *hpq = h_gpa(h, n.hpq.base);
+	hpq[0] = 0x3ffff0000000ull & FBNIC_BD_DESC_ADDR_MASK;
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 17, 100);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_dma_errors"), 1);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_fault"), 1);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_queue_off"), 1);
+	h_destroy(h);
+}
+
+/* The classifier decides: unknown unicast is not for this host (counted
+ * by reason), and RSS spreads flows over every queue of the table. */
+static void test_rx_classifier_drop_and_rss_spread(void)
+{
+	struct harness *h = h_create(NULL);
+	REQUIRE(h);
+	struct hnic n[4];
+	for (unsigned q = 0; q < 4; q++)
+		hnic_up(&n[q], h, q, VEC + q, 64, 64, 256);
+	hnic_rpc_up(h, 4);
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 6, 100);
+	f[5] = 0x99; /* not the device's address */
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_rpc"), 1);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_rpc.miss"), 1);
+	f[5] = 0x01;
+	/* 64 flows (source ports): each lands whole on some queue, and more
+	 * than one queue gets some */
+	unsigned per_q[4] = { 0 }, busy = 0;
+	struct pkt_info pi;
+	REQUIRE(pkt_parse(f, len, &pi) == 0);
+	for (unsigned i = 0; i < 64; i++) {
+		f[pi.l4_off] = (uint8_t)(i >> 8);
+		f[pi.l4_off + 1] = (uint8_t)(i * 37);
+		REQUIRE(pkt_l4_csum_fill(f, len, &pi) == 0);
+		CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+		for (unsigned q = 0; q < 4; q++) {
+			struct hnic_rx r;
+			while (hnic_rx(&n[q], &r) == 1) {
+				CHECK_MEM(r.data, f, len);
+				CHECK(r.meta & FBNIC_RCD_META_L4_CSUM_UNNECESSARY);
+				per_q[q]++;
+			}
+			hnic_rx_refill(&n[q]);
+		}
+	}
+	for (unsigned q = 0; q < 4; q++)
+		busy += per_q[q] > 0;
+	CHECK_INT(per_q[0] + per_q[1] + per_q[2] + per_q[3], 64);
+	CHECK(busy >= 3);
+	h_destroy(h);
+}
+
+/* TX to RX through a loopback cable: what one device sends, another
+ * receives intact. */
+static void test_frame_crosses_two_devices(void)
+{
+	struct hnic a, b;
+	struct harness *ha = up(&a, 64, 256), *hb = up(&b, 64, 256);
+	REQUIRE(ha && hb);
+	static uint8_t f[4000];
+	size_t len = build(f, sizeof(f), 6, 6, 3000);
+	REQUIRE(hnic_xmit(&a, f, len, 0, 5));
+	h_run(ha);
+	REQUIRE(ha->nframes == 1);
+	CHECK_INT(fbnic_port_rx(hb->dev, ha->frames[0], ha->frame_len[0]), 0);
+	static struct hnic_rx r;
+	REQUIRE(hnic_rx(&b, &r) == 1);
+	CHECK_INT(r.len, len);
+	CHECK_MEM(r.data, f, len);
+	h_destroy(ha);
+	h_destroy(hb);
+}
+
+TEST_MAIN("dp",
+	  TEST_CASE(test_tx_gathers_completes_and_interrupts),
+	  TEST_CASE(test_tx_pads_short_frames),
+	  TEST_CASE(test_tx_checksum_offload),
+	  TEST_CASE(test_tx_segmentation),
+	  TEST_CASE(test_tx_udp_segmentation),
+	  TEST_CASE(test_tx_timestamp_completion),
+	  TEST_CASE(test_tx_waits_for_completion_room),
+	  TEST_CASE(test_tx_malformed_rings_stop_counted),
+	  TEST_CASE(test_rx_whole_frame_in_header_buffer),
+	  TEST_CASE(test_rx_checksum_complete),
+	  TEST_CASE(test_rx_jumbo_uses_payload_buffers),
+	  TEST_CASE(test_rx_header_data_split),
+	  TEST_CASE(test_rx_back_pressure_is_lossless),
+	  TEST_CASE(test_rx_rings_wrap_in_order),
+	  TEST_CASE(test_rx_reset_during_dma),
+	  TEST_CASE(test_rx_bad_buffer_address),
+	  TEST_CASE(test_rx_classifier_drop_and_rss_spread),
+	  TEST_CASE(test_frame_crosses_two_devices))

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "hnic.h"
+
+#include <string.h>
+
+#include "dev/csr.h"
+
+static void wr(struct hnic *n, uint32_t reg, uint32_t val)
+{
+	h_wr32(n->h, 0, FBNIC_QUEUE(n->q) + reg, val);
+}
+
+static unsigned log2u(unsigned v)
+{
+	unsigned l = 0;
+	while ((1u << l) < v)
+		l++;
+	return l;
+}
+
+static void ring_alloc(struct hnic *n, struct hnic_ring *r, unsigned size)
+{
+	r->size = size;
+	r->base = h_alloc(n->h, 8u * size);
+	r->head = r->tail = 0;
+	memset(h_gpa(n->h, r->base), 0, 8u * size);
+}
+
+/* CTL=RESET, BAL/BAH, SIZE (fls(size_mask) & 0xf), then ENABLE. */
+static void ring_program(struct hnic *n, const struct hnic_ring *r,
+			 uint32_t bal, uint32_t bah, uint32_t size)
+{
+	wr(n, bal, (uint32_t)r->base);
+	wr(n, bah, (uint32_t)(r->base >> 32));
+	wr(n, size, log2u(r->size) & 0xf);
+}
+
+static uint64_t *desc(struct hnic *n, const struct hnic_ring *r, unsigned i)
+{
+	return h_gpa(n->h, r->base + 8ull * (i & (r->size - 1)));
+}
+
+static void bdq_fill(struct hnic *n, struct hnic_ring *r, uint64_t bufs,
+		     uint32_t tail_reg)
+{
+	/* fbnic_fill_bdq: keep one slot empty. */
+	while (r->tail - r->head < r->size - 1) {
+		unsigned i = r->tail & (r->size - 1);
+		*desc(n, r, r->tail) =
+			FBNIC_FIELD_PREP(FBNIC_BD_DESC_ID_MASK, i) |
+			((bufs + 4096ull * i) & FBNIC_BD_DESC_ADDR_MASK);
+		r->tail++;
+	}
+	wr(n, tail_reg, r->tail & (r->size - 1));
+}
+
+void hnic_up(struct hnic *n, struct harness *h, unsigned q, unsigned v,
+	     unsigned twq_size, unsigned bdq_size, unsigned rcq_size)
+{
+	memset(n, 0, sizeof(*n));
+	n->h = h;
+	n->q = q;
+	n->vector = v;
+	/* fbnic_mac_link_up_asic */
+	h_wr32(h, 0, FBNIC_SIG_MAC_IN0, 0);
+	h_wr32(h, 0, FBNIC_MAC_COMMAND_CONFIG,
+	       FBNIC_MAC_COMMAND_CONFIG_RX_ENA | FBNIC_MAC_COMMAND_CONFIG_TX_ENA |
+		       FBNIC_MAC_COMMAND_CONFIG_TX_PAD_EN);
+	ring_alloc(n, &n->twq, twq_size);
+	ring_alloc(n, &n->tcq, twq_size);
+	ring_alloc(n, &n->hpq, bdq_size);
+	ring_alloc(n, &n->ppq, bdq_size);
+	ring_alloc(n, &n->rcq, rcq_size);
+	n->hpq_buf = h_alloc(h, 4096u * bdq_size);
+	n->ppq_buf = h_alloc(h, 4096u * bdq_size);
+
+	/* fbnic_enable_twq0 */
+	wr(n, FBNIC_QUEUE_TWQ0_CTL, FBNIC_QUEUE_TWQ_CTL_RESET);
+	ring_program(n, &n->twq, FBNIC_QUEUE_TWQ0_BAL, FBNIC_QUEUE_TWQ0_BAH,
+		     FBNIC_QUEUE_TWQ0_SIZE);
+	wr(n, FBNIC_QUEUE_TWQ0_CTL, FBNIC_QUEUE_TWQ_CTL_ENABLE);
+	/* fbnic_enable_tcq */
+	wr(n, FBNIC_QUEUE_TCQ_CTL, FBNIC_QUEUE_TCQ_CTL_RESET);
+	ring_program(n, &n->tcq, FBNIC_QUEUE_TCQ_BAL, FBNIC_QUEUE_TCQ_BAH,
+		     FBNIC_QUEUE_TCQ_SIZE);
+	wr(n, FBNIC_QUEUE_TIM_CTL, v);
+	wr(n, FBNIC_QUEUE_TIM_THRESHOLD, (twq_size - 1) / 2);
+	wr(n, FBNIC_QUEUE_TIM_MASK, 0);
+	wr(n, FBNIC_QUEUE_TCQ_CTL, FBNIC_QUEUE_TCQ_CTL_ENABLE);
+	/* fbnic_enable_bdq */
+	wr(n, FBNIC_QUEUE_BDQ_CTL, FBNIC_QUEUE_BDQ_CTL_RESET);
+	ring_program(n, &n->hpq, FBNIC_QUEUE_BDQ_HPQ_BAL,
+		     FBNIC_QUEUE_BDQ_HPQ_BAH, FBNIC_QUEUE_BDQ_HPQ_SIZE);
+	ring_program(n, &n->ppq, FBNIC_QUEUE_BDQ_PPQ_BAL,
+		     FBNIC_QUEUE_BDQ_PPQ_BAH, FBNIC_QUEUE_BDQ_PPQ_SIZE);
+	wr(n, FBNIC_QUEUE_BDQ_CTL,
+	   FBNIC_QUEUE_BDQ_CTL_ENABLE | FBNIC_QUEUE_BDQ_CTL_PPQ_ENABLE);
+	/* fbnic_config_drop_mode_rcq + fbnic_enable_rcq (HROOM 192, TROOM
+	 * 320, hds_thresh 1536: MAX_HDR 1536, no split) */
+	wr(n, FBNIC_QUEUE_RDE_CTL0,
+	   FBNIC_FIELD_PREP(FBNIC_QUEUE_RDE_CTL0_MIN_HROOM_MASK, 192) |
+		   FBNIC_FIELD_PREP(FBNIC_QUEUE_RDE_CTL0_MIN_TROOM_MASK, 320));
+	wr(n, FBNIC_QUEUE_RDE_CTL1,
+	   FBNIC_FIELD_PREP(FBNIC_QUEUE_RDE_CTL1_MAX_HDR_MASK, 1536));
+	wr(n, FBNIC_QUEUE_RCQ_CTL, FBNIC_QUEUE_RCQ_CTL_RESET);
+	ring_program(n, &n->rcq, FBNIC_QUEUE_RCQ_BAL, FBNIC_QUEUE_RCQ_BAH,
+		     FBNIC_QUEUE_RCQ_SIZE);
+	wr(n, FBNIC_QUEUE_RIM_CTL, v);
+	wr(n, FBNIC_QUEUE_RIM_THRESHOLD, (rcq_size - 1) / 2);
+	wr(n, FBNIC_QUEUE_RIM_MASK, 0);
+	wr(n, FBNIC_QUEUE_RCQ_CTL, FBNIC_QUEUE_RCQ_CTL_ENABLE);
+	/* fbnic_fill */
+	bdq_fill(n, &n->hpq, n->hpq_buf, FBNIC_QUEUE_BDQ_HPQ_TAIL);
+	bdq_fill(n, &n->ppq, n->ppq_buf, FBNIC_QUEUE_BDQ_PPQ_TAIL);
+	hnic_rpc_up(h, 1);
+	/* the vector unmasked (fbnic_nv_irq_rearm) */
+	h_wr32(h, 0, FBNIC_INTR_CQ_REARM(v), FBNIC_INTR_CQ_REARM_INTR_UNMASK);
+}
+
+/* fbnic_write_macda_entry: words 2..0 hold the address big-endian by
+ * 16-bit pieces, mask 0 (every bit compared), then VALIDATE. */
+static void macda_entry(struct harness *h, unsigned e, const uint8_t a[6])
+{
+	for (unsigned w = 0; w < FBNIC_RPC_TCAM_MACDA_WORD_LEN; w++) {
+		unsigned b = 2 * (FBNIC_RPC_TCAM_MACDA_WORD_LEN - 1 - w);
+		h_wr32(h, 0, FBNIC_RPC_TCAM_MACDA(e, w),
+		       (uint32_t)a[b] << 8 | a[b + 1]);
+	}
+	h_wr32(h, 0, FBNIC_RPC_TCAM_MACDA(e, FBNIC_RPC_TCAM_MACDA_WORD_LEN),
+	       FBNIC_RPC_TCAM_VALIDATE);
+}
+
+void hnic_rpc_up(struct harness *h, unsigned nq)
+{
+	static const uint8_t dev[6] = { 0x02, 0xfb, 0, 0, 0, 1 };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	/* fbnic_rpc.c: entries 57..63 in the order UDP6, UDP4, TCP6, TCP4,
+	 * IP6, IP4, Ether; word 1's value the bits the frame must have. */
+	static const struct {
+		uint16_t act1;
+		uint32_t rss;
+	} rules[] = {
+		{ FBNIC_RPC_TCAM_ACT1_L4_VALID | FBNIC_RPC_TCAM_ACT1_L4_IS_UDP |
+			  FBNIC_RPC_TCAM_ACT1_IP_VALID | FBNIC_RPC_TCAM_ACT1_IP_IS_V6,
+		  FBNIC_RPC_ACT_TBL1_RSS_ENA_IP_SRC | FBNIC_RPC_ACT_TBL1_RSS_ENA_IP_DST },
+		{ FBNIC_RPC_TCAM_ACT1_L4_VALID | FBNIC_RPC_TCAM_ACT1_L4_IS_UDP |
+			  FBNIC_RPC_TCAM_ACT1_IP_VALID,
+		  FBNIC_RPC_ACT_TBL1_RSS_ENA_IP_SRC | FBNIC_RPC_ACT_TBL1_RSS_ENA_IP_DST },
+		{ FBNIC_RPC_TCAM_ACT1_L4_VALID | FBNIC_RPC_TCAM_ACT1_IP_VALID |
+			  FBNIC_RPC_TCAM_ACT1_IP_IS_V6,
+		  0xf },
+		{ FBNIC_RPC_TCAM_ACT1_L4_VALID | FBNIC_RPC_TCAM_ACT1_IP_VALID, 0xf },
+		{ FBNIC_RPC_TCAM_ACT1_IP_VALID | FBNIC_RPC_TCAM_ACT1_IP_IS_V6,
+		  FBNIC_RPC_ACT_TBL1_RSS_ENA_IP_SRC | FBNIC_RPC_ACT_TBL1_RSS_ENA_IP_DST },
+		{ FBNIC_RPC_TCAM_ACT1_IP_VALID,
+		  FBNIC_RPC_ACT_TBL1_RSS_ENA_IP_SRC | FBNIC_RPC_ACT_TBL1_RSS_ENA_IP_DST },
+		{ 0, FBNIC_RPC_ACT_TBL1_RSS_ENA_L2_DA },
+	};
+	for (unsigned i = 0; i < FBNIC_RPC_RSS_TBL_SIZE; i++)
+		h_wr32(h, 0, FBNIC_RPC_RSS_TBL(0, i), i % (nq ? nq : 1));
+	for (unsigned i = 0; i < FBNIC_RPC_RSS_KEY_DWORD_LEN; i++)
+		h_wr32(h, 0, FBNIC_RPC_RSS_KEY(i), 0x6d5a56da * (i + 1));
+	h_wr32(h, 0, FBNIC_RPC_ACT_TBL0_DEFAULT, FBNIC_RPC_ACT_TBL0_DROP);
+	h_wr32(h, 0, FBNIC_RPC_ACT_TBL1_DEFAULT, 0);
+	h_wr32(h, 0, FBNIC_RPC_RMI_CONFIG,
+	       FBNIC_FIELD_PREP(FBNIC_RPC_RMI_CONFIG_MTU, 9742) |
+		       FBNIC_FIELD_PREP(FBNIC_RPC_RMI_CONFIG_OH_BYTES, 20) |
+		       FBNIC_RPC_RMI_CONFIG_ENABLE);
+	macda_entry(h, 4, bcast);
+	macda_entry(h, 30, dev);
+	for (unsigned r = 0; r < sizeof(rules) / sizeof(rules[0]); r++) {
+		unsigned e = 57 + r;
+		uint16_t v1 = rules[r].act1 | FBNIC_RPC_TCAM_ACT1_L2_MACDA_VALID;
+		h_wr32(h, 0, FBNIC_RPC_ACT_TBL0(e),
+		       (uint32_t)FBNIC_FIELD_PREP(FBNIC_RPC_ACT_TBL0_DEST_MASK,
+						  FBNIC_RPC_ACT_TBL0_DEST_HOST) |
+			       (uint32_t)FBNIC_FIELD_PREP(FBNIC_RPC_ACT_TBL0_DMA_HINT,
+							  FBNIC_RCD_HDR_AL_DMA_HINT_L4));
+		h_wr32(h, 0, FBNIC_RPC_ACT_TBL1(e), rules[r].rss);
+		for (unsigned w = 0; w < FBNIC_RPC_TCAM_ACT_WORD_LEN; w++)
+			h_wr32(h, 0, FBNIC_RPC_TCAM_ACT(e, w),
+			       w == 1 ? (uint32_t)(uint16_t)~v1 << 16 | v1
+				      : 0xffff0000u);
+		h_wr32(h, 0, FBNIC_RPC_TCAM_ACT(e, FBNIC_RPC_TCAM_ACT_WORD_LEN),
+		       FBNIC_RPC_TCAM_VALIDATE);
+	}
+}
+
+bool hnic_xmit(struct hnic *n, const void *frame, size_t len, uint64_t meta,
+	       unsigned nbuf)
+{
+	struct hnic_ring *r = &n->twq;
+	if (!nbuf)
+		nbuf = 1;
+	if (r->tail - r->head + 1 + nbuf > r->size - 1)
+		return false;
+	uint64_t buf = h_alloc(n->h, len ? len : 1);
+	memcpy(h_gpa(n->h, buf), frame, len);
+	*desc(n, r, r->tail++) = meta | FBNIC_TWD_FLAG_REQ_COMPLETION |
+				 FBNIC_TWD_FLAG_DEST_MAC |
+				 FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK,
+						  FBNIC_TWD_TYPE_META);
+	size_t off = 0;
+	for (unsigned i = 0; i < nbuf; i++) {
+		size_t chunk = i + 1 == nbuf ? len - off : len / nbuf;
+		*desc(n, r, r->tail++) =
+			FBNIC_FIELD_PREP(FBNIC_TWD_ADDR_MASK, buf + off) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, chunk) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK,
+					 i + 1 == nbuf ? FBNIC_TWD_TYPE_LAST_AL
+						       : FBNIC_TWD_TYPE_AL);
+		off += chunk;
+	}
+	wr(n, FBNIC_QUEUE_TWQ0_TAIL, r->tail & (r->size - 1));
+	return true;
+}
+
+/* The phase rule of fbnic_clean_tcq / fbnic_clean_rcq: on even laps an
+ * entry is new when DONE is 1, on odd laps when it is 0. */
+static bool done(const struct hnic_ring *r, uint64_t d)
+{
+	bool lap_odd = (r->head / r->size) & 1;
+	return !!(d & (1ull << 63)) != lap_odd;
+}
+
+unsigned hnic_clean_tcq(struct hnic *n)
+{
+	struct hnic_ring *r = &n->tcq;
+	unsigned count = 0;
+	for (;;) {
+		uint64_t d = *desc(n, r, r->head);
+		if (!done(r, d))
+			break;
+		if (FBNIC_FIELD_GET(FBNIC_TCD_TYPE_MASK, d) == FBNIC_TCD_TYPE_1)
+			n->tx_ts++;
+		else if (!(d & FBNIC_TCD_TWQ1))
+			n->twq_done = FBNIC_FIELD_GET(FBNIC_TCD_TYPE0_HEAD0_MASK, d);
+		r->head++;
+		count++;
+	}
+	if (count) {
+		wr(n, FBNIC_QUEUE_TCQ_HEAD, r->head & (r->size - 1));
+		/* free the TWQ up to the reported head */
+		while ((n->twq.head & (n->twq.size - 1)) != n->twq_done)
+			n->twq.head++;
+	}
+	return count;
+}
+
+int hnic_rx(struct hnic *n, struct hnic_rx *out)
+{
+	struct hnic_ring *r = &n->rcq;
+	unsigned i = r->head;
+	memset(out, 0, sizeof(*out));
+	bool started = false;
+	for (;; i++) {
+		uint64_t d = *desc(n, r, i);
+		if (!done(&(struct hnic_ring){ .size = r->size, .head = i }, d))
+			return 0; /* packet not complete yet */
+		unsigned type = FBNIC_FIELD_GET(FBNIC_RCD_TYPE_MASK, d);
+		unsigned id = FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_ID_MASK, d);
+		size_t len = FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_LEN_MASK, d);
+		size_t off = FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_OFF_MASK, d);
+		switch (type) {
+		case FBNIC_RCD_TYPE_HDR_AL:
+			if (started || id >= n->hpq.size || off + len > 4096)
+				return -1;
+			started = true;
+			out->hdr_al = d;
+			memcpy(out->data, h_gpa(n->h, n->hpq_buf + 4096ull * id + off),
+			       len);
+			out->len = len;
+			break;
+		case FBNIC_RCD_TYPE_PAY_AL:
+			if (!started || out->npay == HNIC_MAX_PAY ||
+			    id >= n->ppq.size || off + len > 4096 ||
+			    out->len + len > sizeof(out->data))
+				return -1;
+			out->pay_al[out->npay++] = d;
+			memcpy(out->data + out->len,
+			       h_gpa(n->h, n->ppq_buf + 4096ull * id + off), len);
+			out->len += len;
+			break;
+		case FBNIC_RCD_TYPE_OPT_META:
+			if (!started)
+				return -1;
+			out->opt_meta = d;
+			out->has_opt = true;
+			break;
+		default: /* META closes the packet */
+			if (!started)
+				return -1;
+			out->meta = d;
+			r->head = i + 1;
+			return 1;
+		}
+	}
+}
+
+void hnic_rx_refill(struct hnic *n)
+{
+	/* Buffers are consumed in ring order: what the device took is what
+	 * it reported; the test refills every slot it can. */
+	uint32_t hp = h_rd32(n->h, 0, FBNIC_QUEUE(n->q) + FBNIC_QUEUE_BDQ_HPQ_PTRS);
+	uint32_t pp = h_rd32(n->h, 0, FBNIC_QUEUE(n->q) + FBNIC_QUEUE_BDQ_PPQ_PTRS);
+	while ((n->hpq.head & (n->hpq.size - 1)) != hp >> 16)
+		n->hpq.head++;
+	while ((n->ppq.head & (n->ppq.size - 1)) != pp >> 16)
+		n->ppq.head++;
+	bdq_fill(n, &n->hpq, n->hpq_buf, FBNIC_QUEUE_BDQ_HPQ_TAIL);
+	bdq_fill(n, &n->ppq, n->ppq_buf, FBNIC_QUEUE_BDQ_PPQ_TAIL);
+	wr(n, FBNIC_QUEUE_RCQ_HEAD, n->rcq.head & (n->rcq.size - 1));
+	h_run(n->h);
+}

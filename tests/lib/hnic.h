@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A driver-side model of one fbnic queue pair for device tests: it programs
+ * and uses the rings the way the upstream driver's fbnic_txrx.c does
+ * (fbnic_enable_twq0/tcq/bdq/rcq, fbnic_fill_bdq, fbnic_tx_map +
+ * fbnic_tx_doorbell, fbnic_clean_tcq, fbnic_clean_rcq), in the harness's
+ * guest memory, so a test can send and receive frames through the model.
+ */
+#ifndef FBNIC_EMU_TEST_HNIC_H
+#define FBNIC_EMU_TEST_HNIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness.h"
+
+#define HNIC_MAX_PAY 8u
+
+struct hnic_ring {
+	uint64_t base;   /* guest-physical */
+	unsigned size;   /* entries */
+	unsigned head, tail; /* the driver's indices (free-running) */
+};
+
+struct hnic {
+	struct harness *h;
+	unsigned q, vector;
+	struct hnic_ring twq, tcq, hpq, ppq, rcq;
+	uint64_t hpq_buf, ppq_buf; /* one 4 KiB buffer per BDQ slot */
+	unsigned twq_done;         /* TWQ0 head the completions reported */
+	unsigned tx_ts;            /* TYPE_1 completions seen */
+};
+
+/* Bring queue q up as fbnic_up does: MAC on, rings reset, programmed and
+ * enabled, the BDQs filled (all slots but one), vector v for both CQs,
+ * RDE_CTL0/1 as the 7.3 driver writes them by default (no header split,
+ * hds_thresh 1536).  Ring sizes are entries (powers of two). */
+void hnic_up(struct hnic *n, struct harness *h, unsigned q, unsigned v,
+	     unsigned twq_size, unsigned bdq_size, unsigned rcq_size);
+/* The classifier as the driver leaves it at ifup without a BMC
+ * (fbnic_rss_reinit_hw, fbnic_write_rules, __fbnic_set_rx_mode): RMI on,
+ * the device's MAC (02:fb:00:00:00:01) and broadcast in the MACDA TCAM,
+ * the seven RSS rules (UDP6 .. Ether at 57..63), the default action drop,
+ * and RSS table 0 spreading over nq queues (i % nq). */
+void hnic_rpc_up(struct harness *h, unsigned nq);
+/* Post a frame as fbnic_tx_map does: META with meta_flags (REQ_COMPLETION
+ * is added), then the frame cut into nbuf address descriptors, and ring
+ * the tail doorbell.  false if the ring has no room. */
+bool hnic_xmit(struct hnic *n, const void *frame, size_t len,
+	       uint64_t meta, unsigned nbuf);
+/* Read completions as fbnic_clean_tcq does; returns how many TCDs it
+ * consumed (and writes TCQ_HEAD if any). */
+unsigned hnic_clean_tcq(struct hnic *n);
+
+struct hnic_rx {
+	uint8_t data[16384];
+	size_t len;
+	uint64_t hdr_al, pay_al[HNIC_MAX_PAY], opt_meta, meta;
+	unsigned npay;
+	bool has_opt;
+};
+/* Read one packet's RCDs as fbnic_clean_rcq does and rebuild the frame
+ * from the buffers they name.  1 a packet, 0 none complete yet, -1 a
+ * sequence the driver would reject (the test fails on it). */
+int hnic_rx(struct hnic *n, struct hnic_rx *out);
+/* Give the consumed buffers back and write RCQ_HEAD (end of a poll). */
+void hnic_rx_refill(struct hnic *n);
+
+#endif
