@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Network backends: the other end of the device's port (dev/port.h), the
+ * wire.  One backend object per fbnic-emu process, chosen by a URI:
+ *
+ *	tap:IFNAME                             a Linux tap interface
+ *	stream:unix:PATH,listen|connect        QEMU's -netdev stream framing
+ *	stream:tcp:HOST:PORT,listen|connect    over a UNIX or TCP socket
+ *
+ * (HOST: a name, an IPv4 address, or an IPv6 address in brackets; the
+ * option is split at the last comma, so a PATH may hold commas.)
+ *
+ * The object is thread safe (one internal lock) and never blocks: the
+ * device thread sends (net_send, under the device lock) while the net
+ * thread (net/pump.h) services the backend and receives.  src/net knows
+ * nothing of the device: it depends on src/util and libc only.
+ *
+ * Every frame refused, dropped or lost is counted with its reason
+ * (NET_COUNTERS); an error logs one rate-limited line.
+ */
+#ifndef FBNIC_EMU_NET_NET_H
+#define FBNIC_EMU_NET_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/counters.h"
+
+/* The largest frame a backend carries: what a 16-bit IP length allows
+ * and a tap's largest MTU; a stream length prefix above it is refused.
+ * Frames are Ethernet frames without FCS, 1 byte at least. */
+#define NET_FRAME_MAX 65535u
+
+/* The options' help text (fbnic-emu --help, error messages). */
+#define NET_URI_FORMS                                                    \
+	"tap:IFNAME, stream:unix:PATH,listen|connect or "               \
+	"stream:tcp:HOST:PORT,listen|connect"
+
+enum net_kind { NET_TAP = 1, NET_STREAM_UNIX, NET_STREAM_TCP };
+
+struct net_uri {
+	enum net_kind kind;
+	bool listen;   /* stream: listen for the peer (else connect to it) */
+	char addr[108]; /* tap: IFNAME; unix: PATH; tcp: HOST (no brackets) */
+	uint16_t port; /* tcp */
+};
+
+/* Parse a backend URI (above).  0, or -EINVAL with *why a static text
+ * saying what is wrong.  Nothing is opened or resolved. */
+int net_uri_parse(const char *s, struct net_uri *u, const char **why);
+
+#define NET_COUNTERS(X)                                                    \
+	X(rx_frames, "frames received from the backend")                   \
+	X(rx_bytes, "bytes of those frames")                               \
+	X(rx_drop_size, "received frames longer than NET_FRAME_MAX (tap)") \
+	X(rx_bad_length, "stream length prefixes of 0 or > 65535: the "    \
+			 "connection was dropped")                         \
+	X(rx_drop_disconnect, "received frames (whole or partial) still "  \
+			      "buffered when the peer went")               \
+	X(rx_errors, "reads that failed (the stream is dropped)")          \
+	X(rx_pauses, "times reading stopped: the device had no room")      \
+	X(tx_frames, "frames sent, or queued to be")                       \
+	X(tx_bytes, "bytes of those frames")                               \
+	X(tx_queued, "frames that waited in the stream queue")             \
+	X(tx_drop_size, "frames to send of 0 or > 65535 bytes")            \
+	X(tx_drop_no_peer, "frames to send with no stream peer")           \
+	X(tx_drop_queue_full, "frames to send with the stream queue full") \
+	X(tx_drop_busy, "frames the tap refused for now (EAGAIN)")         \
+	X(tx_drop_down, "frames the tap refused: interface down (EIO)")    \
+	X(tx_drop_error, "frames whose write failed otherwise")            \
+	X(tx_drop_disconnect, "queued frames lost when the peer went")     \
+	X(connects, "stream peers connected")                              \
+	X(disconnects, "stream peers gone (or dropped)")                   \
+	X(connect_failures, "connection attempts that failed (retried)")   \
+	X(pcap_errors, "frames the pcap file could not record")
+
+struct net_stats {
+	NET_COUNTERS(COUNTER_FIELD)
+};
+
+struct net;
+
+/* Open the backend (create or attach the tap, listen, or start
+ * connecting: a connect backend retries with a backoff until its peer
+ * appears).  pcap_path: also record every frame both ways (net/pcap.h);
+ * NULL: none.  NULL on error, after one log line saying why. */
+struct net *net_open(const struct net_uri *u, const char *pcap_path);
+void net_close(struct net *n);
+
+/* The fd to poll for POLLIN: readable when net_service() or net_recv()
+ * has something to do.  Fixed for the object's life. */
+int net_fd(struct net *n);
+/* Housekeeping after net_fd() was readable: accept a peer, finish or
+ * retry a connection, flush the send queue, notice a peer gone. */
+void net_service(struct net *n);
+/* One received frame into buf (cap >= NET_FRAME_MAX): its length; or
+ * -EAGAIN, none now (poll net_fd); or another -errno, something was
+ * dropped (counted): call again. */
+int net_recv(struct net *n, void *buf, size_t cap);
+/* One frame out, never blocking: 0 sent or queued, or -errno dropped
+ * (counted by reason). */
+int net_send(struct net *n, const void *frame, size_t len);
+/* Stop (or restart) watching for received frames: back-pressure.  Peers
+ * still come and go and queued frames still go out meanwhile. */
+void net_rx_pause(struct net *n, bool paused);
+/* The backend's link: a tap is up while open, a stream while a peer is
+ * connected. */
+bool net_link(struct net *n);
+
+/* Counters and state as "net.NAME value" lines. */
+void net_dump(struct net *n, FILE *out);
+
+#endif

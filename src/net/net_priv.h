@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Inside src/net: what a backend implements (struct net_ops) and what
+ * net.c gives it.  net.c takes the object's lock around every op, keeps
+ * the counters common to all backends and records the pcap; a backend
+ * does its I/O and counts its own drops by reason.
+ *
+ * Every fd a backend watches goes into the object's epoll set (net_fd()
+ * is that epoll fd), with a tag of the backend's choosing that
+ * net_service() hands back to ops->event().
+ */
+#ifndef FBNIC_EMU_NET_PRIV_H
+#define FBNIC_EMU_NET_PRIV_H
+
+#include <pthread.h>
+#include <sys/epoll.h>
+
+#include "net.h"
+
+struct net_ops {
+	/* 0, or -errno after one log line. */
+	int (*open)(struct net *n);
+	/* As net_recv / net_send (net.h), without the common counting. */
+	int (*recv)(struct net *n, void *buf, size_t cap);
+	int (*send)(struct net *n, const void *frame, size_t len);
+	/* A watched fd is ready (epoll events). */
+	void (*event)(struct net *n, uint32_t tag, uint32_t events);
+	/* n->rx_paused changed: watch for received frames or stop. */
+	void (*rearm)(struct net *n);
+	bool (*link)(struct net *n);
+	void (*close)(struct net *n);
+};
+
+struct net {
+	const struct net_ops *ops;
+	struct net_uri uri;
+	char name[160];      /* the URI, for log lines */
+	pthread_mutex_t lock; /* every op runs under it */
+	int epfd;
+	bool rx_paused;
+	int pcap_fd;         /* -1: none */
+	struct net_stats stats;
+	void *priv;          /* the backend's */
+};
+
+extern const struct net_ops net_tap_ops;
+extern const struct net_ops net_stream_ops;
+
+/* Watch fd for events (0: only errors and hang-ups) under tag; 0 or
+ * -errno.  net_unwatch before closing a watched fd. */
+int net_watch(struct net *n, int fd, uint32_t tag, uint32_t events);
+void net_unwatch(struct net *n, int fd);
+
+#endif

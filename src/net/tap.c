@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * tap:IFNAME — a Linux tap interface (Documentation/networking/tuntap.rst):
+ * /dev/net/tun with TUNSETIFF IFF_TAP | IFF_NO_PI, so one read or write
+ * is one Ethernet frame without FCS and nothing else.  TUNSETIFF creates
+ * the interface (CAP_NET_ADMIN) or attaches to a persistent one; the
+ * interface goes away with the fd unless it was made persistent.
+ *
+ * No IFF_VNET_HDR: the device computes checksums and segments itself, so
+ * there is nothing to tell the kernel, and without the header the kernel
+ * hands us whole frames (it does the segmentation and checksums of its
+ * own frames, as it does for any interface without those offloads).
+ *
+ * Never blocking: a write the kernel cannot take now (EAGAIN) is a
+ * counted drop, as a full transmit queue is; a write to an interface
+ * that is down fails with EIO (tun_get_user), also counted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "net_priv.h"
+#include "util/log.h"
+
+#define SUB "net"
+
+struct tap {
+	int fd;
+	bool gone; /* the interface was deleted under us */
+};
+
+static int tap_open(struct net *n)
+{
+	struct tap *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (t->fd < 0) {
+		int err = errno;
+		log_err(SUB, "%s: cannot open /dev/net/tun: %s", n->name,
+			strerror(err));
+		free(t);
+		return -err;
+	}
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	memcpy(ifr.ifr_name, n->uri.addr, strlen(n->uri.addr)); /* < IFNAMSIZ */
+	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
+		int err = errno;
+		log_err(SUB, "%s: TUNSETIFF: %s%s", n->name, strerror(err),
+			err == EBUSY ? " (another process has it open)"
+			: err == EPERM ? " (creating a tap needs CAP_NET_ADMIN)"
+				       : "");
+		close(t->fd);
+		free(t);
+		return -err;
+	}
+	n->priv = t;
+	int r = net_watch(n, t->fd, 0, EPOLLIN);
+	if (r) {
+		close(t->fd);
+		free(t);
+		n->priv = NULL;
+		return r;
+	}
+	log_info(SUB, "%s: attached", n->name);
+	return 0;
+}
+
+static int tap_recv(struct net *n, void *buf, size_t cap)
+{
+	struct tap *t = n->priv;
+	if (t->gone)
+		return -EAGAIN;
+	/* A frame longer than buf spills into `over`, so it is seen and
+	 * dropped rather than passed on cut. */
+	char over[64];
+	struct iovec iov[2] = { { buf, cap }, { over, sizeof(over) } };
+	ssize_t r = readv(t->fd, iov, 2);
+	if (r < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return -EAGAIN;
+		int err = errno;
+		n->stats.rx_errors++;
+		log_ratelimited(LOG_ERR, SUB, "%s: read: %s", n->name,
+				strerror(err));
+		return -err;
+	}
+	if (r == 0)
+		return -EAGAIN;
+	if ((size_t)r > cap || (size_t)r > NET_FRAME_MAX) {
+		n->stats.rx_drop_size++;
+		log_ratelimited(LOG_WARN, SUB, "%s: dropped a frame of %zd bytes "
+				"or more", n->name, r);
+		return -EMSGSIZE;
+	}
+	return (int)r;
+}
+
+static int tap_send(struct net *n, const void *frame, size_t len)
+{
+	struct tap *t = n->priv;
+	ssize_t r = write(t->fd, frame, len);
+	if (r == (ssize_t)len)
+		return 0;
+	int err = r < 0 ? errno : EIO;
+	if (err == EAGAIN || err == ENOBUFS) {
+		n->stats.tx_drop_busy++;
+		log_ratelimited(LOG_WARN, SUB, "%s: kernel queue full, frame "
+				"dropped", n->name);
+	} else if (err == EIO && r < 0) {
+		n->stats.tx_drop_down++;
+		log_ratelimited(LOG_WARN, SUB, "%s: interface down, frame "
+				"dropped", n->name);
+	} else {
+		n->stats.tx_drop_error++;
+		log_ratelimited(LOG_ERR, SUB, "%s: write: %s", n->name,
+				r < 0 ? strerror(err) : "short write");
+	}
+	return -err;
+}
+
+static void tap_event(struct net *n, uint32_t tag, uint32_t events)
+{
+	struct tap *t = n->priv;
+	(void)tag;
+	/* tun_chr_poll answers EPOLLERR once the interface is gone. */
+	if ((events & (EPOLLERR | EPOLLHUP)) && !t->gone) {
+		t->gone = true;
+		net_unwatch(n, t->fd);
+		log_err(SUB, "%s: the interface is gone: link down", n->name);
+	}
+}
+
+static void tap_rearm(struct net *n)
+{
+	struct tap *t = n->priv;
+	if (!t->gone)
+		net_watch(n, t->fd, 0, n->rx_paused ? 0 : EPOLLIN);
+}
+
+static bool tap_link(struct net *n)
+{
+	struct tap *t = n->priv;
+	return !t->gone;
+}
+
+static void tap_close(struct net *n)
+{
+	struct tap *t = n->priv;
+	close(t->fd);
+	free(t);
+}
+
+const struct net_ops net_tap_ops = {
+	.open = tap_open,
+	.recv = tap_recv,
+	.send = tap_send,
+	.event = tap_event,
+	.rearm = tap_rearm,
+	.link = tap_link,
+	.close = tap_close,
+};

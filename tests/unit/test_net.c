@@ -1,0 +1,900 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Network backends (net/net.h): URIs, QEMU's stream framing against a
+ * peer the test drives byte by byte, two backends talking to each other,
+ * the bounded send queue, the pcap file, and a tap in a private network
+ * namespace (root only).  Waits are bounded polls, never timings.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net/net.h"
+#include "net/pcap.h"
+#include "test.h"
+
+#define WAIT_MS 5000 /* a stall, not a speed */
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static char dir[64];
+
+static void mkdir_tmp(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/fbnic-net-test.XXXXXX");
+	if (!mkdtemp(dir))
+		dir[0] = '\0';
+}
+
+static void rm_tmp(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (dir[0] && system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+static struct net *open_uri(const char *uri, const char *pcap)
+{
+	struct net_uri u;
+	const char *why = NULL;
+	if (net_uri_parse(uri, &u, &why)) {
+		fprintf(stderr, "bad uri %s: %s\n", uri, why);
+		return NULL;
+	}
+	return net_open(&u, pcap);
+}
+
+/* A "net.NAME value" of the dump; -1 if absent. */
+static long long counter(struct net *n, const char *name)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return -1;
+	net_dump(n, f);
+	fclose(f);
+	char key[64];
+	snprintf(key, sizeof(key), "\nnet.%s ", name);
+	char *all = NULL;
+	if (asprintf(&all, "\n%s", text) < 0)
+		all = NULL;
+	char *p = all ? strstr(all, key) : NULL;
+	long long v = p ? strtoll(p + strlen(key), NULL, 10) : -1;
+	free(all);
+	free(text);
+	return v;
+}
+
+/* Service the backends until one frame arrives on n: its length, or
+ * -ETIMEDOUT. */
+static int wait_frame(struct net *n, void *buf, struct net *other)
+{
+	uint64_t end = now_ms() + WAIT_MS;
+	for (;;) {
+		net_service(n);
+		if (other)
+			net_service(other);
+		int r = net_recv(n, buf, NET_FRAME_MAX);
+		if (r > 0)
+			return r;
+		if (r != -EAGAIN)
+			continue;
+		uint64_t t = now_ms();
+		if (t >= end)
+			return -ETIMEDOUT;
+		struct pollfd p[2] = { { net_fd(n), POLLIN, 0 },
+				       { other ? net_fd(other) : -1, POLLIN, 0 } };
+		poll(p, 2, (int)(end - t > 50 ? 50 : end - t));
+	}
+}
+
+static uint8_t scratch[NET_FRAME_MAX];
+
+/* Service n (and other) until net_link(n) == want; false on timeout.  A
+ * peer's end shows when reading, so this reads (and drops) frames. */
+static bool wait_link(struct net *n, bool want, struct net *other)
+{
+	uint64_t end = now_ms() + WAIT_MS;
+	for (;;) {
+		net_service(n);
+		if (other)
+			net_service(other);
+		while (net_recv(n, scratch, sizeof(scratch)) != -EAGAIN)
+			;
+		if (net_link(n) == want)
+			return true;
+		uint64_t t = now_ms();
+		if (t >= end)
+			return false;
+		struct pollfd p[2] = { { net_fd(n), POLLIN, 0 },
+				       { other ? net_fd(other) : -1, POLLIN, 0 } };
+		poll(p, 2, (int)(end - t > 50 ? 50 : end - t));
+	}
+}
+
+/* ---- the test's own end of a stream ------------------------------------ */
+
+static int peer_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static bool peer_write(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	while (len) {
+		ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
+		if (w <= 0)
+			return false;
+		p += w;
+		len -= (size_t)w;
+	}
+	return true;
+}
+
+static bool peer_send_frame(int fd, const void *frame, uint32_t len)
+{
+	uint32_t be = htonl(len);
+	return peer_write(fd, &be, 4) && peer_write(fd, frame, len);
+}
+
+/* Read exactly len bytes, servicing n meanwhile (it may have queued what
+ * we wait for).  false on timeout or EOF. */
+static bool peer_read(int fd, void *buf, size_t len, struct net *n)
+{
+	uint8_t *p = buf;
+	uint64_t end = now_ms() + WAIT_MS;
+	while (len) {
+		if (n)
+			net_service(n);
+		struct pollfd pf = { fd, POLLIN, 0 };
+		if (poll(&pf, 1, 20) == 1) {
+			ssize_t r = recv(fd, p, len, 0);
+			if (r <= 0)
+				return false;
+			p += r;
+			len -= (size_t)r;
+		} else if (now_ms() >= end) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* One frame from the stream: its length, or -1. */
+static long peer_recv_frame(int fd, void *buf, size_t cap, struct net *n)
+{
+	uint32_t be;
+	if (!peer_read(fd, &be, 4, n))
+		return -1;
+	uint32_t len = ntohl(be);
+	if (len > cap || !peer_read(fd, buf, len, n))
+		return -1;
+	return (long)len;
+}
+
+/* The peer's end: EOF (the backend dropped it) within the wait. */
+static bool peer_sees_eof(int fd, struct net *n)
+{
+	uint64_t end = now_ms() + WAIT_MS;
+	while (now_ms() < end) {
+		net_service(n);
+		struct pollfd pf = { fd, POLLIN, 0 };
+		if (poll(&pf, 1, 20) == 1) {
+			char c;
+			ssize_t r = recv(fd, &c, 1, 0);
+			if (r == 0 || (r < 0 && errno == ECONNRESET))
+				return true;
+		}
+	}
+	return false;
+}
+
+static void fill(uint8_t *buf, size_t len, unsigned seed)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(seed * 31 + i * 7 + (i >> 8));
+}
+
+/* A listen backend at dir/n.sock and a test peer connected to it. */
+static struct net *listen_with_peer(int *peer, const char *pcap)
+{
+	char uri[128], path[96];
+	snprintf(path, sizeof(path), "%s/n.sock", dir);
+	snprintf(uri, sizeof(uri), "stream:unix:%s,listen", path);
+	struct net *n = open_uri(uri, pcap);
+	*peer = n ? peer_connect(path) : -1;
+	if (n && (*peer < 0 || !wait_link(n, true, NULL))) {
+		if (*peer >= 0)
+			close(*peer);
+		net_close(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* ---- URIs -------------------------------------------------------------- */
+
+static void test_uri_good(void)
+{
+	struct net_uri u;
+	const char *why = NULL;
+	CHECK_INT(net_uri_parse("tap:tap0", &u, &why), 0);
+	CHECK_INT(u.kind, NET_TAP);
+	CHECK(!strcmp(u.addr, "tap0"));
+	CHECK_INT(net_uri_parse("tap:abcdefghijklmno", &u, &why), 0);
+	CHECK_INT(net_uri_parse("stream:unix:/tmp/a.sock,listen", &u, &why), 0);
+	CHECK_INT(u.kind, NET_STREAM_UNIX);
+	CHECK(u.listen);
+	CHECK(!strcmp(u.addr, "/tmp/a.sock"));
+	/* the option is after the last comma: a path may hold commas */
+	CHECK_INT(net_uri_parse("stream:unix:/tmp/a,b,connect", &u, &why), 0);
+	CHECK(!u.listen);
+	CHECK(!strcmp(u.addr, "/tmp/a,b"));
+	CHECK_INT(net_uri_parse("stream:tcp:127.0.0.1:5555,connect", &u, &why), 0);
+	CHECK_INT(u.kind, NET_STREAM_TCP);
+	CHECK(!strcmp(u.addr, "127.0.0.1"));
+	CHECK_INT(u.port, 5555);
+	CHECK_INT(net_uri_parse("stream:tcp:[::1]:1,listen", &u, &why), 0);
+	CHECK(!strcmp(u.addr, "::1"));
+	CHECK_INT(u.port, 1);
+	CHECK(u.listen);
+	CHECK_INT(net_uri_parse("stream:tcp:localhost:65535,connect", &u, &why), 0);
+	CHECK_INT(u.port, 65535);
+}
+
+static void test_uri_bad(void)
+{
+	char longpath[160];
+	snprintf(longpath, sizeof(longpath), "stream:unix:/%0120d,listen", 0);
+	const char *bad[] = {
+		"", "tap", "tap:", "tap:abcdefghijklmnop", "tap:a/b", "tap:a b",
+		"tap:..", "tap:tap0,listen", "udp:1.2.3.4:5", "TAP:tap0",
+		"stream:", "stream:udp:x:1,listen", "stream:unix:,listen",
+		"stream:unix:/x", "stream:unix:/x,server", "stream:unix:/x,listen,",
+		"stream:unix:/x,", "stream:tcp:host,connect",
+		"stream:tcp:host:0,connect", "stream:tcp:host:65536,connect",
+		"stream:tcp:host:80x,connect", "stream:tcp:host:+80,connect",
+		"stream:tcp:host:-1,connect", "stream:tcp:host:,connect",
+		"stream:tcp::80,connect", "stream:tcp:::1:80,connect",
+		"stream:tcp:[::1:80,connect", "stream:tcp:[::1]80,connect",
+		"stream:tcp:[]:80,connect", "stream:tcp:h:80", "stream:tcp:h:80,",
+		"stream:tcp:h:80,listen,x", "stream:tcp:h:000080000,connect",
+		longpath,
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct net_uri u;
+		const char *why = NULL;
+		int r = net_uri_parse(bad[i], &u, &why);
+		if (r != -EINVAL || !why || !*why)
+			test_fail(__FILE__, __LINE__, "'%s' -> %d (%s)", bad[i],
+				  r, why ? why : "no reason");
+	}
+}
+
+/* ---- stream framing ------------------------------------------------------ */
+
+static const uint32_t sizes[] = { 1, 60, 1514, 9000, 65535 };
+
+static void test_stream_sizes_both_ways(void)
+{
+	mkdir_tmp();
+	int peer;
+	struct net *n = listen_with_peer(&peer, NULL);
+	REQUIRE(n);
+	static uint8_t want[NET_FRAME_MAX], got[NET_FRAME_MAX];
+	size_t bytes = 0;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint32_t len = sizes[i];
+		bytes += len;
+		fill(want, len, (unsigned)i);
+		/* peer -> backend */
+		CHECK(peer_send_frame(peer, want, len));
+		CHECK_INT(wait_frame(n, got, NULL), len);
+		CHECK_MEM(got, want, len);
+		/* backend -> peer */
+		fill(want, len, (unsigned)i + 100);
+		CHECK_INT(net_send(n, want, len), 0);
+		memset(got, 0, len);
+		CHECK_INT(peer_recv_frame(peer, got, sizeof(got), n), len);
+		CHECK_MEM(got, want, len);
+	}
+	CHECK_INT(counter(n, "rx_frames"), 5);
+	CHECK_INT(counter(n, "rx_bytes"), bytes);
+	CHECK_INT(counter(n, "tx_frames"), 5);
+	CHECK_INT(counter(n, "tx_bytes"), bytes);
+	/* the backend refuses what it cannot frame */
+	CHECK_INT(net_send(n, want, 0), -EMSGSIZE);
+	CHECK_INT(net_send(n, want, NET_FRAME_MAX + 1), -EMSGSIZE);
+	CHECK_INT(counter(n, "tx_drop_size"), 2);
+	CHECK_INT(counter(n, "tx_frames"), 5);
+	close(peer);
+	net_close(n);
+	rm_tmp();
+}
+
+/* Whatever the reads cut: a length prefix in pieces, a frame byte by
+ * byte, several frames in one write. */
+static void test_stream_reassembly(void)
+{
+	mkdir_tmp();
+	int peer;
+	struct net *n = listen_with_peer(&peer, NULL);
+	REQUIRE(n);
+	uint8_t f[300], got[NET_FRAME_MAX];
+	fill(f, sizeof(f), 7);
+	uint32_t be = htonl(sizeof(f));
+	const uint8_t *h = (const uint8_t *)&be;
+	/* A UNIX socket's write is in the reader's queue when send returns:
+	 * each net_recv below has read what was written before it. */
+	CHECK(peer_write(peer, h, 2)); /* 2 bytes of the prefix: no frame */
+	CHECK_INT(net_recv(n, got, sizeof(got)), -EAGAIN);
+	CHECK(peer_write(peer, h + 2, 1));
+	CHECK_INT(net_recv(n, got, sizeof(got)), -EAGAIN);
+	CHECK(peer_write(peer, h + 3, 1));
+	for (size_t i = 0; i + 1 < sizeof(f); i++) {
+		CHECK(peer_write(peer, f + i, 1));
+		CHECK_INT(net_recv(n, got, sizeof(got)), -EAGAIN);
+	}
+	CHECK(peer_write(peer, f + sizeof(f) - 1, 1));
+	CHECK_INT(wait_frame(n, got, NULL), sizeof(f));
+	CHECK_MEM(got, f, sizeof(f));
+	/* three frames and the start of a fourth in one write */
+	uint8_t batch[3 * (4 + 100) + 3];
+	size_t at = 0;
+	for (int k = 0; k < 3; k++) {
+		uint32_t l = htonl(100);
+		memcpy(batch + at, &l, 4);
+		memset(batch + at + 4, 'a' + k, 100);
+		at += 104;
+	}
+	uint32_t l4 = htonl(5);
+	memcpy(batch + at, &l4, 3);
+	CHECK(peer_write(peer, batch, sizeof(batch)));
+	for (int k = 0; k < 3; k++) {
+		CHECK_INT(wait_frame(n, got, NULL), 100);
+		CHECK(got[0] == 'a' + k && got[99] == 'a' + k);
+	}
+	CHECK_INT(net_recv(n, got, sizeof(got)), -EAGAIN);
+	CHECK(peer_write(peer, (const uint8_t *)&l4 + 3, 1));
+	CHECK(peer_write(peer, "hello", 5));
+	CHECK_INT(wait_frame(n, got, NULL), 5);
+	CHECK_MEM(got, "hello", 5);
+	CHECK_INT(counter(n, "rx_frames"), 5);
+	close(peer);
+	net_close(n);
+	rm_tmp();
+}
+
+/* A length of 0 or above 65535 cannot be resynchronised: the backend
+ * drops the peer (counted), which may come back. */
+static void test_stream_bad_length_drops_peer(void)
+{
+	mkdir_tmp();
+	int peer;
+	struct net *n = listen_with_peer(&peer, NULL);
+	REQUIRE(n);
+	char path[96];
+	snprintf(path, sizeof(path), "%s/n.sock", dir);
+	uint8_t got[NET_FRAME_MAX];
+	const uint32_t lens[] = { 0, NET_FRAME_MAX + 1, 0xffffffffu };
+	for (int k = 0; k < 3; k++) {
+		uint8_t good[64];
+		fill(good, sizeof(good), (unsigned)k);
+		/* a good frame, then the bad prefix and some junk */
+		CHECK(peer_send_frame(peer, good, sizeof(good)));
+		uint32_t be = htonl(lens[k]);
+		CHECK(peer_write(peer, &be, 4));
+		CHECK(peer_write(peer, "junkjunk", 8));
+		CHECK_INT(wait_frame(n, got, NULL), sizeof(good));
+		CHECK_MEM(got, good, sizeof(good));
+		CHECK_INT(net_recv(n, got, sizeof(got)), -EPROTO);
+		CHECK(!net_link(n));
+		CHECK(peer_sees_eof(peer, n));
+		close(peer);
+		CHECK_INT(counter(n, "rx_bad_length"), k + 1);
+		CHECK_INT(counter(n, "disconnects"), k + 1);
+		/* nothing that followed was taken for a frame */
+		CHECK_INT(counter(n, "rx_frames"), k + 1);
+		peer = peer_connect(path);
+		REQUIRE(peer >= 0);
+		CHECK(wait_link(n, true, NULL));
+	}
+	CHECK(peer_send_frame(peer, "after", 5));
+	CHECK_INT(wait_frame(n, got, NULL), 5);
+	CHECK_INT(counter(n, "connects"), 4);
+	close(peer);
+	net_close(n);
+	rm_tmp();
+}
+
+/* Peer gone: link down, nothing sent into the void; back: link up.  A
+ * partial frame the peer left is counted. */
+static void test_stream_disconnect_reconnect(void)
+{
+	mkdir_tmp();
+	int peer;
+	struct net *n = listen_with_peer(&peer, NULL);
+	REQUIRE(n);
+	char path[96];
+	snprintf(path, sizeof(path), "%s/n.sock", dir);
+	CHECK_INT(counter(n, "link"), 1);
+	uint32_t be = htonl(1000);
+	CHECK(peer_write(peer, &be, 4));
+	CHECK(peer_write(peer, "half", 4));
+	close(peer);
+	CHECK(wait_link(n, false, NULL));
+	CHECK_INT(counter(n, "disconnects"), 1);
+	CHECK_INT(counter(n, "rx_drop_disconnect"), 1);
+	CHECK_INT(counter(n, "rx_frames"), 0);
+	CHECK_INT(net_send(n, "0123456789abcdef", 16), -ENOTCONN);
+	CHECK_INT(counter(n, "tx_drop_no_peer"), 1);
+	peer = peer_connect(path);
+	REQUIRE(peer >= 0);
+	CHECK(wait_link(n, true, NULL));
+	CHECK_INT(counter(n, "connects"), 2);
+	/* the new peer starts on a frame boundary */
+	uint8_t got[64];
+	CHECK_INT(net_send(n, "0123456789abcdef", 16), 0);
+	CHECK_INT(peer_recv_frame(peer, got, sizeof(got), n), 16);
+	CHECK_MEM(got, "0123456789abcdef", 16);
+	close(peer);
+	net_close(n);
+	/* the listening socket's path goes with the backend */
+	struct stat st;
+	CHECK(stat(path, &st) != 0);
+	rm_tmp();
+}
+
+/* Two backends of one process, listen and connect, over UNIX and TCP;
+ * the connect side retries until its peer (re)appears. */
+static void exchange(struct net *a, struct net *b)
+{
+	static uint8_t want[NET_FRAME_MAX], got[NET_FRAME_MAX];
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		fill(want, sizes[i], (unsigned)i + 3);
+		CHECK_INT(net_send(a, want, sizes[i]), 0);
+		CHECK_INT(wait_frame(b, got, a), sizes[i]);
+		CHECK_MEM(got, want, sizes[i]);
+		fill(want, sizes[i], (unsigned)i + 9);
+		CHECK_INT(net_send(b, want, sizes[i]), 0);
+		CHECK_INT(wait_frame(a, got, b), sizes[i]);
+		CHECK_MEM(got, want, sizes[i]);
+	}
+}
+
+static void test_stream_pair_unix(void)
+{
+	mkdir_tmp();
+	char luri[128], curi[128];
+	snprintf(luri, sizeof(luri), "stream:unix:%s/p.sock,listen", dir);
+	snprintf(curi, sizeof(curi), "stream:unix:%s/p.sock,connect", dir);
+	/* the connect side first: it waits for the listener */
+	struct net *b = open_uri(curi, NULL);
+	REQUIRE(b);
+	CHECK(!net_link(b));
+	struct net *a = open_uri(luri, NULL);
+	REQUIRE(a);
+	CHECK(wait_link(b, true, a));
+	CHECK(wait_link(a, true, b));
+	CHECK(counter(b, "connect_failures") >= 1);
+	exchange(a, b);
+	/* the listener goes: the connect side's link drops, it retries */
+	net_close(a);
+	CHECK(wait_link(b, false, NULL));
+	long long fails = counter(b, "connect_failures");
+	a = open_uri(luri, NULL);
+	REQUIRE(a);
+	CHECK(wait_link(b, true, a));
+	CHECK(wait_link(a, true, b));
+	CHECK_INT(counter(b, "connects"), 2);
+	CHECK(counter(b, "connect_failures") >= fails);
+	exchange(a, b);
+	/* and the other way: the connect side goes, the listener takes the
+	 * next peer */
+	net_close(b);
+	CHECK(wait_link(a, false, NULL));
+	b = open_uri(curi, NULL);
+	REQUIRE(b);
+	CHECK(wait_link(a, true, b));
+	CHECK(wait_link(b, true, a));
+	exchange(a, b);
+	net_close(a);
+	net_close(b);
+	rm_tmp();
+}
+
+/* A free TCP port on 127.0.0.1 (bound by nobody once this returns). */
+static int free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int port = -1;
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+		port = ntohs(sa.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+static void test_stream_pair_tcp(void)
+{
+	int port = free_port();
+	REQUIRE(port > 0);
+	char luri[128], curi[128];
+	snprintf(luri, sizeof(luri), "stream:tcp:127.0.0.1:%d,listen", port);
+	snprintf(curi, sizeof(curi), "stream:tcp:127.0.0.1:%d,connect", port);
+	struct net *a = open_uri(luri, NULL);
+	REQUIRE(a);
+	struct net *b = open_uri(curi, NULL);
+	REQUIRE(b);
+	CHECK(wait_link(b, true, a));
+	CHECK(wait_link(a, true, b));
+	exchange(a, b);
+	net_close(b);
+	CHECK(wait_link(a, false, NULL));
+	net_close(a);
+}
+
+/* A peer that does not read: frames wait in the queue (in order, split
+ * wherever the socket cut them) until it is full, then are dropped and
+ * counted; the peer then gets every frame that was accepted, intact. */
+static void send_queue(struct net *n, int peer)
+{
+	static uint8_t f[9000], got[NET_FRAME_MAX];
+	/* Until the first refusal (the socket's buffer and the queue are
+	 * full); bounded, in case the kernel buffers without end. */
+	unsigned accepted = 0;
+	int r = 0;
+	for (unsigned i = 0; i < 20000 && r == 0; i++) {
+		fill(f, sizeof(f), i);
+		memcpy(f, &i, sizeof(i));
+		r = net_send(n, f, sizeof(f));
+		accepted += r == 0;
+	}
+	CHECK_INT(r, -ENOBUFS);
+	CHECK(accepted > 0);
+	CHECK(counter(n, "tx_queued") > 0);
+	CHECK_INT(counter(n, "tx_drop_queue_full"), 1);
+	CHECK_INT(counter(n, "tx_frames"), accepted);
+	for (unsigned i = 0; i < accepted; i++) {
+		long len = peer_recv_frame(peer, got, sizeof(got), n);
+		CHECK_INT(len, sizeof(f));
+		if (len != sizeof(f))
+			break;
+		fill(f, sizeof(f), i);
+		memcpy(f, &i, sizeof(i));
+		if (memcmp(got, f, sizeof(f))) {
+			test_fail(__FILE__, __LINE__, "frame %u differs", i);
+			break;
+		}
+	}
+	/* Fill it again, then the peer goes: the queued frames are lost,
+	 * and counted. */
+	for (unsigned i = 0; i < 20000 && net_send(n, f, sizeof(f)) == 0; i++)
+		;
+	close(peer);
+	CHECK(wait_link(n, false, NULL));
+	CHECK(counter(n, "tx_drop_disconnect") > 0);
+}
+
+static void test_stream_send_queue_unix(void)
+{
+	mkdir_tmp();
+	int peer;
+	struct net *n = listen_with_peer(&peer, NULL);
+	REQUIRE(n);
+	send_queue(n, peer);
+	net_close(n);
+	rm_tmp();
+}
+
+/* TCP writes stop anywhere, mid-prefix or mid-frame: the queue carries
+ * the rest of a frame the socket took in part. */
+static void test_stream_send_queue_tcp(void)
+{
+	int port = free_port();
+	REQUIRE(port > 0);
+	char uri[128];
+	snprintf(uri, sizeof(uri), "stream:tcp:127.0.0.1:%d,listen", port);
+	struct net *n = open_uri(uri, NULL);
+	REQUIRE(n);
+	int peer = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int small = 4096;
+	setsockopt(peer, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	CHECK(connect(peer, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	if (wait_link(n, true, NULL))
+		send_queue(n, peer);
+	else
+		close(peer);
+	net_close(n);
+}
+
+/* ---- pcap ---------------------------------------------------------------- */
+
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint16_t rd16(const uint8_t *p)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return v;
+}
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	uint8_t *buf = malloc(1 << 20);
+	*len = buf ? fread(buf, 1, 1 << 20, f) : 0;
+	fclose(f);
+	return buf;
+}
+
+/* Every frame both ways, in order, in a file a reader takes (classic
+ * pcap: the header and each record checked field by field). */
+static void test_pcap_records_both_ways(void)
+{
+	mkdir_tmp();
+	char pcap[96];
+	snprintf(pcap, sizeof(pcap), "%s/x.pcap", dir);
+	time_t t0 = time(NULL);
+	int peer;
+	struct net *n = listen_with_peer(&peer, pcap);
+	REQUIRE(n);
+	static uint8_t frames[10][1600], got[NET_FRAME_MAX];
+	size_t lens[10];
+	for (int i = 0; i < 10; i++) {
+		lens[i] = 14 + (size_t)i * 150;
+		fill(frames[i], lens[i], (unsigned)i);
+		if (i % 2) { /* odd: received */
+			CHECK(peer_send_frame(peer, frames[i], (uint32_t)lens[i]));
+			CHECK_INT(wait_frame(n, got, NULL), lens[i]);
+		} else {
+			CHECK_INT(net_send(n, frames[i], lens[i]), 0);
+			CHECK_INT(peer_recv_frame(peer, got, sizeof(got), n), lens[i]);
+		}
+	}
+	/* refused frames are not recorded */
+	CHECK_INT(net_send(n, got, 0), -EMSGSIZE);
+	close(peer);
+	CHECK(wait_link(n, false, NULL));
+	CHECK_INT(net_send(n, frames[0], lens[0]), -ENOTCONN);
+	/* the file is complete before close (a killed process leaves it) */
+	size_t len;
+	uint8_t *buf = slurp(pcap, &len);
+	net_close(n);
+	time_t t1 = time(NULL);
+	REQUIRE(buf);
+	size_t want = 24;
+	for (int i = 0; i < 10; i++)
+		want += 16 + lens[i];
+	CHECK_INT(len, want);
+	REQUIRE(len >= 24);
+	CHECK_EQ(rd32(buf), 0xa1b2c3d4u);
+	CHECK_INT(rd16(buf + 4), 2);
+	CHECK_INT(rd16(buf + 6), 4);
+	CHECK_INT(rd32(buf + 8), 0);  /* thiszone */
+	CHECK_INT(rd32(buf + 12), 0); /* sigfigs */
+	CHECK_INT(rd32(buf + 16), 65535);
+	CHECK_INT(rd32(buf + 20), 1); /* LINKTYPE_ETHERNET */
+	size_t at = 24;
+	uint64_t last_us = 0;
+	for (int i = 0; i < 10 && at + 16 <= len; i++) {
+		uint32_t sec = rd32(buf + at), usec = rd32(buf + at + 4);
+		CHECK(sec >= (uint32_t)t0 && sec <= (uint32_t)t1);
+		CHECK(usec < 1000000);
+		uint64_t us = (uint64_t)sec * 1000000 + usec;
+		CHECK(us >= last_us);
+		last_us = us;
+		CHECK_INT(rd32(buf + at + 8), lens[i]);
+		CHECK_INT(rd32(buf + at + 12), lens[i]);
+		REQUIRE(at + 16 + lens[i] <= len);
+		CHECK_MEM(buf + at + 16, frames[i], lens[i]);
+		at += 16 + lens[i];
+	}
+	CHECK_INT(at, len);
+	free(buf);
+	rm_tmp();
+}
+
+/* A frame beyond the snaplen is cut, its length kept. */
+static void test_pcap_snaplen(void)
+{
+	mkdir_tmp();
+	char path[96];
+	snprintf(path, sizeof(path), "%s/big.pcap", dir);
+	int fd = pcap_create(path);
+	REQUIRE(fd >= 0);
+	static uint8_t big[70000];
+	fill(big, sizeof(big), 1);
+	CHECK_INT(pcap_record(fd, big, sizeof(big)), 0);
+	close(fd);
+	size_t len;
+	uint8_t *buf = slurp(path, &len);
+	REQUIRE(buf);
+	CHECK_INT(len, 24 + 16 + 65535);
+	CHECK_INT(rd32(buf + 24 + 8), 65535);
+	CHECK_INT(rd32(buf + 24 + 12), 70000);
+	CHECK(len < 24 + 16 + 65535 || !memcmp(buf + 40, big, 65535));
+	free(buf);
+	/* an unwritable path: an error, not a crash */
+	snprintf(path, sizeof(path), "%s/no/such/dir.pcap", dir);
+	CHECK(pcap_create(path) < 0);
+	rm_tmp();
+}
+
+/* ---- tap ----------------------------------------------------------------- */
+
+#define TAP_NAME "fbnt0"
+#define TEST_ETHERTYPE 0x88b5 /* IEEE 802 local experimental */
+
+static int if_up(const char *name)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = { 0 };
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	int r = s >= 0 && ioctl(s, SIOCGIFFLAGS, &ifr) == 0 ? 0 : -1;
+	ifr.ifr_flags |= IFF_UP;
+	if (r == 0 && ioctl(s, SIOCSIFFLAGS, &ifr))
+		r = -1;
+	if (s >= 0)
+		close(s);
+	return r;
+}
+
+/* A packet socket on the interface: what the kernel sends out of it and
+ * how we send into it. */
+static int packet_socket(const char *name)
+{
+	int s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_ALL),
+				   .sll_ifindex = (int)if_nametoindex(name) };
+	if (s >= 0 && bind(s, (struct sockaddr *)&sll, sizeof(sll))) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static void test_frame(uint8_t *f, size_t len, uint8_t tag)
+{
+	memset(f, 0xff, 6);                      /* broadcast */
+	memcpy(f + 6, "\x02\xfb\x00\x00\x00\x09", 6);
+	f[12] = TEST_ETHERTYPE >> 8;
+	f[13] = TEST_ETHERTYPE & 0xff;
+	for (size_t i = 14; i < len; i++)
+		f[i] = (uint8_t)(tag + i);
+}
+
+/* In the child, inside its own network namespace. */
+static void tap_in_netns(void)
+{
+	struct net *n = open_uri("tap:" TAP_NAME, NULL);
+	REQUIRE(n);
+	CHECK(net_link(n));
+	/* a tap has one owner: the second open fails cleanly (EBUSY) */
+	CHECK(open_uri("tap:" TAP_NAME, NULL) == NULL);
+	uint8_t f[200], got[NET_FRAME_MAX];
+	test_frame(f, sizeof(f), 1);
+	/* down: the kernel refuses the frame (EIO), counted */
+	CHECK_INT(net_send(n, f, sizeof(f)), -EIO);
+	CHECK_INT(counter(n, "tx_drop_down"), 1);
+	REQUIRE(if_up(TAP_NAME) == 0);
+	int ps = packet_socket(TAP_NAME);
+	REQUIRE(ps >= 0);
+	/* backend -> the interface's receive path: the packet socket sees it */
+	CHECK_INT(net_send(n, f, sizeof(f)), 0);
+	bool seen = false;
+	for (uint64_t end = now_ms() + WAIT_MS; !seen && now_ms() < end;) {
+		struct pollfd pf = { ps, POLLIN, 0 };
+		if (poll(&pf, 1, 50) != 1)
+			continue;
+		ssize_t r = recv(ps, got, sizeof(got), 0);
+		seen = r == (ssize_t)sizeof(f) && !memcmp(got, f, sizeof(f));
+	}
+	CHECK(seen);
+	/* the interface transmits -> the backend receives (the kernel's own
+	 * frames, IPv6 router solicitations and such, are skipped) */
+	test_frame(f, sizeof(f), 2);
+	struct sockaddr_ll to = { .sll_family = AF_PACKET,
+				  .sll_ifindex = (int)if_nametoindex(TAP_NAME),
+				  .sll_halen = 6 };
+	memset(to.sll_addr, 0xff, 6);
+	CHECK(sendto(ps, f, sizeof(f), 0, (struct sockaddr *)&to, sizeof(to)) ==
+	      (ssize_t)sizeof(f));
+	seen = false;
+	for (int k = 0; k < 20 && !seen; k++) {
+		int r = wait_frame(n, got, NULL);
+		if (r < 0)
+			break;
+		seen = r == (int)sizeof(f) && !memcmp(got, f, sizeof(f));
+	}
+	CHECK(seen);
+	close(ps);
+	net_close(n);
+	/* closed: the non-persistent tap is gone */
+	CHECK_INT(if_nametoindex(TAP_NAME), 0);
+}
+
+static void test_tap_in_private_netns(void)
+{
+	if (geteuid() != 0 || access("/dev/net/tun", R_OK | W_OK)) {
+		printf("  skip test_tap_in_private_netns: needs root and "
+		       "/dev/net/tun\n");
+		return;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0) {
+		/* Nothing leaves this namespace: it has only the tap (and a
+		 * loopback that stays down). */
+		if (unshare(CLONE_NEWNET)) {
+			printf("  skip test_tap_in_private_netns: unshare: %s\n",
+			       strerror(errno));
+			fflush(NULL);
+			_exit(0);
+		}
+		tap_in_netns();
+		fflush(NULL);
+		_exit(test_failures ? 1 : 0);
+	}
+	int st;
+	REQUIRE(waitpid(pid, &st, 0) == pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+TEST_MAIN("unit-net", TEST_CASE(test_uri_good), TEST_CASE(test_uri_bad),
+	  TEST_CASE(test_stream_sizes_both_ways),
+	  TEST_CASE(test_stream_reassembly),
+	  TEST_CASE(test_stream_bad_length_drops_peer),
+	  TEST_CASE(test_stream_disconnect_reconnect),
+	  TEST_CASE(test_stream_pair_unix), TEST_CASE(test_stream_pair_tcp),
+	  TEST_CASE(test_stream_send_queue_unix),
+	  TEST_CASE(test_stream_send_queue_tcp),
+	  TEST_CASE(test_pcap_records_both_ways), TEST_CASE(test_pcap_snaplen),
+	  TEST_CASE(test_tap_in_private_netns))
