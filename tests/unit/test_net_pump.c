@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The net thread (net/pump.h) on a real stream backend, with a consumer
+ * the test controls: a frame answered "no room" is kept and offered again
+ * after a resume, nothing more is read meanwhile, frames come in order,
+ * and the backend's link reaches the consumer.  Waits are bounded.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net/net.h"
+#include "net/pump.h"
+#include "test.h"
+
+#define WAIT_S 5 /* a stall, not a speed */
+#define MAX_OFFERS 64
+
+/* The consumer: records what it is offered and answers `answer`. */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int answer;
+	unsigned offers;
+	uint8_t seq[MAX_OFFERS]; /* the first byte of each offered frame */
+	size_t len[MAX_OFFERS];
+	unsigned links;
+	bool link;
+} c = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+
+static int deliver(void *opaque, const void *frame, size_t len)
+{
+	(void)opaque;
+	pthread_mutex_lock(&c.lock);
+	if (c.offers < MAX_OFFERS) {
+		c.seq[c.offers] = ((const uint8_t *)frame)[0];
+		c.len[c.offers] = len;
+	}
+	c.offers++;
+	int r = c.answer;
+	pthread_cond_broadcast(&c.cond);
+	pthread_mutex_unlock(&c.lock);
+	return r;
+}
+
+static void link_cb(void *opaque, bool up)
+{
+	(void)opaque;
+	pthread_mutex_lock(&c.lock);
+	c.links++;
+	c.link = up;
+	pthread_cond_broadcast(&c.cond);
+	pthread_mutex_unlock(&c.lock);
+}
+
+static void reset_consumer(int answer)
+{
+	pthread_mutex_lock(&c.lock);
+	c.answer = answer;
+	c.offers = 0;
+	c.links = 0;
+	c.link = true;
+	pthread_mutex_unlock(&c.lock);
+}
+
+static void set_answer(int answer)
+{
+	pthread_mutex_lock(&c.lock);
+	c.answer = answer;
+	pthread_mutex_unlock(&c.lock);
+}
+
+/* Wait until *what >= want (under the consumer's lock); false on timeout. */
+static bool wait_count(const unsigned *what, unsigned want)
+{
+	struct timespec end;
+	clock_gettime(CLOCK_REALTIME, &end);
+	end.tv_sec += WAIT_S;
+	pthread_mutex_lock(&c.lock);
+	int r = 0;
+	while (*what < want && r != ETIMEDOUT)
+		r = pthread_cond_timedwait(&c.cond, &c.lock, &end);
+	bool ok = *what >= want;
+	pthread_mutex_unlock(&c.lock);
+	return ok;
+}
+
+static long long dump_value(struct net *n, struct net_pump *p,
+			    const char *key)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return -1;
+	fputc('\n', f);
+	net_dump(n, f);
+	net_pump_dump(p, f);
+	fclose(f);
+	char k[64];
+	snprintf(k, sizeof(k), "\n%s ", key);
+	char *at = strstr(text, k);
+	long long v = at ? strtoll(at + strlen(k), NULL, 10) : -1;
+	free(text);
+	return v;
+}
+
+/* The pump counts an offer after the consumer answered it: wait for the
+ * dump to show want (bounded), then return what it shows. */
+static long long wait_value(struct net *n, struct net_pump *p,
+			    const char *key, long long want)
+{
+	long long v = dump_value(n, p, key);
+	for (int i = 0; v != want && i < WAIT_S * 1000; i++) {
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+		v = dump_value(n, p, key);
+	}
+	return v;
+}
+#define CHECK_VALUE(key, want) CHECK_INT(wait_value(n, p, key, want), want)
+
+static int peer_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Frame k: 60 bytes starting with k. */
+static bool send_frame(int fd, uint8_t k)
+{
+	uint8_t buf[4 + 60];
+	uint32_t be = htonl(60);
+	memcpy(buf, &be, 4);
+	memset(buf + 4, 0, 60);
+	buf[4] = k;
+	return send(fd, buf, sizeof(buf), MSG_NOSIGNAL) == (ssize_t)sizeof(buf);
+}
+
+static void test_hold_resume_and_link(void)
+{
+	char dir[] = "/tmp/fbnic-pump-test.XXXXXX";
+	REQUIRE(mkdtemp(dir));
+	char path[64], uri[96];
+	snprintf(path, sizeof(path), "%s/p.sock", dir);
+	snprintf(uri, sizeof(uri), "stream:unix:%s,listen", path);
+	struct net_uri u;
+	const char *why;
+	REQUIRE(net_uri_parse(uri, &u, &why) == 0);
+	struct net *n = net_open(&u, NULL);
+	REQUIRE(n);
+	reset_consumer(-EAGAIN);
+	struct net_pump_ops ops = { .deliver = deliver, .link = link_cb };
+	struct net_pump *p = net_pump_create(n, &ops);
+	REQUIRE(p);
+	REQUIRE(net_pump_start(p) == 0);
+
+	/* No peer yet: the consumer hears "down" at once. */
+	CHECK(wait_count(&c.links, 1));
+	CHECK(!c.link);
+	int peer = peer_connect(path);
+	REQUIRE(peer >= 0);
+	CHECK(wait_count(&c.links, 2));
+	CHECK(c.link);
+
+	/* A resume with nothing held offers nothing. */
+	net_pump_resume(p);
+
+	/* Frame 1 finds no room: held, reading stops.  Frames 2 and 3
+	 * are in the socket before the next wake-up. */
+	CHECK(send_frame(peer, 1));
+	CHECK(wait_count(&c.offers, 1));
+	CHECK(send_frame(peer, 2));
+	CHECK(send_frame(peer, 3));
+	/* A resume while there is still no room: frame 1 is offered again,
+	 * and only frame 1. */
+	net_pump_resume(p);
+	CHECK(wait_count(&c.offers, 2));
+	CHECK_INT(c.seq[0], 1);
+	CHECK_INT(c.seq[1], 1);
+	CHECK_VALUE("net.holding", 1);
+	CHECK_VALUE("net.rx_paused", 1);
+	CHECK_VALUE("net.rx_frames", 1);
+	CHECK_VALUE("net.rx_held", 2);
+
+	/* Room: frame 1 is taken, then 2 and 3, in order. */
+	set_answer(0);
+	net_pump_resume(p);
+	CHECK(wait_count(&c.offers, 5));
+	CHECK_INT(c.seq[2], 1);
+	CHECK_INT(c.seq[3], 2);
+	CHECK_INT(c.seq[4], 3);
+	CHECK_INT(c.len[4], 60);
+	CHECK_VALUE("net.holding", 0);
+	CHECK_VALUE("net.rx_paused", 0);
+	CHECK_VALUE("net.rx_frames", 3);
+	CHECK_VALUE("net.rx_pauses", 1);
+	CHECK_VALUE("net.rx_resumes", 2);
+
+	/* A frame the consumer drops: counted, reading goes on. */
+	set_answer(-ENETDOWN);
+	CHECK(send_frame(peer, 4));
+	CHECK(wait_count(&c.offers, 6));
+	set_answer(0);
+	CHECK(send_frame(peer, 5));
+	CHECK(wait_count(&c.offers, 7));
+	CHECK_INT(c.seq[6], 5);
+	CHECK_VALUE("net.rx_refused", 1);
+	CHECK_VALUE("net.rx_offers", 7);
+
+	/* Held when the peer goes: the link drops all the same (the frame
+	 * stays held for the consumer). */
+	set_answer(-EAGAIN);
+	CHECK(send_frame(peer, 6));
+	CHECK(wait_count(&c.offers, 8));
+	close(peer);
+	CHECK(wait_count(&c.links, 3));
+	CHECK(!c.link);
+	CHECK_VALUE("net.link_changes", 3);
+	CHECK_VALUE("net.holding", 1);
+
+	net_pump_stop(p);
+	net_pump_destroy(p);
+	net_close(n);
+	rmdir(dir);
+}
+
+TEST_MAIN("unit-net-pump", TEST_CASE(test_hold_resume_and_link))
