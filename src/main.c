@@ -12,6 +12,7 @@
 #include "control.h"
 #include "dev/fbnic.h"
 #include "fw/fw.h"
+#include "net/net.h"
 #include "runner.h"
 #include "util/log.h"
 
@@ -52,6 +53,16 @@ static void usage(FILE *f)
 		"  --fw-latency MS      the firmware answers a host message MS ms after\n"
 		"                       it was posted (default 20; 0 answers at once,\n"
 		"                       which the 6.12 driver's ifup can lose)\n"
+		"  --net URI            the network backend, the device's wire (default:\n"
+		"                       none, frames sent are dropped):\n"
+		"                         tap:IFNAME   a tap interface (created if missing)\n"
+		"                         stream:unix:PATH,listen|connect\n"
+		"                         stream:tcp:HOST:PORT,listen|connect\n"
+		"                       a QEMU -netdev stream peer (4-byte big-endian\n"
+		"                       length, then the frame); the link is up while\n"
+		"                       the peer is connected; connect retries until it is\n"
+		"  --pcap FILE          record every frame both ways in FILE (classic pcap,\n"
+		"                       Ethernet); needs --net\n"
 		"  --log-level LEVEL    error, warn, info (default) or debug\n"
 		"  -h, --help           this text\n");
 }
@@ -117,6 +128,8 @@ int main(int argc, char **argv)
 		{ "temp", required_argument, NULL, 'T' },
 		{ "volt", required_argument, NULL, 'v' },
 		{ "fw-latency", required_argument, NULL, 'W' },
+		{ "net", required_argument, NULL, 'N' },
+		{ "pcap", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -131,6 +144,9 @@ int main(int argc, char **argv)
 	cfg.fw = &fw;
 	const char *socket_path = NULL;
 	const char *control_path = NULL;
+	const char *pcap_path = NULL;
+	struct net_uri net_uri;
+	bool have_net = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -257,6 +273,24 @@ int main(int argc, char **argv)
 			cfg.fw_turnaround_ns = (uint64_t)(ms * 1e6 + 0.5);
 			break;
 		}
+		case 'N': {
+			const char *why;
+			if (have_net) {
+				fprintf(stderr, "fbnic-emu: one --net per fbnic-emu "
+					"(several NICs: several fbnic-emu)\n");
+				return 2;
+			}
+			if (net_uri_parse(optarg, &net_uri, &why)) {
+				fprintf(stderr, "fbnic-emu: --net %s: %s\n"
+					"  want %s\n", optarg, why, NET_URI_FORMS);
+				return 2;
+			}
+			have_net = true;
+			break;
+		}
+		case 'P':
+			pcap_path = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -269,9 +303,17 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (pcap_path && !have_net) {
+		fprintf(stderr, "fbnic-emu: --pcap needs --net (no frames cross "
+			"without a backend)\n");
+		return 2;
+	}
 
 	signal(SIGPIPE, SIG_IGN);
-	the_runner = runner_create(socket_path, &cfg);
+	struct net *net = NULL;
+	if (have_net && !(net = net_open(&net_uri, pcap_path)))
+		return 1; /* net_open logged why */
+	the_runner = runner_create(socket_path, &cfg, net);
 	if (!the_runner)
 		return 1;
 	struct sigaction sa = { .sa_handler = on_signal };

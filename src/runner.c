@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "net/net.h"
+#include "net/pump.h"
 #include "util/log.h"
 #include "vfio-user/vu_dma.h"
 #include "vfio-user/vu_server.h"
@@ -26,6 +28,10 @@ struct runner {
 	bool kicked;          /* under lock */
 	uint64_t deadline;    /* under lock; UINT64_MAX: none */
 	bool stopping;
+	/* The network backend (NULL: none) and its thread, which offers
+	 * received frames to the device under the device lock. */
+	struct net *net;
+	struct net_pump *pump;
 };
 
 /* Set on the device thread: it may drop the device lock to wait for a
@@ -100,6 +106,41 @@ static void host_timer_arm(void *o, uint64_t deadline_ns)
 	struct runner *r = o;
 	r->deadline = deadline_ns;
 	wake(r);
+}
+
+/* The device lock is held: never block.  A stream queues what its socket
+ * cannot take now, a tap drops it (net.h). */
+static int host_port_send(void *o, const void *frame, size_t len)
+{
+	struct runner *r = o;
+	return net_send(r->net, frame, len);
+}
+
+/* From the device thread, with the device lock held: the pump only gets
+ * a flag and a wake-up. */
+static void host_port_resume(void *o)
+{
+	struct runner *r = o;
+	net_pump_resume(r->pump);
+}
+
+/* ---- the net thread's way into the device ----------------------------- */
+
+static int pump_deliver(void *o, const void *frame, size_t len)
+{
+	struct runner *r = o;
+	pthread_mutex_lock(&r->lock);
+	int ret = fbnic_port_rx(r->dev, frame, len);
+	pthread_mutex_unlock(&r->lock);
+	return ret;
+}
+
+static void pump_link(void *o, bool up)
+{
+	struct runner *r = o;
+	pthread_mutex_lock(&r->lock);
+	fbnic_port_link(r->dev, up);
+	pthread_mutex_unlock(&r->lock);
 }
 
 /* ---- vfio-user device ops -------------------------------------------- */
@@ -197,11 +238,14 @@ static void *device_thread(void *arg)
 /* ---- lifecycle ------------------------------------------------------- */
 
 struct runner *runner_create(const char *socket_path,
-			     const struct fbnic_config *cfg)
+			     const struct fbnic_config *cfg, struct net *net)
 {
 	struct runner *r = calloc(1, sizeof(*r));
-	if (!r)
+	if (!r) {
+		net_close(net);
 		return NULL;
+	}
+	r->net = net;
 	pthread_mutex_init(&r->lock, NULL);
 	r->deadline = UINT64_MAX;
 	r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -213,9 +257,19 @@ struct runner *runner_create(const char *socket_path,
 		.kick = host_kick,
 		.now_ns = host_now_ns,
 		.timer_arm = host_timer_arm,
+		/* Without a backend the device counts its frames as
+		 * tx_drop_backend. */
+		.port_send = net ? host_port_send : NULL,
+		.port_resume = net ? host_port_resume : NULL,
 	};
+	if (net) {
+		struct net_pump_ops pops = { .opaque = r,
+					     .deliver = pump_deliver,
+					     .link = pump_link };
+		r->pump = net_pump_create(net, &pops);
+	}
 	r->dev = fbnic_create(cfg, &host);
-	if (!r->dev || r->wake_fd < 0) {
+	if (!r->dev || r->wake_fd < 0 || (net && !r->pump)) {
 		runner_destroy(r);
 		return NULL;
 	}
@@ -252,7 +306,11 @@ int runner_run(struct runner *r)
 		return -1;
 	}
 	r->thread_started = true;
-	int ret = vu_server_run(r->srv);
+	int ret = r->pump ? net_pump_start(r->pump) : 0;
+	if (!ret)
+		ret = vu_server_run(r->srv);
+	if (r->pump)
+		net_pump_stop(r->pump);
 	pthread_mutex_lock(&r->lock);
 	r->stopping = true;
 	pthread_mutex_unlock(&r->lock);
@@ -273,6 +331,8 @@ void runner_destroy(struct runner *r)
 		return;
 	vu_server_destroy(r->srv);
 	fbnic_destroy(r->dev);
+	net_pump_destroy(r->pump);
+	net_close(r->net);
 	if (r->wake_fd >= 0)
 		close(r->wake_fd);
 	pthread_mutex_destroy(&r->lock);
@@ -308,4 +368,8 @@ void runner_dump(struct runner *r, FILE *out)
 	S(irqs_raised);
 	S(irqs_pending);
 #undef S
+	if (r->net) {
+		net_dump(r->net, out);
+		net_pump_dump(r->pump, out);
+	}
 }

@@ -2,7 +2,16 @@
 /*
  * The runner: serves the fbnic core over vfio-user.  It owns the device
  * lock that serialises every call into the core, the device thread that
- * runs deferred work and timers, and the host services the core uses.
+ * runs deferred work and timers, the host services the core uses, and
+ * the network backend with its thread (net/pump.h).
+ *
+ * Threads and locks: the protocol thread (vu_server) and the control
+ * thread call into the core under the device lock; so does the device
+ * thread, which may drop it inside a DMA.  The net thread takes the
+ * device lock for each received frame (fbnic_port_rx) and link change
+ * (fbnic_port_link), and holds no other lock meanwhile.  The backend's
+ * own lock (net.h) is only ever taken after the device lock (port_send,
+ * dump), never before it.
  */
 #ifndef FBNIC_EMU_RUNNER_H
 #define FBNIC_EMU_RUNNER_H
@@ -12,15 +21,19 @@
 #include "dev/fbnic.h"
 
 struct runner;
+struct net;
 
+/* net: the network backend (net/net.h), owned by the runner from here on
+ * (closed on failure too); NULL: none, the device's frames go nowhere. */
 struct runner *runner_create(const char *socket_path,
-			     const struct fbnic_config *cfg);
+			     const struct fbnic_config *cfg, struct net *net);
 /* Serve until runner_stop(); returns 0. */
 int runner_run(struct runner *r);
 /* Async-signal-safe. */
 void runner_stop(struct runner *r);
 void runner_destroy(struct runner *r);
-/* Write the vfio-user server's counters (call with the lock held is fine). */
+/* Write the vfio-user server's counters, and the network backend's and
+ * its thread's (call with the lock held is fine). */
 void runner_dump(struct runner *r, FILE *out);
 /* Run fn(dev, arg) with the device lock held (control channel). */
 void runner_call(struct runner *r, void (*fn)(struct fbnic *dev, void *arg),

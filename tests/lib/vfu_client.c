@@ -743,7 +743,7 @@ static void track(struct vfu_server *s, bool add)
 	}
 }
 
-static int server_binary(char *out, size_t n)
+int vfu_server_binary(char *out, size_t n)
 {
 	const char *env = getenv("FBNIC_EMU");
 	if (env && *env) {
@@ -782,7 +782,7 @@ int vfu_server_start(struct vfu_server *s, const char *const *extra)
 	memset(s, 0, sizeof(*s));
 	s->pid = -1;
 	char bin[PATH_MAX];
-	int rc = server_binary(bin, sizeof(bin));
+	int rc = vfu_server_binary(bin, sizeof(bin));
 	if (rc < 0)
 		return rc;
 	if (access(bin, X_OK) != 0) {

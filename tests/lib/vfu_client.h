@@ -133,6 +133,9 @@ struct vfu_server {
 	int status;     /* waitpid status once reaped */
 	bool reaped;
 };
+/* The binary under test: $FBNIC_EMU or <test binary dir>/../../fbnic-emu.
+ * 0 or -errno. */
+int vfu_server_binary(char *out, size_t n);
 /* fork/exec $FBNIC_EMU or <test binary dir>/../../fbnic-emu with
  * "--socket <dir>/s.sock" + extra (NULL-terminated, may be NULL), and wait
  * until the socket accepts a connection. 0 or -errno (diagnostic printed). */
