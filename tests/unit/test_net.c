@@ -534,29 +534,35 @@ static void test_stream_pair_unix(void)
 	rm_tmp();
 }
 
-/* A free TCP port on 127.0.0.1 (bound by nobody once this returns). */
-static int free_port(void)
+/* A free TCP port on 127.0.0.1 (v6: ::1), bound by nobody once this
+ * returns; -1 if there is none (no IPv6). */
+static int free_port_on(bool v6)
 {
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(sa);
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6,
+				    .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in sa4 = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr *sa = v6 ? (struct sockaddr *)&sa6 : (struct sockaddr *)&sa4;
+	socklen_t len = v6 ? sizeof(sa6) : sizeof(sa4);
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int port = -1;
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		port = ntohs(sa.sin_port);
+	if (fd >= 0 && bind(fd, sa, len) == 0 && getsockname(fd, sa, &len) == 0)
+		port = ntohs(v6 ? sa6.sin6_port : sa4.sin_port);
 	if (fd >= 0)
 		close(fd);
 	return port;
 }
 
-static void test_stream_pair_tcp(void)
+static int free_port(void)
 {
-	int port = free_port();
-	REQUIRE(port > 0);
+	return free_port_on(false);
+}
+
+static void pair_tcp(const char *host, int port)
+{
 	char luri[128], curi[128];
-	snprintf(luri, sizeof(luri), "stream:tcp:127.0.0.1:%d,listen", port);
-	snprintf(curi, sizeof(curi), "stream:tcp:127.0.0.1:%d,connect", port);
+	snprintf(luri, sizeof(luri), "stream:tcp:%s:%d,listen", host, port);
+	snprintf(curi, sizeof(curi), "stream:tcp:%s:%d,connect", host, port);
 	struct net *a = open_uri(luri, NULL);
 	REQUIRE(a);
 	struct net *b = open_uri(curi, NULL);
@@ -567,6 +573,18 @@ static void test_stream_pair_tcp(void)
 	net_close(b);
 	CHECK(wait_link(a, false, NULL));
 	net_close(a);
+}
+
+static void test_stream_pair_tcp(void)
+{
+	int port = free_port();
+	REQUIRE(port > 0);
+	pair_tcp("127.0.0.1", port);
+	port = free_port_on(true);
+	if (port > 0)
+		pair_tcp("[::1]", port);
+	else
+		printf("  (no IPv6 loopback: [::1] not tried)\n");
 }
 
 /* A peer that does not read: frames wait in the queue (in order, split
@@ -855,6 +873,15 @@ static void tap_in_netns(void)
 	}
 	CHECK(seen);
 	close(ps);
+	/* The interface deleted under the backend: the kernel says so on
+	 * the fd (EPOLLERR), the link goes down, sends fail, counted. */
+	if (system("ip link del " TAP_NAME " 2>/dev/null") == 0) {
+		CHECK(wait_link(n, false, NULL));
+		CHECK(net_send(n, f, sizeof(f)) < 0);
+		CHECK_INT(counter(n, "tx_drop_error"), 1);
+	} else {
+		printf("  (ip link del unavailable: interface loss not tried)\n");
+	}
 	net_close(n);
 	/* closed: the non-persistent tap is gone */
 	CHECK_INT(if_nametoindex(TAP_NAME), 0);
