@@ -34,9 +34,10 @@ struct runner {
 	struct net_pump *pump;
 };
 
-/* Set on the device thread: it may drop the device lock to wait for a
- * DMA_READ/WRITE reply (the protocol thread may not, vu_server.h). */
-static __thread bool on_device_thread;
+/* Set on the device thread and the net thread: they may drop the device
+ * lock to wait for a DMA_READ/WRITE reply (the protocol thread may not,
+ * vu_server.h; vu_dma_message serves concurrent requesters). */
+static __thread bool may_wait_dma;
 
 static uint64_t mono_ns(void)
 {
@@ -64,7 +65,7 @@ static int host_dma(struct runner *r, uint64_t gpa, void *buf, size_t len,
 	 * protocol thread free and QEMU's main loop, so never while a vCPU
 	 * might wait on our lock (hw/vfio-user/proxy.c).  The core
 	 * treats a DMA call as a point where MMIO may run, as on hardware. */
-	if (!on_device_thread)
+	if (!may_wait_dma)
 		return -EWOULDBLOCK;
 	pthread_mutex_unlock(&r->lock);
 	ret = vu_dma_message(r->srv, gpa, buf, len, is_write);
@@ -126,9 +127,14 @@ static void host_port_resume(void *o)
 
 /* ---- the net thread's way into the device ----------------------------- */
 
+/* On the net thread.  Receiving DMAs the frame into guest buffers: with
+ * memory reached by messages the thread waits for the replies with the
+ * lock dropped, as the device thread does (the core re-validates after
+ * any DMA).  The flag is the thread's own: set on its first frame. */
 static int pump_deliver(void *o, const void *frame, size_t len)
 {
 	struct runner *r = o;
+	may_wait_dma = true;
 	pthread_mutex_lock(&r->lock);
 	int ret = fbnic_port_rx(r->dev, frame, len);
 	pthread_mutex_unlock(&r->lock);
@@ -202,7 +208,7 @@ static const struct vu_device_ops runner_ops = {
 static void *device_thread(void *arg)
 {
 	struct runner *r = arg;
-	on_device_thread = true;
+	may_wait_dma = true;
 	pthread_mutex_lock(&r->lock);
 	while (!r->stopping) {
 		int timeout = -1;

@@ -8,8 +8,9 @@
  * Threads and locks: the protocol thread (vu_server) and the control
  * thread call into the core under the device lock; so does the device
  * thread, which may drop it inside a DMA.  The net thread takes the
- * device lock for each received frame (fbnic_port_rx) and link change
- * (fbnic_port_link), and holds no other lock meanwhile.  The backend's
+ * device lock for each received frame (fbnic_port_rx, which may drop it
+ * inside a DMA too) and link change (fbnic_port_link), and holds no
+ * other lock meanwhile.  The backend's
  * own lock (net.h) is only ever taken after the device lock (port_send,
  * dump), never before it.
  */
