@@ -10,9 +10,11 @@
  * (HOST: a name, an IPv4 address, or an IPv6 address in brackets; the
  * option is split at the last comma, so a PATH may hold commas.)
  *
- * The object is thread safe (one internal lock) and never blocks: the
- * device thread sends (net_send, under the device lock) while the net
- * thread (net/pump.h) services the backend and receives.  src/net knows
+ * The object is thread safe (one internal lock) and never waits for the
+ * network: the device thread sends (net_send, under the device lock)
+ * while the net thread (net/pump.h) services the backend and receives.
+ * With a pcap file, each frame is also one write(2) to that file, under
+ * the object's lock (a local file: no waiting on a peer).  src/net knows
  * nothing of the device: it depends on src/util and libc only.
  *
  * Every frame refused, dropped or lost is counted with its reason
