@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The control channel (--control PATH) of the real binary: every command,
  * and malformed input that must get an error, never a crash. */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,16 +24,26 @@ static bool start(struct vfu_server *s)
 	return START_SERVER(s, extra);
 }
 
+/* fbnic-emu opens its control socket just after the vfio-user one, which
+ * is what start() waits for: retry a connection the socket is not there
+ * for yet, for at most 5 s. */
 static int ctl_connect(void)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctl_path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	for (int tries = 0; tries < 500; tries++) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -1;
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			return fd;
+		int err = errno;
 		close(fd);
-		return -1;
+		if (err != ENOENT && err != ECONNREFUSED)
+			return -1;
+		poll(NULL, 0, 10);
 	}
-	return fd;
+	return -1;
 }
 
 /* Send one line, return the whole answer (up to and including the final
