@@ -144,7 +144,9 @@ boot() {
 	local nreq nok
 	nreq=$(grep -c '^=== req ' "$out")
 	nok=$(grep -cx 'rc 0' "$out.ctl")
-	if [ "$nreq" -gt 0 ] && [ "$nok" = "$nreq" ]; then
+	if [ "$nreq" = 0 ]; then
+		: # the guest asked nothing of the host
+	elif [ "$nok" = "$nreq" ]; then
 		ok "$name: control channel answered ok to all $nreq requests"
 	else
 		notok "$name: control channel answered ok to all $nreq requests ($nok ok)" "$(cat "$out.ctl")"

@@ -1,0 +1,115 @@
+#!/bin/sh
+# shellcheck disable=SC3043  # busybox ash has local
+# Guest side of tests/guest/net: runs the steps named on the command line,
+# in order, in the fbnic-vm guest, and reports what it saw in sections
+# ("=== NAME", then lines) that the host-side checks read.  The peer is the
+# host end of a tap in the suite's private network namespace.
+#
+# Steps:
+#   start               kernel, netdev
+#   up A4/P A6/P        addresses on the fbnic netdev, link up, carrier
+#   ping NAME ADDR OPTS      ping -c 5 OPTS ADDR (section ping-NAME); OPTS is
+#                            one argument, split at spaces, "-" for none
+#   iperf NAME ADDR SECS OPTS  iperf3 -J client, OPTS as for ping
+#   mtu N               ip link set mtu N
+#   feature F on|off    ethtool -K F on|off (section feature)
+#   channels N          ethtool -L combined N
+#   stats NAME          ethtool -S, ip -s link, the fbnic interrupt counts
+#                       (sections stats-NAME, link-NAME, irq-NAME)
+#   hwq N               ask the host for queues 0..N-1's RDE_PKT_CNT (the
+#                       answers land in the host's control log)
+#   dmesg NAME          the raw dmesg as section dmesg-NAME
+export LC_ALL=C
+BDF=
+for d in /sys/bus/pci/devices/*; do
+	if [ "$(cat "$d/vendor")" = 0x1d9b ] && [ "$(cat "$d/device")" = 0x0013 ]; then
+		BDF=${d##*/}
+	fi
+done
+DEV=/sys/bus/pci/devices/$BDF
+now() { awk '{ print $1 }' /proc/uptime; }
+since() { awk -v a="$1" '{ printf "%.2f", $1 - a }' /proc/uptime; }
+sec() { echo "=== $1"; }
+IF=$(ls "$DEV/net" 2>/dev/null | head -n 1)
+carrier() { cat "/sys/class/net/$IF/carrier" 2>/dev/null || echo none; }
+
+while [ $# -gt 0 ]; do
+	step=$1
+	shift
+	case $step in
+	start)
+		sec kernel; uname -r
+		sec netdev; echo "${IF:-none}"
+		;;
+	up)
+		sec up
+		# No tail loss probes: they fire after 2 RTTs without an ACK,
+		# which a guest under TCG stalls for at times, and count as
+		# retransmits though nothing was lost; loss still shows as
+		# fast retransmits and timeouts.
+		echo 0 >/proc/sys/net/ipv4/tcp_early_retrans; echo "early-retrans-rc $?"
+		ip addr add "$1" dev "$IF"; echo "addr4-rc $?"
+		ip -6 addr add "$2" dev "$IF" nodad; echo "addr6-rc $?"
+		shift 2
+		ip link set "$IF" up; echo "ip-rc $?"
+		t0=$(now) i=0
+		while [ "$(carrier)" != 1 ] && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
+		echo "carrier $(carrier) after $(since "$t0") s"
+		;;
+	ping)
+		name=$1 addr=$2 args=$3
+		shift 3
+		[ "$args" = - ] && args=
+		sec "ping-$name"
+		# shellcheck disable=SC2086
+		ping -c 5 -i 0.2 -W 5 $args "$addr" 2>&1; echo "rc $?"
+		;;
+	iperf)
+		name=$1 addr=$2 secs=$3 args=$4
+		shift 4
+		[ "$args" = - ] && args=
+		sec "iperf-$name"
+		# shellcheck disable=SC2086
+		iperf3 -c "$addr" -t "$secs" -J --connect-timeout 5000 $args 2>&1
+		echo "rc $?"
+		;;
+	mtu)
+		sec "mtu-$1"; ip link set "$IF" mtu "$1"; echo "rc $?"
+		shift
+		;;
+	feature)
+		sec feature; ethtool -K "$IF" "$1" "$2"; echo "rc $?"
+		shift 2
+		;;
+	channels)
+		sec "channels-$1"; ethtool -L "$IF" combined "$1"; echo "rc $?"
+		shift
+		i=0
+		while [ "$(carrier)" != 1 ] && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
+		ethtool -l "$IF" 2>&1
+		;;
+	stats)
+		sec "stats-$1"; ethtool -S "$IF" 2>&1
+		sec "link-$1"; ip -s -s link show "$IF" 2>&1
+		sec "irq-$1"; grep -F "$BDF" /proc/interrupts
+		shift
+		;;
+	hwq)
+		regs="" q=0
+		while [ $q -lt "$1" ]; do regs="$regs QUEUE[$q].RDE_PKT_CNT"; q=$((q + 1)); done
+		shift
+		sec hwq
+		echo "=== req reg$regs"
+		sleep 2 # the host answers while the device still has its state
+		;;
+	dmesg)
+		sec "dmesg-$1"; dmesg -r
+		shift
+		;;
+	*)
+		echo "net.sh: unknown step $step" >&2
+		exit 2
+		;;
+	esac
+done
+sec end
