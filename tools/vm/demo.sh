@@ -1,5 +1,7 @@
 #!/bin/sh
-# Guest side of tools/fbnic-demo: show the emulated NIC from the guest.
+# Guest side of tools/fbnic-demo: show the emulated NIC from the guest,
+# then traffic to the peer: demo.sh ADDR/PREFIX PEER.
+ADDR=${1:-} PEER=${2:-}
 run() { echo; echo "fbnic-guest# $*"; "$@" 2>&1; }
 runsh() { echo; echo "fbnic-guest# $1"; sh -c "$1" 2>&1; }
 dev=
@@ -26,6 +28,14 @@ if [ -n "$n" ]; then
 	runsh "ethtool -m $n | grep -E 'Identifier|Vendor name|Vendor PN|Transceiver type'"
 	run devlink health show
 	run ethtool -T "$n"
+	if [ -n "$PEER" ]; then
+		echo 0 >/proc/sys/net/ipv4/tcp_early_retrans
+		run ip addr add "$ADDR" dev "$n"
+		run ping -c 3 "$PEER"
+		run iperf3 -c "$PEER" -t 10
+		run iperf3 -c "$PEER" -t 10 -R
+		runsh "ip -s link show $n"
+	fi
 else
 	echo
 	echo "fbnic-demo: fbnic is not bound to $dev (see dmesg above)"
