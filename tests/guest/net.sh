@@ -10,10 +10,17 @@
 #   up A4/P A6/P        addresses on the fbnic netdev, link up, carrier
 #   ping NAME ADDR OPTS      ping -c 5 OPTS ADDR (section ping-NAME); OPTS is
 #                            one argument, split at spaces, "-" for none
-#   iperf NAME ADDR SECS OPTS  iperf3 -J client, OPTS as for ping
+#   iperf NAME ADDR SECS OPTS  iperf3 -J client, OPTS as for ping; SECS may
+#                            be a size instead (20M: iperf3 -n 20M)
 #   mtu N               ip link set mtu N
 #   feature F on|off    ethtool -K F on|off (section feature)
 #   channels N          ethtool -L combined N
+#   rings N             ethtool -G rx N rx-mini N rx-jumbo N (scarce buffers)
+#   flood NAME ADDR SECS  the peer sends UDP as fast as it can (iperf3 -u -R
+#                       -b 0) while the guest pings it (sections
+#                       flood-NAME, flood-ping-NAME)
+#   serve SECS          one iperf3 server run (iperf3 -s -1), for at most SECS
+#   waitping ADDR SECS  ping ADDR until it answers, for at most SECS
 #   stats NAME          ethtool -S, ip -s link, the fbnic interrupt counts
 #                       (sections stats-NAME, link-NAME, irq-NAME)
 #   hwq N               ask the host for queues 0..N-1's RDE_PKT_CNT (the
@@ -69,8 +76,12 @@ while [ $# -gt 0 ]; do
 		shift 4
 		[ "$args" = - ] && args=
 		sec "iperf-$name"
+		case $secs in
+		*M) len="-n $secs" ;; # a transfer size instead of a time
+		*) len="-t $secs" ;;
+		esac
 		# shellcheck disable=SC2086
-		iperf3 -c "$addr" -t "$secs" -J --connect-timeout 5000 $args 2>&1
+		iperf3 -c "$addr" $len -J --connect-timeout 5000 $args 2>&1
 		echo "rc $?"
 		;;
 	mtu)
@@ -87,6 +98,39 @@ while [ $# -gt 0 ]; do
 		i=0
 		while [ "$(carrier)" != 1 ] && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
 		ethtool -l "$IF" 2>&1
+		;;
+	rings)
+		sec "rings-$1"; ethtool -G "$IF" rx "$1" rx-mini "$1" rx-jumbo "$1"; echo "rc $?"
+		shift
+		i=0
+		while [ "$(carrier)" != 1 ] && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
+		ethtool -g "$IF" 2>&1
+		;;
+	flood)
+		name=$1 addr=$2 secs=$3
+		shift 3
+		ping -c $((secs * 2)) -i 0.5 -W 5 "$addr" >/tmp/flood-ping 2>&1 &
+		p=$!
+		sec "flood-$name"
+		iperf3 -c "$addr" -u -R -b 0 -t "$secs" -J --connect-timeout 5000 2>&1
+		echo "rc $?"
+		wait $p
+		echo "rc $?" >>/tmp/flood-ping
+		sec "flood-ping-$name"; cat /tmp/flood-ping
+		;;
+	serve)
+		sec serve
+		timeout "$1" iperf3 -s -1 2>&1; echo "rc $?"
+		shift
+		;;
+	waitping)
+		sec "waitping"
+		t0=$(now) i=0
+		until ping -c 1 -W 1 "$1" >/dev/null 2>&1; do
+			i=$((i + 1)); [ $i -ge "$2" ] && break
+		done
+		echo "answered $i after $(since "$t0") s"
+		shift 2
 		;;
 	stats)
 		sec "stats-$1"; ethtool -S "$IF" 2>&1
