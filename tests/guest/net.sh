@@ -21,6 +21,9 @@
 #                       flood-NAME, flood-ping-NAME)
 #   serve SECS          one iperf3 server run (iperf3 -s -1), for at most SECS
 #   waitping ADDR SECS  ping ADDR until it answers, for at most SECS
+#   route GW            default route via GW
+#   tcpsha ADDR PORT N  send N random bytes over TCP, read back the peer's
+#                       sha256 of them, compare (section tcpsha)
 #   stats NAME          ethtool -S, ip -s link, the fbnic interrupt counts
 #                       (sections stats-NAME, link-NAME, irq-NAME)
 #   hwq N               ask the host for queues 0..N-1's RDE_PKT_CNT (the
@@ -131,6 +134,30 @@ while [ $# -gt 0 ]; do
 		done
 		echo "answered $i after $(since "$t0") s"
 		shift 2
+		;;
+	route)
+		sec route; ip route add default via "$1"; echo "rc $?"
+		shift
+		;;
+	tcpsha)
+		sec tcpsha
+		python3 - "$1" "$2" "$3" <<'PY' 2>&1; echo "rc $?"
+import hashlib, os, socket, sys
+data = os.urandom(int(sys.argv[3]))
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=60)
+s.sendall(data)
+s.shutdown(socket.SHUT_WR)
+got = b""
+while True:
+    d = s.recv(4096)
+    if not d:
+        break
+    got += d
+want = hashlib.sha256(data).hexdigest()
+print("sent %d bytes, peer's sha256 %s" % (len(data), "matches" if got.decode().strip() == want else "DIFFERS: " + got.decode()))
+sys.exit(0 if got.decode().strip() == want else 1)
+PY
+		shift 3
 		;;
 	stats)
 		sec "stats-$1"; ethtool -S "$IF" 2>&1
