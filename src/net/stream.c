@@ -48,9 +48,12 @@
 #define HDR 4u /* the length prefix */
 /* Room for the unread part of one frame and a whole next one. */
 #define RBUF_SIZE (2u * (HDR + NET_FRAME_MAX))
-#define TXQ_FRAMES 1024u
-#define TXQ_BYTES (1u << 20) /* > HDR + NET_FRAME_MAX: a frame always fits
-				an empty queue */
+/* More than a TCP receive window (tcp_rmem's 6 MiB at most): a peer that
+ * reads slowly because its guest has no buffers (it holds its socket back)
+ * slows a TCP sender down through that window, not through drops here. */
+#define TXQ_FRAMES 16384u
+#define TXQ_BYTES (16u << 20) /* > HDR + NET_FRAME_MAX: a frame always fits
+				 an empty queue */
 #define BACKOFF_MIN_MS 50u
 #define BACKOFF_MAX_MS 1000u
 
