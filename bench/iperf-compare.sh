@@ -61,4 +61,5 @@ echo "=== req dump"
 sleep 2
 sec stats
 ip -s link show "$IF" 2>&1
+ethtool -S "$IF" 2>&1 | grep -Ei 'drop|miss|no_buf|err|fifo|overrun' | grep -Ev ': 0$'
 sec end
