@@ -40,7 +40,7 @@ DEVICE_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/device/test_*.c))
 PROTOCOL_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/protocol/test_*.c))
 TESTS := $(UNIT_TESTS) $(DEVICE_TESTS) $(PROTOCOL_TESTS)
 
-.PHONY: all tests check check-build check-guest demo clean bench bench-guest
+.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf
 # Keep objects of pattern-rule binaries (else make deletes them as
 # intermediates and relinks every test on the next run).
 .SECONDARY:
@@ -99,6 +99,11 @@ bench: $(O)/fbnic-emu $(BENCHES)
 # Guest cycle times (down/up, reload) per kernel; needs root and the rig.
 bench-guest: all
 	bench/guest-cycles
+
+# iperf3 each way through fbnic-emu, QEMU's igb and virtio-net, with the
+# ratios; needs root and the rig.
+bench-iperf: all
+	FBNIC_EMU=$(abspath $(O))/fbnic-emu bench/iperf-compare
 
 clean:
 	rm -rf build

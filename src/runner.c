@@ -360,6 +360,8 @@ void runner_dump(struct runner *r, FILE *out)
 #define S(f) fprintf(out, "vfio-user." #f " %llu\n", (unsigned long long)st.f)
 	S(connections);
 	S(messages);
+	S(region_reads);
+	S(region_writes);
 	S(bad_framing);
 	S(bad_request);
 	S(unsupported);

@@ -666,6 +666,10 @@ static int handle_region(struct vu_server *s, const struct vu_hdr *h,
 			  (unsigned long long)a.offset, a.count, strerror(-r));
 		return reply_err(s, h, -r);
 	}
+	if (is_write)
+		STAT_INC(s, region_writes);
+	else
+		STAT_INC(s, region_reads);
 	return reply(s, h, out, sizeof(a) + (is_write ? 0 : a.count));
 }
 

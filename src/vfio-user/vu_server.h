@@ -56,10 +56,12 @@ struct vu_device_desc {
 	uint64_t msix_pba_offset;
 };
 
-/* Counters of everything that went wrong, by cause. */
+/* Counters of the traffic, and of everything that went wrong, by cause. */
 struct vu_stats {
 	uint64_t connections;
 	uint64_t messages;
+	uint64_t region_reads;  /* REGION_READ served (config space, BARs) */
+	uint64_t region_writes; /* REGION_WRITE served: each one a trapped access */
 	uint64_t bad_framing;   /* size < 16, too big, truncated: connection closed */
 	uint64_t bad_request;   /* malformed payload/argsz: EINVAL reply */
 	uint64_t unsupported;   /* unknown or unsupported command */

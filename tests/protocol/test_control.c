@@ -216,5 +216,58 @@ static void dump_flushes_suppressed(void)
 	CHECK_INT(vfu_server_stop(&s), 0);
 }
 
+/* dump's value of counter NAME, or -1. */
+static long long dump_counter(int fd, const char *name)
+{
+	char *a = ask(fd, "dump\n");
+	char key[80];
+	long long v = -1;
+	snprintf(key, sizeof(key), "\n%s ", name);
+	const char *p = a ? strstr(a, key) : NULL;
+	if (p)
+		v = strtoll(p + strlen(key), NULL, 10);
+	free(a);
+	return v;
+}
+
+/* Every served REGION_READ / REGION_WRITE is counted (config space and
+ * BARs: what the guest traps on); a refused one is a region error. */
+static void dump_counts_region_accesses(void)
+{
+	struct vfu_server s;
+	if (!start(&s))
+		return;
+	struct vfu_client c;
+	if (vfu_open(&s, &c) == 0) {
+		int fd = ctl_connect();
+		CHECK(fd >= 0);
+		long long r0 = dump_counter(fd, "vfio-user.region_reads");
+		long long w0 = dump_counter(fd, "vfio-user.region_writes");
+		long long e0 = dump_counter(fd, "vfio-user.region_errors");
+		CHECK_INT(r0, 0); /* vfu_open is the version handshake */
+		CHECK_INT(w0, 0);
+		CHECK_INT(e0, 0);
+		const uint64_t mac_cmd_cfg = 0x11002 * 4;
+		uint64_t v = 0;
+		uint32_t id = 0;
+		for (int i = 0; i < 7; i++)
+			CHECK_INT(vfu_bar_read(&c, 0, mac_cmd_cfg, 4, &v), 0);
+		for (int i = 0; i < 3; i++)
+			CHECK_INT(vfu_cfg_read(&c, 0, 4, &id), 0);
+		uint32_t v32 = (uint32_t)v;
+		for (int i = 0; i < 5; i++)
+			CHECK_INT(vfu_region_write(&c, 0, mac_cmd_cfg, 4, &v32), 0);
+		CHECK(vfu_bar_read(&c, 0, 2, 4, &v) != 0); /* misaligned */
+		CHECK_INT(dump_counter(fd, "vfio-user.region_reads") - r0, 10);
+		CHECK_INT(dump_counter(fd, "vfio-user.region_writes") - w0, 5);
+		CHECK_INT(dump_counter(fd, "vfio-user.region_errors") - e0, 1);
+		close(fd);
+		vfu_disconnect(&c);
+	} else {
+		test_fail(__FILE__, __LINE__, "vfu_open failed");
+	}
+	CHECK_INT(vfu_server_stop(&s), 0);
+}
+
 TEST_MAIN("protocol-control", TEST_CASE(commands), TEST_CASE(malformed),
-	  TEST_CASE(dump_flushes_suppressed))
+	  TEST_CASE(dump_flushes_suppressed), TEST_CASE(dump_counts_region_accesses))
