@@ -46,7 +46,11 @@ struct fbnic_host {
 	/* Call fbnic_timer() once now_ns() >= deadline (UINT64_MAX: none). */
 	void (*timer_arm)(void *opaque, uint64_t deadline_ns);
 	/* The network edge (dev/port.h).  One Ethernet frame out, without
-	 * FCS: 0, or -errno (counted as a TX drop).  NULL: no backend. */
+	 * FCS: 0 taken; -EAGAIN no room now, nothing taken: the device
+	 * keeps the frame (its TX ring stops where it is) and the adapter
+	 * must call fbnic_port_tx_room() once the backend can take frames
+	 * again; another -errno dropped (counted as a TX drop).  Called
+	 * under the device lock: never blocks.  NULL: no backend. */
 	int (*port_send)(void *opaque, const void *frame, size_t len);
 	/* After fbnic_port_rx answered -EAGAIN, the device has room again:
 	 * offer the held frame (and the ones after it). */
@@ -151,6 +155,12 @@ void fbnic_link_get(const struct fbnic *dev, struct fbnic_link_config *out);
  * until host->port_resume; another -errno: dropped and counted (too short
  * or long, MAC not receiving). */
 int fbnic_port_rx(struct fbnic *dev, const void *frame, size_t len);
+/* After host->port_send answered -EAGAIN, the backend can take frames
+ * again: every TX ring with work goes on, a held packet from where it
+ * stopped (the segments of an LSO packet already sent are not sent
+ * again).  Under the device lock like every fbnic_* call; a call without
+ * a refusal before it is harmless. */
+void fbnic_port_tx_room(struct fbnic *dev);
 /* The backend's link (a tap's carrier, a stream peer): the cable. */
 void fbnic_port_link(struct fbnic *dev, bool up);
 

@@ -13,11 +13,17 @@ int fbnic_port_tx(struct fbnic *dev, const void *frame, size_t len)
 		p->stats.tx_drop_mac++;
 		return -ENETDOWN;
 	}
-	fbnic_mac_count_frame(dev, true, frame, len);
 	int r = dev->host.port_send
 			? dev->host.port_send(dev->host.opaque, frame, len)
 			: -ENOTCONN;
 	fbnic_trace(dev, FBNIC_TR_PORT_TX, 0, len, (uint32_t)r);
+	if (r == -EAGAIN) {
+		/* Not on the wire yet: the MAC counts it when it goes. */
+		p->stats.tx_held++;
+		p->tx_blocked = true;
+		return r;
+	}
+	fbnic_mac_count_frame(dev, true, frame, len);
 	if (r) {
 		p->stats.tx_drop_backend++;
 		return r;
@@ -64,6 +70,14 @@ void fbnic_port_room(struct fbnic *dev)
 		dev->host.port_resume(dev->host.opaque);
 }
 
+void fbnic_port_tx_room(struct fbnic *dev)
+{
+	struct fbnic_port *p = &dev->port;
+	p->tx_blocked = false;
+	p->stats.tx_rooms++;
+	fbnic_queue_tx_kick_busy(dev);
+}
+
 static const struct counter_desc port_counters[] = {
 #define D(n, h) COUNTER_DESC(struct fbnic_port_stats, n, h)
 	FBNIC_PORT_COUNTERS(D)
@@ -73,6 +87,7 @@ static const struct counter_desc port_counters[] = {
 void fbnic_port_dump(struct fbnic *dev, FILE *out)
 {
 	fprintf(out, "port.held %d\n", dev->port.held);
+	fprintf(out, "port.tx_blocked %d\n", dev->port.tx_blocked);
 	counters_dump(out, "port", &dev->port.stats, port_counters,
 		      COUNTER_COUNT(port_counters));
 }

@@ -2,10 +2,16 @@
 /*
  * The network edge: the MAC's port to the outside (a backend in src/net/,
  * or the test harness).  Defined before any descriptor logic, so that the
- * data path only ever talks to these four entry points:
+ * data path only ever talks to these entry points:
  *
  *  - frames out: fbnic_port_tx() -> the MAC (gates, statistics) ->
- *    host->port_send();
+ *    host->port_send(), which answers 0 (taken), -EAGAIN (no room now,
+ *    nothing taken: the data path keeps the packet at its ring's head and
+ *    stops that ring, back-pressure instead of a drop), or another -errno
+ *    (dropped, counted);
+ *  - room out again: after a -EAGAIN, the adapter calls
+ *    fbnic_port_tx_room() once the backend can take frames; every ring
+ *    with TX work is kicked and a held packet goes on where it stopped;
  *  - frames in: the backend calls fbnic_port_rx(); the device answers 0
  *    (taken), -EAGAIN (no room now: the backend keeps the frame and stops
  *    reading, back-pressure instead of a drop), or another -errno (the
@@ -33,7 +39,9 @@
 #define FBNIC_PORT_COUNTERS(X)                                             \
 	X(tx_frames, "frames handed to the backend")                       \
 	X(tx_drop_mac, "TX frames dropped: MAC TX off or link down")       \
-	X(tx_drop_backend, "TX frames the backend refused (or none)")      \
+	X(tx_drop_backend, "TX frames the backend dropped (or none)")      \
+	X(tx_held, "TX frames answered 'no room now' (back-pressure)")     \
+	X(tx_rooms, "times the backend said it has room again")            \
 	X(rx_frames, "frames taken from the backend")                      \
 	X(rx_held, "offers answered 'no room now' (back-pressure)")        \
 	X(rx_drop_mac, "RX frames dropped: MAC RX off or link down")       \
@@ -42,6 +50,7 @@
 
 struct fbnic_port {
 	bool held; /* an offer was refused for room: resume owed */
+	bool tx_blocked; /* a send was refused for room: tx_room owed */
 	struct fbnic_port_stats {
 		FBNIC_PORT_COUNTERS(COUNTER_FIELD)
 	} stats;
@@ -49,8 +58,9 @@ struct fbnic_port {
 
 struct fbnic;
 
-/* A frame the data path transmits (len without FCS).  0, or -errno when
- * dropped (counted). */
+/* A frame the data path transmits (len without FCS).  0 sent; -EAGAIN
+ * the backend has no room now (not sent, not counted by the MAC: send it
+ * again after fbnic_port_tx_room); another -errno dropped (counted). */
 int fbnic_port_tx(struct fbnic *dev, const void *frame, size_t len);
 /* The guest posted receive buffers: if the backend was held, resume it. */
 void fbnic_port_room(struct fbnic *dev);

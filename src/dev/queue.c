@@ -189,6 +189,18 @@ void fbnic_queue_tx_kick(struct fbnic *dev, unsigned q)
 	dev->host.kick(dev->host.opaque);
 }
 
+void fbnic_queue_tx_kick_busy(struct fbnic *dev)
+{
+	for (unsigned q = 0; q < FBNIC_MAX_QUEUES; q++) {
+		const struct fbnic_ring *ring = dev->queues.q[q].ring;
+		if ((ring[FBNIC_RING_TWQ0].enabled &&
+		     fbnic_ring_avail(&ring[FBNIC_RING_TWQ0])) ||
+		    (ring[FBNIC_RING_TWQ1].enabled &&
+		     fbnic_ring_avail(&ring[FBNIC_RING_TWQ1])))
+			fbnic_queue_tx_kick(dev, q);
+	}
+}
+
 /* The driver posted buffers or consumed completions: a frame the backend
  * holds may fit now.  fbnic_work tells the port (dev/port.h). */
 static void rx_room(struct fbnic *dev)

@@ -55,6 +55,11 @@ struct fbnic_ring {
 	bool enabled;   /* latched ENABLE: the data path may use the ring */
 	bool err;       /* a guest error stopped the ring until its RESET */
 	bool phase;     /* device-produced: the DONE value of this lap */
+	/* TWQ: frames of the packet at head already handed to the port (an
+	 * LSO packet's segments) when the port had no room for the next;
+	 * the packet goes on from there.  0 again with the head's advance
+	 * and at RESET. */
+	uint32_t tx_sent;
 	uint64_t base;  /* guest-physical, latched at enable */
 	uint32_t size;  /* entries, latched at enable (power of two) */
 };
@@ -109,6 +114,9 @@ void fbnic_ring_advance_head(struct fbnic_ring *r);
 void fbnic_ring_advance_tail(struct fbnic_ring *r);
 /* Mark queue q's TX side as having work and ask for fbnic_work. */
 void fbnic_queue_tx_kick(struct fbnic *dev, unsigned q);
+/* Kick every queue whose TWQ0 or TWQ1 holds descriptors the device has
+ * not consumed (the port has room again, fbnic_port_tx_room). */
+void fbnic_queue_tx_kick_busy(struct fbnic *dev);
 
 extern const struct reg_block fbnic_queue_block;
 

@@ -36,6 +36,7 @@
 	X(tx_cso, "packets checksummed (CSO)")                             \
 	X(tx_ts, "TX timestamps reported")                                 \
 	X(tx_wait_tcq, "TX stopped for room in the TCQ")                   \
+	X(tx_wait_port, "TX stopped for room in the backend")              \
 	X(tx_bad_desc, "TWQ packets with a bad descriptor sequence")       \
 	X(tx_too_long, "TWQ packets longer than the device takes")         \
 	X(tx_bad_offload, "packets whose CSO/LSO request did not fit them") \

@@ -8,7 +8,12 @@
  *   tx_fetch           the packet's descriptors: META (TWQ1: the default
  *                      metadata), then AL ... LAST_AL
  *   tx_gather          the buffers, DMA-read into one frame
- *   tx_offload_send    CSO or LSO, then the MAC and the port
+ *   tx_offload_send    CSO or LSO, then the MAC and the port; a port
+ *                      without room (-EAGAIN) stops the ring with the
+ *                      packet at its head, and fbnic_port_tx_room starts
+ *                      it again: fetch and gather anew (DMA reads change
+ *                      nothing), then only the frames not sent yet
+ *                      (ring->tx_sent)
  *   tx_complete        TCDs: the timestamp (TYPE_1), the new head (TYPE_0)
  *   tcq_interrupt      the TCQ's vector
  *
@@ -166,23 +171,29 @@ static int tx_gather(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 /* ---- offload, MAC, port ----------------------------------------------- */
 
 /* The MAC pads short frames (MAC_COMMAND_CONFIG.TX_PAD_EN, fbnic_mac.c);
- * XDP_TX frames may be shorter than the 60 bytes the stack pads to. */
-static void wire_send(struct fbnic *dev, uint8_t *frame, size_t len)
+ * XDP_TX frames may be shorter than the 60 bytes the stack pads to.
+ * 0 handed over (sent, or dropped and counted by the port), -EAGAIN the
+ * port has no room now. */
+static int wire_send(struct fbnic *dev, uint8_t *frame, size_t len)
 {
 	if (len < PKT_ETH_MIN_LEN) {
 		memset(frame + len, 0, PKT_ETH_MIN_LEN - len);
 		len = PKT_ETH_MIN_LEN;
 	}
+	if (fbnic_port_tx(dev, frame, len) == -EAGAIN)
+		return -EAGAIN;
 	dev->dp.stats.tx_frames++;
-	fbnic_port_tx(dev, frame, len);
+	return 0;
 }
 
 /* LSO (fbnic_tx_lso): TCP, or UDP (GSO_UDP_L4), in segments of MSS payload
  * bytes, with their lengths, IPv4 ids, TCP sequence numbers and flags, and
  * checksums per segment (pkt/tso.h).  The
  * headers are parsed from the frame, not taken from the TWD: the device
- * checks what the guest claims rather than trusting it. */
-static int tx_lso(struct fbnic *dev, size_t len, unsigned mss)
+ * checks what the guest claims rather than trusting it.  Segments from
+ * *sent on (the ones before went out on an earlier try); -EAGAIN with
+ * *sent the first segment the port had no room for. */
+static int tx_lso(struct fbnic *dev, size_t len, unsigned mss, uint32_t *sent)
 {
 	struct pkt_info pi;
 	if (pkt_parse(frame_buf, len, &pi))
@@ -190,35 +201,44 @@ static int tx_lso(struct fbnic *dev, size_t len, unsigned mss)
 	int n = pkt_tso_count(&pi, mss);
 	if (n < 0)
 		return n;
-	for (int i = 0; i < n; i++) {
-		int sl = pkt_tso_segment(frame_buf, len, &pi, mss, (unsigned)i,
-					 seg_buf, sizeof(seg_buf));
+	for (unsigned i = *sent; i < (unsigned)n; i++) {
+		int sl = pkt_tso_segment(frame_buf, len, &pi, mss, i, seg_buf,
+					 sizeof(seg_buf));
 		if (sl < 0)
 			return sl;
-		wire_send(dev, seg_buf, (size_t)sl);
+		if (wire_send(dev, seg_buf, (size_t)sl)) {
+			*sent = i;
+			return -EAGAIN;
+		}
 	}
 	dev->dp.stats.tx_lso++;
 	return 0;
 }
 
-static void tx_offload_send(struct fbnic *dev, size_t len, uint64_t meta)
+/* 0 the packet is done with (sent, or dropped and counted); -EAGAIN the
+ * port had no room: *sent frames of it are out, the rest goes on the
+ * next try. */
+static int tx_offload_send(struct fbnic *dev, size_t len, uint64_t meta,
+			   uint32_t *sent)
 {
 	/* DEST_MAC, or no destination at all (TWQ1's default), goes to the
 	 * wire; the BMC and firmware are not modelled. */
 	if ((meta & (FBNIC_TWD_FLAG_DEST_BMC | FBNIC_TWD_FLAG_DEST_FW)) &&
 	    !(meta & FBNIC_TWD_FLAG_DEST_MAC)) {
 		dev->dp.stats.tx_not_wire++;
-		return;
+		return 0;
 	}
 	if (meta & FBNIC_TWD_FLAG_REQ_LSO) {
 		unsigned mss = FBNIC_FIELD_GET(FBNIC_TWD_MSS_MASK, meta);
-		int err = mss ? tx_lso(dev, len, mss) : -EINVAL;
+		int err = mss ? tx_lso(dev, len, mss, sent) : -EINVAL;
+		if (err == -EAGAIN)
+			return err;
 		if (err) {
 			dev->dp.stats.tx_bad_offload++;
 			log_guest(SUB, "LSO request (MSS %u) on a %zu-byte frame "
 				  "it does not fit: %s", mss, len, strerror(-err));
 		}
-		return;
+		return 0;
 	}
 	if (meta & FBNIC_TWD_FLAG_REQ_CSO) {
 		/* fbnic_tx_offloads: start = (L2_HLEN + L3_IHLEN) * 2, the
@@ -230,11 +250,14 @@ static void tx_offload_send(struct fbnic *dev, size_t len, uint64_t meta)
 			dev->dp.stats.tx_bad_offload++;
 			log_guest(SUB, "CSO request (start %zu, offset %zu) "
 				  "outside a %zu-byte frame", start, off, len);
-			return;
+			return 0;
 		}
+		if (wire_send(dev, frame_buf, len))
+			return -EAGAIN;
 		dev->dp.stats.tx_cso++;
+		return 0;
 	}
-	wire_send(dev, frame_buf, len);
+	return wire_send(dev, frame_buf, len);
 }
 
 /* ---- completion ------------------------------------------------------- */
@@ -336,9 +359,15 @@ static bool tx_ring(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 		}
 		if (tx_gather(dev, q, r, gen, &p))
 			return false;
-		tx_offload_send(dev, p.len, p.meta);
+		/* No room in the port: the packet stays at the head, no
+		 * completion; fbnic_port_tx_room kicks the ring again. */
+		if (tx_offload_send(dev, p.len, p.meta, &twq->tx_sent)) {
+			dev->dp.stats.tx_wait_port++;
+			return false;
+		}
 		if (!still(dev, q, gen))
 			return false;
+		twq->tx_sent = 0;
 		for (unsigned i = 0; i < p.ndesc; i++)
 			fbnic_ring_advance_head(twq);
 		dev->dp.stats.tx_packets++;

@@ -232,6 +232,177 @@ static void test_tx_waits_for_completion_room(void)
 	h_destroy(h);
 }
 
+/* ---- TX back-pressure: the port has no room (dev/port.h) ------------- */
+
+static uint32_t twq0_ptrs(struct harness *h)
+{
+	return h_rd32(h, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TWQ0_PTRS);
+}
+
+/* A refused frame stays at the ring's head, uncompleted and not dropped;
+ * with room it goes out once and completes. */
+static void test_tx_back_pressure_holds_the_packet(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 17, 100);
+	h->tx_room = 0;
+	REQUIRE(hnic_xmit(&n, f, len, 0, 3));
+	h_run(h);
+	CHECK_INT(h->nframes, 0);
+	CHECK_INT(h->tx_refused, 1);
+	CHECK_INT(hnic_clean_tcq(&n), 0);
+	CHECK_INT(twq0_ptrs(h), 4); /* head 0 (31:16), tail 4 */
+	CHECK_INT(h_dump_value(h, "port.tx_blocked"), 1);
+	CHECK_INT(h_dump_value(h, "port.tx_held"), 1);
+	CHECK_INT(h_dump_value(h, "port.tx_drop_backend"), 0);
+	CHECK_INT(h_dump_value(h, "dp.tx_frames"), 0);
+	CHECK_INT(h_dump_value(h, "dp.tx_packets"), 0);
+	CHECK_INT(h_dump_value(h, "dp.tx_wait_port"), 1);
+	/* a doorbell while held tries again and is refused again */
+	h_wr32(h, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TWQ0_TAIL, 4);
+	h_run(h);
+	CHECK_INT(h->tx_refused, 2);
+	CHECK_INT(h->nframes, 0);
+
+	h_tx_room(h, -1);
+	REQUIRE(h->nframes == 1);
+	CHECK_INT(h->frame_len[0], len);
+	CHECK_MEM(h->frames[0], f, len);
+	CHECK_INT(hnic_clean_tcq(&n), 1);
+	CHECK_INT(n.twq_done, 4);
+	CHECK_INT(twq0_ptrs(h), 4 << 16 | 4);
+	CHECK_INT(h_dump_value(h, "port.tx_blocked"), 0);
+	CHECK_INT(h_dump_value(h, "port.tx_held"), 2);
+	CHECK_INT(h_dump_value(h, "port.tx_rooms"), 1);
+	CHECK_INT(h_dump_value(h, "port.tx_frames"), 1);
+	CHECK_INT(h_dump_value(h, "dp.tx_frames"), 1);
+	CHECK_INT(h_dump_value(h, "dp.tx_packets"), 1);
+	/* room again with nothing held sends nothing more */
+	h_tx_room(h, -1);
+	CHECK_INT(h->nframes, 1);
+	h_destroy(h);
+}
+
+/* A TCP packet of 3500 payload bytes, MSS 1000: four segments. */
+static const uint64_t lso_meta =
+	FBNIC_TWD_FLAG_REQ_LSO | FBNIC_FIELD_PREP(FBNIC_TWD_MSS_MASK, 1000) |
+	FBNIC_FIELD_PREP(FBNIC_TWD_L2_HLEN_MASK, 7) |
+	FBNIC_FIELD_PREP(FBNIC_TWD_L3_IHLEN_MASK, 10) |
+	FBNIC_FIELD_PREP(FBNIC_TWD_L4_HLEN_MASK, 5) |
+	FBNIC_FIELD_PREP(FBNIC_TWD_L3_TYPE_MASK, FBNIC_TWD_L3_TYPE_IPV4) |
+	FBNIC_FIELD_PREP(FBNIC_TWD_L4_TYPE_MASK, FBNIC_TWD_L4_TYPE_TCP);
+
+/* The four segments as a device with room sends them. */
+static bool lso_reference(const uint8_t *f, size_t len, uint8_t *seg[4],
+			  size_t seg_len[4])
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	if (!h || !hnic_xmit(&n, f, len, lso_meta, 4)) {
+		h_destroy(h);
+		return false;
+	}
+	h_run(h);
+	bool ok = h->nframes == 4;
+	for (unsigned i = 0; ok && i < 4; i++) {
+		seg[i] = malloc(h->frame_len[i]);
+		ok = seg[i] != NULL;
+		if (ok) {
+			memcpy(seg[i], h->frames[i], h->frame_len[i]);
+			seg_len[i] = h->frame_len[i];
+		}
+	}
+	h_destroy(h);
+	return ok;
+}
+
+/* Room for two of four segments: the first two go out, the packet waits
+ * uncompleted; room for one more sends segment 3 only; then segment 4
+ * and one completion.  Every segment once, byte for byte as without
+ * back-pressure. */
+static void test_tx_back_pressure_lso_resumes_mid_packet(void)
+{
+	static uint8_t f[8000];
+	size_t len = build(f, sizeof(f), 4, 6, 3500);
+	uint8_t *ref[4] = { NULL };
+	size_t ref_len[4];
+	REQUIRE(lso_reference(f, len, ref, ref_len));
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	h->tx_room = 2;
+	REQUIRE(hnic_xmit(&n, f, len, lso_meta, 4));
+	h_run(h);
+	CHECK_INT(h->nframes, 2);
+	CHECK_INT(hnic_clean_tcq(&n), 0);
+	CHECK_INT(twq0_ptrs(h) >> 16, 0);
+	CHECK_INT(h_dump_value(h, "dp.tx_lso"), 0);
+	h_tx_room(h, 1);
+	CHECK_INT(h->nframes, 3);
+	CHECK_INT(hnic_clean_tcq(&n), 0);
+	h_tx_room(h, -1);
+	REQUIRE(h->nframes == 4);
+	for (unsigned i = 0; i < 4; i++) {
+		CHECK_INT(h->frame_len[i], ref_len[i]);
+		if (h->frame_len[i] == ref_len[i])
+			CHECK_MEM(h->frames[i], ref[i], ref_len[i]);
+	}
+	CHECK_INT(hnic_clean_tcq(&n), 1);
+	CHECK_INT(n.twq_done, 5); /* META + 4 AL */
+	CHECK_INT(h_dump_value(h, "dp.tx_lso"), 1);
+	CHECK_INT(h_dump_value(h, "dp.tx_packets"), 1);
+	CHECK_INT(h_dump_value(h, "dp.tx_frames"), 4);
+	CHECK_INT(h_dump_value(h, "port.tx_frames"), 4);
+	CHECK_INT(h_dump_value(h, "port.tx_held"), 2);
+	CHECK_INT(h_dump_value(h, "port.tx_blocked"), 0);
+	for (unsigned i = 0; i < 4; i++)
+		free(ref[i]);
+	h_destroy(h);
+}
+
+/* The driver resets the ring while a packet is held half sent (ifdown,
+ * fbnic_disable_twq0 + RESET): nothing more of it goes out, and the ring
+ * brought up again starts afresh (a packet's segments from the first). */
+static void test_tx_back_pressure_reset_forgets_the_packet(void)
+{
+	static uint8_t f[8000];
+	size_t len = build(f, sizeof(f), 4, 6, 3500);
+	uint8_t *ref[4] = { NULL };
+	size_t ref_len[4];
+	REQUIRE(lso_reference(f, len, ref, ref_len));
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	h->tx_room = 2;
+	REQUIRE(hnic_xmit(&n, f, len, lso_meta, 4));
+	h_run(h);
+	CHECK_INT(h->nframes, 2);
+	uint32_t blk = FBNIC_QUEUE(0);
+	h_wr32(h, 0, blk + FBNIC_QUEUE_TWQ0_CTL, FBNIC_QUEUE_TWQ_CTL_RESET);
+	h_tx_room(h, -1);
+	CHECK_INT(h->nframes, 2);
+	CHECK_INT(hnic_clean_tcq(&n), 0);
+	/* fbnic_enable_twq0: the ring again, the driver's indices at 0 */
+	h_wr32(h, 0, blk + FBNIC_QUEUE_TWQ0_CTL, FBNIC_QUEUE_TWQ_CTL_ENABLE);
+	n.twq.head = n.twq.tail = 0;
+	REQUIRE(hnic_xmit(&n, f, len, lso_meta, 4));
+	h_run(h);
+	REQUIRE(h->nframes == 6);
+	for (unsigned i = 0; i < 4; i++) {
+		CHECK_INT(h->frame_len[2 + i], ref_len[i]);
+		if (h->frame_len[2 + i] == ref_len[i])
+			CHECK_MEM(h->frames[2 + i], ref[i], ref_len[i]);
+	}
+	CHECK_INT(hnic_clean_tcq(&n), 1);
+	CHECK_INT(h_dump_value(h, "dp.tx_packets"), 1);
+	for (unsigned i = 0; i < 4; i++)
+		free(ref[i]);
+	h_destroy(h);
+}
+
 static void test_tx_malformed_rings_stop_counted(void)
 {
 	struct hnic n;
@@ -564,6 +735,9 @@ TEST_MAIN("dp",
 	  TEST_CASE(test_tx_udp_segmentation),
 	  TEST_CASE(test_tx_timestamp_completion),
 	  TEST_CASE(test_tx_waits_for_completion_room),
+	  TEST_CASE(test_tx_back_pressure_holds_the_packet),
+	  TEST_CASE(test_tx_back_pressure_lso_resumes_mid_packet),
+	  TEST_CASE(test_tx_back_pressure_reset_forgets_the_packet),
 	  TEST_CASE(test_tx_malformed_rings_stop_counted),
 	  TEST_CASE(test_rx_whole_frame_in_header_buffer),
 	  TEST_CASE(test_rx_checksum_complete),

@@ -68,6 +68,10 @@ static void h_timer(void *o, uint64_t deadline)
 static int h_send(void *o, const void *frame, size_t len)
 {
 	struct harness *h = o;
+	if (h->tx_room == 0) {
+		h->tx_refused++;
+		return -EAGAIN;
+	}
 	if (h->nframes == H_MAX_FRAMES)
 		return -ENOBUFS;
 	h->frames[h->nframes] = malloc(len ? len : 1);
@@ -75,6 +79,8 @@ static int h_send(void *o, const void *frame, size_t len)
 		return -ENOMEM;
 	memcpy(h->frames[h->nframes], frame, len);
 	h->frame_len[h->nframes++] = len;
+	if (h->tx_room > 0)
+		h->tx_room--;
 	return 0;
 }
 
@@ -96,6 +102,7 @@ struct harness *h_create(const struct fbnic_config *cfg)
 	h->now = 1000000000ull; /* 1 s: uptime counters start non-zero */
 	h->deadline = UINT64_MAX;
 	h->next_alloc = H_MEM_BASE;
+	h->tx_room = -1;
 	struct fbnic_config def = { .dsn = 0x02fb00fffe000001ull,
 				    .msix_vectors = FBNIC_MSIX_VECTORS_DEFAULT };
 	struct fbnic_host host = { .opaque = h,
@@ -157,6 +164,13 @@ void h_run(struct harness *h)
 		h->kicked = false;
 		fbnic_work(h->dev);
 	}
+}
+
+void h_tx_room(struct harness *h, int frames)
+{
+	h->tx_room = frames;
+	fbnic_port_tx_room(h->dev);
+	h_run(h);
 }
 
 long long h_dump_value(struct harness *h, const char *key)

@@ -32,6 +32,10 @@ struct harness {
 	size_t frame_len[H_MAX_FRAMES];
 	uint8_t *frames[H_MAX_FRAMES];
 	unsigned resumes; /* host->port_resume calls */
+	/* Frames port_send takes before it answers -EAGAIN (no room now, a
+	 * backend's full send queue); -1: no limit (as created). */
+	int tx_room;
+	unsigned tx_refused; /* port_send calls answered -EAGAIN */
 	/* Called once (then cleared) at the start of the next DMA access: what
 	 * the host can do while the runner drops the device lock for a DMA
 	 * round trip (register writes, a reset). */
@@ -52,6 +56,9 @@ void h_wr32(struct harness *h, int bar, uint32_t idx, uint32_t val);
  * keeps asking (1000 rounds) fails the running test: it would spin the
  * runner's device thread forever. */
 void h_run(struct harness *h);
+/* The backend has room again for `frames` frames (-1: no limit): tell
+ * the device (fbnic_port_tx_room) and run the work it asks for. */
+void h_tx_room(struct harness *h, int frames);
 /* Advance time by ns, firing timers (and running work) on the way. */
 void h_advance(struct harness *h, uint64_t ns);
 
