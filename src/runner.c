@@ -110,7 +110,8 @@ static void host_timer_arm(void *o, uint64_t deadline_ns)
 }
 
 /* The device lock is held: never block.  A stream queues what its socket
- * cannot take now, a tap drops it (net.h). */
+ * cannot take now; with its queue full (or a tap's kernel queue), -EAGAIN:
+ * the device keeps the frame until pump_tx_room (net.h). */
 static int host_port_send(void *o, const void *frame, size_t len)
 {
 	struct runner *r = o;
@@ -146,6 +147,16 @@ static void pump_link(void *o, bool up)
 	struct runner *r = o;
 	pthread_mutex_lock(&r->lock);
 	fbnic_port_link(r->dev, up);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* On the net thread, the backend's lock released (net/pump.h): room to
+ * send again after a refusal. */
+static void pump_tx_room(void *o)
+{
+	struct runner *r = o;
+	pthread_mutex_lock(&r->lock);
+	fbnic_port_tx_room(r->dev);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -271,7 +282,8 @@ struct runner *runner_create(const char *socket_path,
 	if (net) {
 		struct net_pump_ops pops = { .opaque = r,
 					     .deliver = pump_deliver,
-					     .link = pump_link };
+					     .link = pump_link,
+					     .tx_room = pump_tx_room };
 		r->pump = net_pump_create(net, &pops);
 	}
 	r->dev = fbnic_create(cfg, &host);

@@ -24,6 +24,11 @@ int fbnic_port_tx(struct fbnic *dev, const void *frame, size_t len)
 		return r;
 	}
 	fbnic_mac_count_frame(dev, true, frame, len);
+	/* A frame taken (or dropped for a reason other than room) after a
+	 * refusal: the backend has room again, whether or not the adapter
+	 * says so (a stream queue the device's own sends drained). */
+	if (p->tx_blocked)
+		fbnic_port_tx_room(dev);
 	if (r) {
 		p->stats.tx_drop_backend++;
 		return r;

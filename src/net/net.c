@@ -222,7 +222,22 @@ void net_service(struct net *n)
 	int k = epoll_wait(n->epfd, ev, 8, 0);
 	for (int i = 0; i < k; i++)
 		n->ops->event(n, ev[i].data.u32, ev[i].events);
+	if (n->tx_full && n->ops->tx_ready(n)) {
+		n->tx_full = false;
+		n->tx_room = true;
+		n->stats.tx_rooms++;
+		n->ops->rearm(n);
+	}
 	pthread_mutex_unlock(&n->lock);
+}
+
+bool net_tx_room(struct net *n)
+{
+	pthread_mutex_lock(&n->lock);
+	bool room = n->tx_room;
+	n->tx_room = false;
+	pthread_mutex_unlock(&n->lock);
+	return room;
 }
 
 static void record(struct net *n, const void *frame, size_t len)
@@ -250,6 +265,17 @@ int net_recv(struct net *n, void *buf, size_t cap)
 	return r;
 }
 
+/* Back-pressure: after a refusal, watch for room (rearm) until
+ * net_service sees it; a frame taken ends it (the sender knows). */
+static void tx_full(struct net *n, bool full)
+{
+	n->tx_room = false;
+	if (n->tx_full == full)
+		return;
+	n->tx_full = full;
+	n->ops->rearm(n);
+}
+
 int net_send(struct net *n, const void *frame, size_t len)
 {
 	pthread_mutex_lock(&n->lock);
@@ -266,6 +292,12 @@ int net_send(struct net *n, const void *frame, size_t len)
 		n->stats.tx_frames++;
 		n->stats.tx_bytes += len;
 		record(n, frame, len);
+	}
+	if (r == -EAGAIN) {
+		n->stats.tx_full++;
+		tx_full(n, true);
+	} else if (r == 0) {
+		tx_full(n, false);
 	}
 	pthread_mutex_unlock(&n->lock);
 	return r;

@@ -66,10 +66,10 @@ int net_uri_parse(const char *s, struct net_uri *u, const char **why);
 	X(tx_frames, "frames sent, or queued to be")                       \
 	X(tx_bytes, "bytes of those frames")                               \
 	X(tx_queued, "frames that waited in the stream queue")             \
+	X(tx_full, "sends answered 'no room now': nothing taken")          \
+	X(tx_rooms, "times room came back after that answer")              \
 	X(tx_drop_size, "frames to send of 0 or > 65535 bytes")            \
 	X(tx_drop_no_peer, "frames to send with no stream peer")           \
-	X(tx_drop_queue_full, "frames to send with the stream queue full") \
-	X(tx_drop_busy, "frames the tap refused for now (EAGAIN)")         \
 	X(tx_drop_down, "frames the tap refused: interface down (EIO)")    \
 	X(tx_drop_error, "frames whose write failed otherwise")            \
 	X(tx_drop_disconnect, "queued frames lost when the peer went")     \
@@ -101,9 +101,18 @@ void net_service(struct net *n);
  * -EAGAIN, none now (poll net_fd); or another -errno, something was
  * dropped (counted): call again. */
 int net_recv(struct net *n, void *buf, size_t cap);
-/* One frame out, never blocking: 0 sent or queued, or -errno dropped
- * (counted by reason). */
+/* One frame out, never blocking: 0 sent or queued; -EAGAIN no room now
+ * (the stream's send queue is full, the tap's kernel queue refused it):
+ * nothing taken, the caller keeps the frame and sends it again once
+ * net_tx_room() says so; another -errno dropped (counted by reason: no
+ * peer, too big, an error). */
 int net_send(struct net *n, const void *frame, size_t len);
+/* After a net_send answered -EAGAIN: true, once, when net_service() found
+ * the backend able to take frames again (net_fd() turns readable for it);
+ * false if a net_send was taken meanwhile (its caller knows).  Takes and
+ * releases the object's lock: the caller may call into the device after
+ * it (never with this object's lock held: the device lock comes first). */
+bool net_tx_room(struct net *n);
 /* Stop (or restart) watching for received frames: back-pressure.  Peers
  * still come and go and queued frames still go out meanwhile. */
 void net_rx_pause(struct net *n, bool paused);

@@ -25,8 +25,11 @@ struct net_ops {
 	int (*send)(struct net *n, const void *frame, size_t len);
 	/* A watched fd is ready (epoll events). */
 	void (*event)(struct net *n, uint32_t tag, uint32_t events);
-	/* n->rx_paused changed: watch for received frames or stop. */
+	/* n->rx_paused or n->tx_full changed: watch for received frames or
+	 * stop; watch for room to send while tx_full. */
 	void (*rearm)(struct net *n);
+	/* While tx_full: a send would not be answered -EAGAIN now. */
+	bool (*tx_ready)(struct net *n);
 	bool (*link)(struct net *n);
 	void (*close)(struct net *n);
 };
@@ -38,6 +41,8 @@ struct net {
 	pthread_mutex_t lock; /* every op runs under it */
 	int epfd;
 	bool rx_paused;
+	bool tx_full;        /* a send was answered -EAGAIN, room not seen */
+	bool tx_room;        /* room seen since, not taken by net_tx_room */
 	int pcap_fd;         /* -1: none */
 	struct net_stats stats;
 	void *priv;          /* the backend's */

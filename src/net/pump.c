@@ -73,6 +73,17 @@ static void check_link(struct net_pump *p)
 	p->ops.link(p->ops.opaque, up);
 }
 
+/* net_tx_room releases the backend's lock before tx_room() runs. */
+static void check_tx_room(struct net_pump *p)
+{
+	if (!net_tx_room(p->net) || !p->ops.tx_room)
+		return;
+	pthread_mutex_lock(&p->stats_lock);
+	p->stats.tx_wakes++;
+	pthread_mutex_unlock(&p->stats_lock);
+	p->ops.tx_room(p->ops.opaque);
+}
+
 static void *pump_thread(void *arg)
 {
 	struct net_pump *p = arg;
@@ -102,6 +113,7 @@ static void *pump_thread(void *arg)
 		}
 		net_service(p->net);
 		check_link(p);
+		check_tx_room(p);
 		more = false;
 		for (unsigned i = 0; !p->holding; i++) {
 			if (i == BATCH) {

@@ -11,6 +11,12 @@
  * net_pump_resume(); then the kept frame is offered again, and reading
  * goes on once it is taken (or dropped).  Nothing is lost on the way.
  *
+ * Back-pressure the other way: once a net_send was answered -EAGAIN and
+ * the backend can take frames again (net_tx_room), the thread calls
+ * tx_room(), with no lock of the backend held (the runner's takes the
+ * device lock around fbnic_port_tx_room: device lock, then net lock,
+ * never the reverse).
+ *
  * Meanwhile the thread keeps servicing the backend (peers come and go,
  * queued frames go out), and calls link() whenever net_link() changes;
  * the link starts "up" as far as the pump is concerned, so a backend
@@ -34,6 +40,9 @@ struct net_pump_ops {
 	 * consumer counts it). */
 	int (*deliver)(void *opaque, const void *frame, size_t len);
 	void (*link)(void *opaque, bool up);
+	/* The backend has room again after a net_send answered -EAGAIN.
+	 * NULL: nobody sends through a pump's backend. */
+	void (*tx_room)(void *opaque);
 };
 
 #define NET_PUMP_COUNTERS(X)                                                  \
@@ -41,6 +50,7 @@ struct net_pump_ops {
 	X(rx_held, "offers answered 'no room now': kept, reading paused")  \
 	X(rx_refused, "frames the device dropped (it counts why)")         \
 	X(rx_resumes, "times the device said there is room again")         \
+	X(tx_wakes, "times the device was told the backend has room")      \
 	X(link_changes, "backend link changes passed to the device")
 
 struct net_pump;

@@ -17,7 +17,10 @@
  * Sending never blocks: a frame the socket cannot take now, whole or in
  * part, waits in a bounded queue (TXQ_FRAMES frames, TXQ_BYTES bytes)
  * that goes out in order when the socket is writable; with the queue
- * full, a frame is dropped and counted.  Nothing is sent without a peer.
+ * full, a frame is refused (-EAGAIN, nothing taken: back-pressure), and
+ * room is reported (tx_ready) once the queue is down to half, so that a
+ * sender goes on in bursts rather than frame by frame.  Nothing is sent
+ * without a peer (dropped, counted).
  *
  * Peers: the listen side accepts one at a time (others wait in the
  * backlog, as QEMU's listener does while it has a client) and listens
@@ -339,13 +342,21 @@ static int stream_send(struct net *n, const void *frame, size_t len)
 		}
 		done = w < 0 ? 0 : (size_t)w;
 	}
-	if (enqueue(n, hdr, frame, len, done)) {
-		n->stats.tx_drop_queue_full++;
-		log_ratelimited(LOG_WARN, SUB, "%s: send queue full (%u frames), "
-				"frame dropped", n->name, s->qcount);
-		return -ENOBUFS;
-	}
+	/* Only a non-empty queue can be full, and then nothing was written:
+	 * the frame is not taken. */
+	if (enqueue(n, hdr, frame, len, done))
+		return -EAGAIN;
 	return 0;
+}
+
+/* Room again: the queue down to half (EPOLLOUT flushes it), or no peer
+ * (frames are dropped then, not held). */
+static bool stream_tx_ready(struct net *n)
+{
+	struct stream *s = n->priv;
+	return s->fd < 0 || s->connecting ||
+	       (s->qcount <= TXQ_FRAMES / 2 &&
+		s->qtail - s->qhead <= TXQ_BYTES / 2);
 }
 
 static int stream_recv(struct net *n, void *buf, size_t cap)
@@ -569,6 +580,7 @@ const struct net_ops net_stream_ops = {
 	.send = stream_send,
 	.event = stream_event,
 	.rearm = rearm,
+	.tx_ready = stream_tx_ready,
 	.link = stream_link,
 	.close = stream_close,
 };

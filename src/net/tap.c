@@ -11,14 +11,17 @@
  * hands us whole frames (it does the segmentation and checksums of its
  * own frames, as it does for any interface without those offloads).
  *
- * Never blocking: a write the kernel cannot take now (EAGAIN) is a
- * counted drop, as a full transmit queue is; a write to an interface
- * that is down fails with EIO (tun_get_user), also counted.
+ * Never blocking: a write the kernel cannot take now (EAGAIN, ENOBUFS)
+ * is refused with -EAGAIN, nothing taken (back-pressure), and the fd is
+ * watched for EPOLLOUT (tun_chr_poll: the socket writable) until it can
+ * take frames again; a write to an interface that is down fails with EIO
+ * (tun_get_user), a counted drop.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -109,11 +112,9 @@ static int tap_send(struct net *n, const void *frame, size_t len)
 	if (r == (ssize_t)len)
 		return 0;
 	int err = r < 0 ? errno : EIO;
-	if (err == EAGAIN || err == ENOBUFS) {
-		n->stats.tx_drop_busy++;
-		log_ratelimited(LOG_WARN, SUB, "%s: kernel queue full, frame "
-				"dropped", n->name);
-	} else if (err == EIO && r < 0) {
+	if (r < 0 && (err == EAGAIN || err == ENOBUFS))
+		return -EAGAIN;
+	if (err == EIO && r < 0) {
 		n->stats.tx_drop_down++;
 		log_ratelimited(LOG_WARN, SUB, "%s: interface down, frame "
 				"dropped", n->name);
@@ -129,7 +130,9 @@ static void tap_event(struct net *n, uint32_t tag, uint32_t events)
 {
 	struct tap *t = n->priv;
 	(void)tag;
-	/* tun_chr_poll answers EPOLLERR once the interface is gone. */
+	/* tun_chr_poll answers EPOLLERR once the interface is gone;
+	 * EPOLLOUT (watched while a send was refused) is for net_service,
+	 * which asks tap_tx_ready. */
 	if ((events & (EPOLLERR | EPOLLHUP)) && !t->gone) {
 		t->gone = true;
 		net_unwatch(n, t->fd);
@@ -141,7 +144,17 @@ static void tap_rearm(struct net *n)
 {
 	struct tap *t = n->priv;
 	if (!t->gone)
-		net_watch(n, t->fd, 0, n->rx_paused ? 0 : EPOLLIN);
+		net_watch(n, t->fd, 0,
+			  (n->rx_paused ? 0 : EPOLLIN) |
+				  (n->tx_full ? EPOLLOUT : 0));
+}
+
+/* Writable again, or gone (writes fail then, counted drops). */
+static bool tap_tx_ready(struct net *n)
+{
+	struct tap *t = n->priv;
+	struct pollfd pf = { .fd = t->fd, .events = POLLOUT };
+	return t->gone || (poll(&pf, 1, 0) == 1 && (pf.revents & POLLOUT));
 }
 
 static bool tap_link(struct net *n)
@@ -163,6 +176,7 @@ const struct net_ops net_tap_ops = {
 	.send = tap_send,
 	.event = tap_event,
 	.rearm = tap_rearm,
+	.tx_ready = tap_tx_ready,
 	.link = tap_link,
 	.close = tap_close,
 };

@@ -31,6 +31,7 @@ static struct {
 	size_t len[MAX_OFFERS];
 	unsigned links;
 	bool link;
+	unsigned tx_rooms; /* tx_room() calls */
 } c = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
 
 static int deliver(void *opaque, const void *frame, size_t len)
@@ -65,6 +66,7 @@ static void reset_consumer(int answer)
 	c.offers = 0;
 	c.links = 0;
 	c.link = true;
+	c.tx_rooms = 0;
 	pthread_mutex_unlock(&c.lock);
 }
 
@@ -137,6 +139,15 @@ static int peer_connect(const char *path)
 }
 
 /* Frame k: 60 bytes starting with k. */
+static void tx_room_cb(void *opaque)
+{
+	(void)opaque;
+	pthread_mutex_lock(&c.lock);
+	c.tx_rooms++;
+	pthread_cond_broadcast(&c.cond);
+	pthread_mutex_unlock(&c.lock);
+}
+
 static bool send_frame(int fd, uint8_t k)
 {
 	uint8_t buf[4 + 60];
@@ -235,4 +246,62 @@ static void test_hold_resume_and_link(void)
 	rmdir(dir);
 }
 
-TEST_MAIN("unit-net-pump", TEST_CASE(test_hold_resume_and_link))
+/* TX back-pressure: a send refused for room (the peer does not read) is
+ * followed by tx_room() once the peer reads, from the pump's thread. */
+static void test_tx_room_after_refusal(void)
+{
+	char dir[] = "/tmp/fbnic-pump-test.XXXXXX";
+	REQUIRE(mkdtemp(dir));
+	char path[64], uri[96];
+	snprintf(path, sizeof(path), "%s/p.sock", dir);
+	snprintf(uri, sizeof(uri), "stream:unix:%s,listen", path);
+	struct net_uri u;
+	const char *why;
+	REQUIRE(net_uri_parse(uri, &u, &why) == 0);
+	struct net *n = net_open(&u, NULL);
+	REQUIRE(n);
+	reset_consumer(0);
+	struct net_pump_ops ops = { .deliver = deliver, .link = link_cb,
+				    .tx_room = tx_room_cb };
+	struct net_pump *p = net_pump_create(n, &ops);
+	REQUIRE(p);
+	REQUIRE(net_pump_start(p) == 0);
+	int peer = peer_connect(path);
+	REQUIRE(peer >= 0);
+	CHECK(wait_count(&c.links, 2));
+
+	static uint8_t f[9000];
+	int r = 0;
+	for (unsigned i = 0; i < 20000 && r == 0; i++)
+		r = net_send(n, f, sizeof(f));
+	CHECK_INT(r, -EAGAIN);
+	CHECK_INT(c.tx_rooms, 0);
+	/* The peer reads everything it gets until the device hears. */
+	static uint8_t sink[1 << 16];
+	struct timespec end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += WAIT_S;
+	for (;;) {
+		pthread_mutex_lock(&c.lock);
+		unsigned rooms = c.tx_rooms;
+		pthread_mutex_unlock(&c.lock);
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (rooms || now.tv_sec > end.tv_sec)
+			break;
+		if (recv(peer, sink, sizeof(sink), MSG_DONTWAIT) <= 0)
+			nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	}
+	CHECK_INT(c.tx_rooms, 1);
+	CHECK_VALUE("net.tx_rooms", 1);
+	CHECK_VALUE("net.tx_wakes", 1);
+	CHECK_INT(net_send(n, f, sizeof(f)), 0);
+	close(peer);
+	net_pump_stop(p);
+	net_pump_destroy(p);
+	net_close(n);
+	rmdir(dir);
+}
+
+TEST_MAIN("unit-net-pump", TEST_CASE(test_hold_resume_and_link),
+	  TEST_CASE(test_tx_room_after_refusal))
