@@ -10,8 +10,9 @@
  *    stops that ring, back-pressure instead of a drop), or another -errno
  *    (dropped, counted);
  *  - room out again: after a -EAGAIN, the adapter calls
- *    fbnic_port_tx_room() once the backend can take frames; every ring
- *    with TX work is kicked and a held packet goes on where it stopped;
+ *    fbnic_port_tx_room() once the backend can take frames (a frame
+ *    port_send takes meanwhile counts as room too); every ring with TX
+ *    work is kicked and a held packet goes on where it stopped;
  *  - frames in: the backend calls fbnic_port_rx(); the device answers 0
  *    (taken), -EAGAIN (no room now: the backend keeps the frame and stops
  *    reading, back-pressure instead of a drop), or another -errno (the
