@@ -120,7 +120,7 @@ static int rx_layout(struct fbnic *dev, unsigned q, const struct pkt_info *pi,
 /* Room for every completion and a buffer for every piece, now.  Lossless:
  * when not, the frame waits (the backend holds it) whatever RDE_CTL0's
  * DROP_MODE says, until the driver posts buffers or consumes completions
- * (its doorbells call fbnic_port_room). */
+ * (its doorbells lead to fbnic_port_room through fbnic_work). */
 static bool rx_resources(struct fbnic *dev, unsigned q,
 			 const struct rx_layout *lo)
 {
