@@ -67,11 +67,8 @@ void vfu_msg_free(struct vfu_msg *m)
 	m->nfds = 0;
 }
 
-int vfu_connect(struct vfu_client *c, const char *path)
+int vfu_unix_connect(const char *path)
 {
-	memset(c, 0, sizeof(*c));
-	c->sock = -1;
-	c->timeout_ms = VFU_TIMEOUT_MS;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
@@ -84,6 +81,17 @@ int vfu_connect(struct vfu_client *c, const char *path)
 		close(fd);
 		return -e;
 	}
+	return fd;
+}
+
+int vfu_connect(struct vfu_client *c, const char *path)
+{
+	memset(c, 0, sizeof(*c));
+	c->sock = -1;
+	c->timeout_ms = VFU_TIMEOUT_MS;
+	int fd = vfu_unix_connect(path);
+	if (fd < 0)
+		return fd;
 	c->sock = fd;
 	return 0;
 }

@@ -55,6 +55,9 @@ struct vfu_client {
 };
 
 /* --- transport ---------------------------------------------------------- */
+/* A connected UNIX stream socket (the server's, or a control channel's):
+ * its fd, or -errno. */
+int vfu_unix_connect(const char *path);
 int vfu_connect(struct vfu_client *c, const char *path); /* 0 or -errno */
 void vfu_disconnect(struct vfu_client *c);
 /* Send bytes as one sendmsg (looping on short writes; fds go with the first

@@ -29,18 +29,10 @@ static bool start(struct vfu_server *s)
  * for yet, for at most 5 s. */
 static int ctl_connect(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctl_path);
 	for (int tries = 0; tries < 500; tries++) {
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			return -1;
-		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		int fd = vfu_unix_connect(ctl_path);
+		if (fd >= 0 || (fd != -ENOENT && fd != -ECONNREFUSED))
 			return fd;
-		int err = errno;
-		close(fd);
-		if (err != ENOENT && err != ECONNREFUSED)
-			return -1;
 		poll(NULL, 0, 10);
 	}
 	return -1;

@@ -23,18 +23,6 @@
 
 static char dir[64], net_path[96], ctl_path[96], pcap_path[96];
 
-static int unix_connect(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* The whole "dump" answer, malloc'd; NULL on a stall or EOF. */
 static char *dump(int ctl)
 {
@@ -148,13 +136,13 @@ static void test_stream_backend_feeds_the_device(void)
 	struct vfu_server s;
 	if (!START_SERVER(&s, extra))
 		return;
-	int ctl = unix_connect(ctl_path);
+	int ctl = vfu_unix_connect(ctl_path);
 	REQUIRE(ctl >= 0);
 
 	/* No peer yet: the cable is out. */
 	CHECK_VALUE(ctl, "link.up", 0);
 	CHECK_VALUE(ctl, "net.link", 0);
-	int peer = unix_connect(net_path);
+	int peer = vfu_unix_connect(net_path);
 	REQUIRE(peer >= 0);
 	CHECK_VALUE(ctl, "link.up", 1);
 	CHECK_VALUE(ctl, "net.connects", 1);
@@ -187,7 +175,7 @@ static void test_stream_backend_feeds_the_device(void)
 	CHECK_VALUE(ctl, "link.up", 0);
 	CHECK_VALUE(ctl, "net.disconnects", 1);
 	/* and comes back */
-	peer = unix_connect(net_path);
+	peer = vfu_unix_connect(net_path);
 	REQUIRE(peer >= 0);
 	CHECK_VALUE(ctl, "link.up", 1);
 	close(peer);

@@ -62,18 +62,6 @@ static void pause_10ms(void)
 		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
 }
 
-static int unix_connect(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static long long dump_value(int ctl, const char *key)
 {
 	if (send(ctl, "dump\n", 5, MSG_NOSIGNAL) != 5)
@@ -303,9 +291,9 @@ static void rx_hold_resume_and_tx(bool by_messages)
 		serving = &c;
 	}
 	CFG_WR(&c, 0x04, 2, 0x0006); /* PCI_COMMAND: memory, bus master */
-	int ctl = unix_connect(ctl_path);
+	int ctl = vfu_unix_connect(ctl_path);
 	REQUIRE(ctl >= 0);
-	int peer = unix_connect(net_path);
+	int peer = vfu_unix_connect(net_path);
 	REQUIRE(peer >= 0);
 	CHECK_VALUE(ctl, "link.up", 1);
 	queue0_up(&c);
