@@ -8,10 +8,20 @@
 
 #define SUB "intr"
 
+static void coal_expired(struct fbnic *dev, struct fbnic_timer *t);
+
 static void intr_reset(struct fbnic *dev)
 {
 	struct fbnic_intr *in = &dev->intr;
+	/* fbnic_timers_reset has emptied the heap: the timers can go. */
 	memset(in, 0, sizeof(*in));
+	for (unsigned k = 0; k < FBNIC_CQ_KINDS; k++)
+		for (unsigned v = 0; v < FBNIC_INTR_VECTORS; v++) {
+			struct fbnic_intr_coal *c = &in->coal[k][v];
+			fbnic_timer_init(&c->timer, coal_expired);
+			c->vector = (uint16_t)v;
+			c->kind = (uint8_t)k;
+		}
 	memset(in->mask, 0xff, sizeof(in->mask));
 	/* NAPI and PCS vectors must auto-clear: the driver only rewrites
 	 * bank 0 to make the mailbox vector sticky (fbnic_mbx_init). */
@@ -49,6 +59,54 @@ void fbnic_intr_raise(struct fbnic *dev, unsigned vector)
 		return;
 	dev->intr.status[vector / 32] |= 1u << (vector % 32);
 	evaluate(dev, vector / 32);
+}
+
+/* ---- moderation -------------------------------------------------------- */
+
+static uint32_t coal_timeout_us(const struct fbnic *dev, unsigned v,
+				enum fbnic_cq_kind kind)
+{
+	return dev->csr[kind == FBNIC_CQ_RX ? FBNIC_INTR_RCQ_TIMEOUT(v)
+					    : FBNIC_INTR_TCQ_TIMEOUT(v)];
+}
+
+static void coal_fire(struct fbnic *dev, struct fbnic_intr_coal *c)
+{
+	fbnic_timer_cancel(dev, &c->timer);
+	c->count = 0;
+	fbnic_intr_raise(dev, c->vector);
+}
+
+static void coal_expired(struct fbnic *dev, struct fbnic_timer *t)
+{
+	struct fbnic_intr_coal *c = (struct fbnic_intr_coal *)t;
+	dev->intr.stats.by_timeout++;
+	coal_fire(dev, c);
+}
+
+void fbnic_intr_cq(struct fbnic *dev, unsigned vector, enum fbnic_cq_kind kind,
+		   unsigned n, uint32_t threshold)
+{
+	if (vector >= FBNIC_INTR_VECTORS || kind >= FBNIC_CQ_KINDS || !n)
+		return;
+	struct fbnic_intr_coal *c = &dev->intr.coal[kind][vector];
+	uint32_t timeout = coal_timeout_us(dev, vector, kind);
+	c->count = c->count + n < c->count ? UINT32_MAX : c->count + n;
+	if (!timeout) {
+		coal_fire(dev, c);
+		return;
+	}
+	if (c->count >= threshold) {
+		dev->intr.stats.by_threshold++;
+		coal_fire(dev, c);
+		return;
+	}
+	if (!fbnic_timer_armed(&c->timer)) {
+		dev->intr.stats.moderated++;
+		fbnic_timer_set(dev, &c->timer,
+				dev->host.now_ns(dev->host.opaque) +
+					(uint64_t)timeout * 1000u);
+	}
 }
 
 int fbnic_intr_cause(struct fbnic *dev, unsigned cause)

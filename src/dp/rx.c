@@ -212,8 +212,8 @@ static uint64_t meta_rcd(const uint8_t *frame, size_t len,
 	return m;
 }
 
-/* Place the frame and write its completions.  0 delivered, -1 lost to a
- * fault or a reconfiguration (counted). */
+/* Place the frame and write its completions.  The number of RCDs written
+ * if delivered, -1 if lost to a fault or a reconfiguration (counted). */
 static int rx_place(struct fbnic *dev, unsigned q, const uint8_t *frame,
 		    size_t len, const struct pkt_info *pi,
 		    const struct fbnic_rpc_result *res,
@@ -253,17 +253,20 @@ static int rx_place(struct fbnic *dev, unsigned q, const uint8_t *frame,
 	for (unsigned i = 0; i < n; i++)
 		if (rcq_put(dev, q, gen, rcd[i]))
 			return -1;
-	return 0;
+	return (int)n;
 }
 
 /* RIM_CTL routes the RCQ to a vector; RIM_MASK keeps it quiet. */
-static void rcq_interrupt(struct fbnic *dev, unsigned q)
+static void rcq_interrupt(struct fbnic *dev, unsigned q, unsigned nrcd)
 {
 	uint32_t blk = FBNIC_QUEUE(q);
 	if (dev->csr[blk + FBNIC_QUEUE_RIM_MASK] & FBNIC_QUEUE_RIM_MASK_MASK)
 		return;
-	fbnic_intr_raise(dev, dev->csr[blk + FBNIC_QUEUE_RIM_CTL] &
-				      FBNIC_QUEUE_RIM_CTL_MSIX_MASK);
+	fbnic_intr_cq(dev, dev->csr[blk + FBNIC_QUEUE_RIM_CTL] &
+				   FBNIC_QUEUE_RIM_CTL_MSIX_MASK,
+		      FBNIC_CQ_RX, nrcd,
+		      dev->csr[blk + FBNIC_QUEUE_RIM_THRESHOLD] &
+			      FBNIC_QUEUE_RIM_THRESHOLD_RCD_MASK);
 }
 
 /* ---- the frame -------------------------------------------------------- */
@@ -312,7 +315,8 @@ int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len)
 		dev->dp.stats.rx_held++;
 		return -EAGAIN;
 	}
-	if (rx_place(dev, q, frame, len, &pi, &res, &lo)) {
+	int nrcd = rx_place(dev, q, frame, len, &pi, &res, &lo);
+	if (nrcd < 0) {
 		/* A DMA fault (counted where it failed) or the queue
 		 * reconfigured under the DMA: the frame is lost, as on
 		 * hardware. */
@@ -321,7 +325,7 @@ int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len)
 	}
 	dev->dp.stats.rx_frames++;
 	fbnic_queue_count(dev, q, FBNIC_QUEUE_RDE_PKT_CNT, 1);
-	rcq_interrupt(dev, q);
+	rcq_interrupt(dev, q, (unsigned)nrcd);
 	return 0;
 }
 

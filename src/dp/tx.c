@@ -290,7 +290,7 @@ static int tcq_put(struct fbnic *dev, unsigned q, uint32_t gen, uint64_t tcd)
  * for a completion (fbnic_tx_doorbell sets REQ_COMPLETION on the last
  * packet of a burst).  One TCD reports one work queue. */
 static int tx_complete(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
-		       uint32_t gen, uint64_t meta, bool *wrote)
+		       uint32_t gen, uint64_t meta, unsigned *wrote)
 {
 	const struct fbnic_ring *twq = ring_of(dev, q, r);
 	if (meta & FBNIC_TWD_FLAG_REQ_TS) {
@@ -300,7 +300,7 @@ static int tx_complete(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 				    FBNIC_FIELD_PREP(FBNIC_TCD_TYPE1_TS_MASK, ts)))
 			return -1;
 		dev->dp.stats.tx_ts++;
-		*wrote = true;
+		(*wrote)++;
 	}
 	if (meta & FBNIC_TWD_FLAG_REQ_COMPLETION) {
 		uint64_t tcd = FBNIC_FIELD_PREP(FBNIC_TCD_TYPE_MASK,
@@ -314,27 +314,32 @@ static int tx_complete(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 						twq->head);
 		if (tcq_put(dev, q, gen, tcd))
 			return -1;
-		*wrote = true;
+		(*wrote)++;
 	}
 	return 0;
 }
 
 /* TIM_CTL routes the TCQ to a vector; TIM_MASK keeps it quiet (set while
- * the queue is down, fbnic_disable_tcq). */
-static void tcq_interrupt(struct fbnic *dev, unsigned q)
+ * the queue is down, fbnic_disable_tcq); TIM_THRESHOLD counts the work
+ * descriptors completed (its field is TWD_MASK in fbnic_csr.h). */
+static void tcq_interrupt(struct fbnic *dev, unsigned q, unsigned ntwd)
 {
 	uint32_t blk = FBNIC_QUEUE(q);
 	if (dev->csr[blk + FBNIC_QUEUE_TIM_MASK] & FBNIC_QUEUE_TIM_MASK_MASK)
 		return;
-	fbnic_intr_raise(dev, dev->csr[blk + FBNIC_QUEUE_TIM_CTL] &
-				      FBNIC_QUEUE_TIM_CTL_MSIX_MASK);
+	fbnic_intr_cq(dev, dev->csr[blk + FBNIC_QUEUE_TIM_CTL] &
+				   FBNIC_QUEUE_TIM_CTL_MSIX_MASK,
+		      FBNIC_CQ_TX, ntwd,
+		      dev->csr[blk + FBNIC_QUEUE_TIM_THRESHOLD] &
+			      FBNIC_QUEUE_TIM_THRESHOLD_TWD_MASK);
 }
 
 /* ---- one work queue --------------------------------------------------- */
 
-/* Serve up to TX_BUDGET packets; true if the ring still has work. */
+/* Serve up to TX_BUDGET packets; true if the ring still has work.  Adds
+ * the TCDs written to *wrote and the TWDs completed to *twds. */
 static bool tx_ring(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
-		    bool *wrote)
+		    unsigned *wrote, unsigned *twds)
 {
 	struct fbnic_ring *twq = ring_of(dev, q, r);
 	const struct fbnic_ring *tcq = ring_of(dev, q, FBNIC_RING_TCQ);
@@ -370,6 +375,7 @@ static bool tx_ring(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 		twq->tx_sent = 0;
 		for (unsigned i = 0; i < p.ndesc; i++)
 			fbnic_ring_advance_head(twq);
+		*twds += p.ndesc;
 		dev->dp.stats.tx_packets++;
 		fbnic_queue_count(dev, q,
 				  r == FBNIC_RING_TWQ0 ? FBNIC_QUEUE_TWQ0_PKT_CNT
@@ -388,12 +394,13 @@ void fbnic_dp_tx_work(struct fbnic *dev)
 		dev->queues.tx_pending[w] = 0;
 		while (pending) {
 			unsigned q = w * 32 + (unsigned)__builtin_ctz(pending);
-			bool wrote = false, more;
+			unsigned wrote = 0, twds = 0;
+			bool more;
 			pending &= pending - 1;
-			more = tx_ring(dev, q, FBNIC_RING_TWQ0, &wrote);
-			more |= tx_ring(dev, q, FBNIC_RING_TWQ1, &wrote);
+			more = tx_ring(dev, q, FBNIC_RING_TWQ0, &wrote, &twds);
+			more |= tx_ring(dev, q, FBNIC_RING_TWQ1, &wrote, &twds);
 			if (wrote)
-				tcq_interrupt(dev, q);
+				tcq_interrupt(dev, q, twds);
 			if (more)
 				fbnic_queue_tx_kick(dev, q);
 		}

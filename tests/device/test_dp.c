@@ -727,6 +727,111 @@ static void test_frame_crosses_two_devices(void)
 	h_destroy(hb);
 }
 
+
+/* ---- interrupt moderation --------------------------------------------- */
+
+/* What `ethtool -C` programs: the vector's CQ timeouts through CQ_REARM's
+ * update-enable bits (fbnic_config_rim_threshold / fbnic_set_coalesce ->
+ * fbnic_config_txrx_usecs), the RCQ's RCD threshold (rx-frames * 2). */
+static void coalesce(struct harness *h, unsigned rx_us, unsigned tx_us,
+		     unsigned rcd_threshold)
+{
+	h_wr32(h, 0, FBNIC_INTR_CQ_REARM(VEC),
+	       rx_us | FBNIC_INTR_CQ_REARM_RCQ_TIMEOUT_UPD_EN |
+		       tx_us << FBNIC_INTR_CQ_REARM_TCQ_TIMEOUT_SHIFT |
+		       FBNIC_INTR_CQ_REARM_TCQ_TIMEOUT_UPD_EN);
+	h_wr32(h, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_RIM_THRESHOLD, rcd_threshold);
+}
+
+static void rearm(struct harness *h)
+{
+	h_wr32(h, 0, FBNIC_INTR_CQ_REARM(VEC), FBNIC_INTR_CQ_REARM_INTR_UNMASK);
+}
+
+/* A frame in starts the RCQ timeout; the vector fires when it runs out,
+ * not before, and once. */
+static void test_rx_interrupt_waits_for_the_timeout(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	coalesce(h, 50, 0, 100);
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 17, 100);
+	unsigned before = h->msix[VEC];
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	h_advance(h, 30000);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0); /* no new deadline */
+	h_advance(h, 19999);
+	CHECK_INT(h->msix[VEC], before);
+	h_advance(h, 1);
+	CHECK_INT(h->msix[VEC], before + 1);
+	struct hnic_rx r;
+	CHECK_INT(hnic_rx(&n, &r), 1);
+	CHECK_INT(hnic_rx(&n, &r), 1);
+	hnic_rx_refill(&n);
+	rearm(h);
+	h_advance(h, 1000000);
+	CHECK_INT(h->msix[VEC], before + 1);
+	CHECK_INT(h_dump_value(h, "intr.by_timeout"), 1);
+	h_destroy(h);
+}
+
+/* rx-frames: the RCD threshold raises the vector without waiting. */
+static void test_rx_interrupt_threshold_fires_early(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	coalesce(h, 1000, 0, 6); /* 3 frames of 2 RCDs (header, meta) */
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 17, 100);
+	unsigned before = h->msix[VEC];
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	CHECK_INT(h->msix[VEC], before);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	CHECK_INT(h->msix[VEC], before + 1);
+	CHECK_INT(h_dump_value(h, "intr.by_threshold"), 1);
+	/* the count and the timer start again after it fired */
+	rearm(h);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	h_advance(h, 999999);
+	CHECK_INT(h->msix[VEC], before + 1);
+	h_advance(h, 1);
+	CHECK_INT(h->msix[VEC], before + 2);
+	h_destroy(h);
+}
+
+/* The TCQ has its own timeout; 0 (the RCQ's here) raises at once, and a
+ * timeout that expires while the vector is masked (NAPI polling) stays
+ * latched until the re-arm: no wake-up is lost. */
+static void test_tx_interrupt_timeout_and_latch(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	coalesce(h, 0, 20, 100);
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 17, 100);
+	unsigned before = h->msix[VEC];
+	REQUIRE(hnic_xmit(&n, f, len, 0, 1));
+	h_run(h);
+	REQUIRE(h->nframes == 1);
+	CHECK_INT(h->msix[VEC], before);
+	h_advance(h, 20000);
+	CHECK_INT(h->msix[VEC], before + 1); /* and now masked */
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0); /* RCQ: timeout 0 */
+	REQUIRE(hnic_xmit(&n, f, len, 0, 1));
+	h_run(h);
+	h_advance(h, 20000);
+	CHECK_INT(h->msix[VEC], before + 1);
+	rearm(h);
+	CHECK_INT(h->msix[VEC], before + 2);
+	CHECK_INT(hnic_clean_tcq(&n), 2);
+	h_destroy(h);
+}
+
 TEST_MAIN("dp",
 	  TEST_CASE(test_tx_gathers_completes_and_interrupts),
 	  TEST_CASE(test_tx_pads_short_frames),
@@ -748,4 +853,7 @@ TEST_MAIN("dp",
 	  TEST_CASE(test_rx_reset_during_dma),
 	  TEST_CASE(test_rx_bad_buffer_address),
 	  TEST_CASE(test_rx_classifier_drop_and_rss_spread),
-	  TEST_CASE(test_frame_crosses_two_devices))
+	  TEST_CASE(test_frame_crosses_two_devices),
+	  TEST_CASE(test_rx_interrupt_waits_for_the_timeout),
+	  TEST_CASE(test_rx_interrupt_threshold_fires_early),
+	  TEST_CASE(test_tx_interrupt_timeout_and_latch))
