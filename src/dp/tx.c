@@ -187,22 +187,37 @@ static int wire_send(struct fbnic *dev, uint8_t *frame, size_t len)
 }
 
 /* LSO (fbnic_tx_lso): TCP, or UDP (GSO_UDP_L4), in segments of MSS payload
- * bytes, with their lengths, IPv4 ids, TCP sequence numbers and flags, and
- * checksums per segment (pkt/tso.h).  The
- * headers are parsed from the frame, not taken from the TWD: the device
- * checks what the guest claims rather than trusting it.  Segments from
- * *sent on (the ones before went out on an earlier try); -EAGAIN with
- * *sent the first segment the port had no room for. */
-static int tx_lso(struct fbnic *dev, size_t len, unsigned mss, uint32_t *sent)
+ * bytes, where the TWD says the headers are (L2_HLEN, L3_TYPE, L3_OHLEN,
+ * L3_IHLEN, L4_TYPE, L4_HLEN), tunnels included; pkt/tso.h says what
+ * changes per segment and checks the headers' bytes agree with the TWD.
+ * Segments from *sent on (the ones before went out on an earlier try);
+ * -EAGAIN with *sent the first segment the port had no room for. */
+static int tx_lso(struct fbnic *dev, size_t len, uint64_t meta, uint32_t *sent)
 {
-	struct pkt_info pi;
-	if (pkt_parse(frame_buf, len, &pi))
+	unsigned mss = FBNIC_FIELD_GET(FBNIC_TWD_MSS_MASK, meta);
+	unsigned l4_type = FBNIC_FIELD_GET(FBNIC_TWD_L4_TYPE_MASK, meta);
+	struct pkt_tso_layout lo = {
+		.l3 = (enum pkt_tso_l3)FBNIC_FIELD_GET(FBNIC_TWD_L3_TYPE_MASK,
+						       meta),
+		.l3_off = 2 * FBNIC_FIELD_GET(FBNIC_TWD_L2_HLEN_MASK, meta),
+		.l4_len = 4 * FBNIC_FIELD_GET(FBNIC_TWD_L4_HLEN_MASK, meta),
+		.udp = l4_type == FBNIC_TWD_L4_TYPE_UDP,
+	};
+	/* fbnic_tx_lso: L3_OHLEN only for V6V6, where L3_IHLEN is the inner
+	 * header's; otherwise L3_IHLEN runs from L2 to the L4 header. */
+	size_t oh = lo.l3 == PKT_TSO_L3_V6V6
+			    ? 2 * FBNIC_FIELD_GET(FBNIC_TWD_L3_OHLEN_MASK, meta)
+			    : 0;
+	lo.inner_l3_off = lo.l3_off + oh;
+	lo.l4_off = lo.inner_l3_off +
+		    2 * FBNIC_FIELD_GET(FBNIC_TWD_L3_IHLEN_MASK, meta);
+	if (l4_type != FBNIC_TWD_L4_TYPE_TCP && l4_type != FBNIC_TWD_L4_TYPE_UDP)
 		return -EPROTO;
-	int n = pkt_tso_count(&pi, mss);
+	int n = pkt_tso_count(len, &lo, mss);
 	if (n < 0)
 		return n;
 	for (unsigned i = *sent; i < (unsigned)n; i++) {
-		int sl = pkt_tso_segment(frame_buf, len, &pi, mss, i, seg_buf,
+		int sl = pkt_tso_segment(frame_buf, len, &lo, mss, i, seg_buf,
 					 sizeof(seg_buf));
 		if (sl < 0)
 			return sl;
@@ -229,14 +244,14 @@ static int tx_offload_send(struct fbnic *dev, size_t len, uint64_t meta,
 		return 0;
 	}
 	if (meta & FBNIC_TWD_FLAG_REQ_LSO) {
-		unsigned mss = FBNIC_FIELD_GET(FBNIC_TWD_MSS_MASK, meta);
-		int err = mss ? tx_lso(dev, len, mss, sent) : -EINVAL;
+		int err = tx_lso(dev, len, meta, sent);
 		if (err == -EAGAIN)
 			return err;
 		if (err) {
 			dev->dp.stats.tx_bad_offload++;
-			log_guest(SUB, "LSO request (MSS %u) on a %zu-byte frame "
-				  "it does not fit: %s", mss, len, strerror(-err));
+			log_guest(SUB, "LSO request (TWD 0x%016llx) on a %zu-byte "
+				  "frame it does not fit: %s",
+				  (unsigned long long)meta, len, strerror(-err));
 		}
 		return 0;
 	}

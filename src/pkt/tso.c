@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * TCP and UDP segmentation; see tso.h.
+ * TCP and UDP segmentation from a TWD's header layout; see tso.h.
  */
 #include "tso.h"
 
@@ -9,98 +9,163 @@
 
 #include "bytes.h"
 #include "csum.h"
+#include "parse.h"
 
-/* What pkt_tso_count() and pkt_tso_segment() both refuse. */
-static int tso_check(const struct pkt_info *pi, unsigned int mss)
+#define IPV4_FRAG_MASK 0x3fffu /* MF and the fragment offset */
+
+/* The layout fits a len-byte frame and the TWD's fields. */
+static int layout_check(size_t len, const struct pkt_tso_layout *lo,
+			unsigned int mss)
 {
-	if (!pi || !mss || pi->err)
+	if (!lo || !mss)
 		return -EINVAL;
-	if ((pi->l3 != PKT_L3_IPV4 && pi->l3 != PKT_L3_IPV6) ||
-	    (pi->l4 != PKT_L4_TCP && pi->l4 != PKT_L4_UDP) || pi->is_fragment)
-		return -EPROTO;
-	if (pi->l2_len > PKT_TSO_L2_MAX || pi->l3_len > PKT_TSO_L3_MAX)
+	if (lo->l3_off > PKT_TSO_L2_MAX || lo->l4_len > PKT_TSO_L4_MAX ||
+	    lo->l4_off > PKT_TSO_HDR_MAX - PKT_TSO_L4_MAX)
 		return -E2BIG;
+	if (lo->l4_off < lo->l3_off || lo->l4_len > len ||
+	    lo->l4_off > len - lo->l4_len)
+		return -EINVAL;
+	switch (lo->l3) {
+	case PKT_TSO_L3_OTHER:
+		break;
+	case PKT_TSO_L3_IPV4:
+		if (lo->l4_off - lo->l3_off < PKT_IPV4_HLEN)
+			return -EINVAL;
+		break;
+	case PKT_TSO_L3_IPV6:
+		if (lo->l4_off - lo->l3_off < PKT_IPV6_HLEN)
+			return -EINVAL;
+		break;
+	case PKT_TSO_L3_V6V6:
+		if (lo->inner_l3_off < lo->l3_off + PKT_IPV6_HLEN ||
+		    lo->inner_l3_off > lo->l4_off ||
+		    lo->l4_off - lo->inner_l3_off < PKT_IPV6_HLEN)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
 	return 0;
 }
 
-/* A segment's IPv4 header checksum and its L4 checksum, in full. */
-static int tso_csums(uint8_t *out, size_t slen, const struct pkt_info *spi)
+/* What the frame's bytes must say for the layout to be believed. */
+static int frame_check(const uint8_t *frame, const struct pkt_tso_layout *lo)
 {
-	int rc = 0;
-	if (spi->l3 == PKT_L3_IPV4)
-		rc = pkt_ipv4_csum_fill(out, slen, spi);
-	if (!rc)
-		rc = pkt_l4_csum_fill(out, slen, spi);
-	return rc ? rc : (int)slen;
+	const uint8_t *ip = frame + lo->l3_off;
+	const uint8_t *l4 = frame + lo->l4_off;
+	switch (lo->l3) {
+	case PKT_TSO_L3_IPV4:
+		if (ip[0] >> 4 != 4 ||
+		    (size_t)(ip[0] & 0xf) * 4 != lo->l4_off - lo->l3_off ||
+		    (pkt_get_be16(ip + 6) & IPV4_FRAG_MASK))
+			return -EPROTO;
+		break;
+	case PKT_TSO_L3_V6V6:
+		if (frame[lo->inner_l3_off] >> 4 != 6)
+			return -EPROTO;
+		/* fall through */
+	case PKT_TSO_L3_IPV6:
+		if (ip[0] >> 4 != 6)
+			return -EPROTO;
+		break;
+	default:
+		break;
+	}
+	if (lo->udp)
+		return lo->l4_len == PKT_UDP_HLEN ? 0 : -EPROTO;
+	if (lo->l4_len < PKT_TCP_HLEN || (size_t)(l4[12] >> 4) * 4 != lo->l4_len)
+		return -EPROTO;
+	return 0;
 }
 
-int pkt_tso_count(const struct pkt_info *pi, unsigned int mss)
+int pkt_tso_count(size_t len, const struct pkt_tso_layout *lo,
+		  unsigned int mss)
 {
-	int rc = tso_check(pi, mss);
+	int rc = layout_check(len, lo, mss);
 	if (rc)
 		return rc;
-	if (!pi->payload_len)
+	size_t payload = len - lo->l4_off - lo->l4_len;
+	if (!payload)
 		return 1;
-	/* payload_len < 64 KiB (an IP length field), so this fits. */
-	return (int)((pi->payload_len - 1) / mss + 1);
+	/* A TWD's frame is at most 64 KiB and some headers: this fits. */
+	return (int)((payload - 1) / mss + 1);
 }
 
 int pkt_tso_segment(const uint8_t *frame, size_t len,
-		    const struct pkt_info *pi, unsigned int mss,
+		    const struct pkt_tso_layout *lo, unsigned int mss,
 		    unsigned int n, uint8_t *out, size_t cap)
 {
 	if (!frame || !out)
 		return -EINVAL;
-	int count = pkt_tso_count(pi, mss);
+	int count = pkt_tso_count(len, lo, mss);
 	if (count < 0)
 		return count;
-	if (!pkt_info_fits(pi, len))
-		return -EINVAL;
+	int rc = frame_check(frame, lo);
+	if (rc)
+		return rc;
 	if (n >= (unsigned int)count)
 		return -ERANGE;
 
-	size_t hdr = pi->payload_off;
-	size_t start = (size_t)n * mss; /* < payload_len, or 0 */
-	size_t seg = pi->payload_len - start;
+	size_t hdr = lo->l4_off + lo->l4_len;
+	size_t start = (size_t)n * mss; /* < payload, or 0 */
+	size_t seg = len - hdr - start;
 	if (seg > mss)
 		seg = mss;
 	if (cap < hdr || seg > cap - hdr)
 		return -ENOSPC;
 	memcpy(out, frame, hdr);
-	memcpy(out + hdr, frame + pi->payload_off + start, seg);
+	memcpy(out + hdr, frame + hdr + start, seg);
+	size_t slen = hdr + seg;
 
-	/* The segment's own layout: same headers, shorter payload. */
-	struct pkt_info spi = *pi;
-	spi.ip_len = pi->l3_len + pi->l4_len + seg;
-	spi.payload_len = seg;
-	spi.pad_len = 0;
-
-	uint8_t *ip = out + pi->l3_off;
-	if (pi->l3 == PKT_L3_IPV4) {
-		pkt_put_be16(ip + PKT_IPV4_TOT_LEN_OFF, (uint16_t)spi.ip_len);
+	/* L3: the lengths (and IPv4's id and header checksum). */
+	uint8_t *ip = out + lo->l3_off;
+	switch (lo->l3) {
+	case PKT_TSO_L3_IPV4: {
+		pkt_put_be16(ip + PKT_IPV4_TOT_LEN_OFF,
+			     (uint16_t)(slen - lo->l3_off));
 		uint16_t id = pkt_get_be16(ip + PKT_IPV4_ID_OFF);
 		pkt_put_be16(ip + PKT_IPV4_ID_OFF, (uint16_t)(id + n));
-	} else {
+		uint16_t csum;
+		if (pkt_ipv4_hdr_csum(ip, lo->l4_off - lo->l3_off, &csum))
+			return -EPROTO;
+		pkt_put_be16(ip + PKT_IPV4_CSUM_OFF, csum);
+		break;
+	}
+	case PKT_TSO_L3_V6V6:
+		pkt_put_be16(out + lo->inner_l3_off + PKT_IPV6_PLEN_OFF,
+			     (uint16_t)(slen - lo->inner_l3_off -
+					PKT_IPV6_HLEN));
+		/* fall through */
+	case PKT_TSO_L3_IPV6:
 		pkt_put_be16(ip + PKT_IPV6_PLEN_OFF,
-			     (uint16_t)(spi.ip_len - PKT_IPV6_HLEN));
+			     (uint16_t)(slen - lo->l3_off - PKT_IPV6_HLEN));
+		break;
+	default:
+		break;
 	}
 
-	if (pi->l4 == PKT_L4_UDP) {
-		pkt_put_be16(out + pi->l4_off + PKT_UDP_LEN_OFF,
-			     (uint16_t)(PKT_UDP_HLEN + seg));
-		return tso_csums(out, hdr + seg, &spi);
+	/* L4: its own fields, then the checksum from the seed. */
+	uint8_t *l4 = out + lo->l4_off;
+	size_t l4len = slen - lo->l4_off;
+	size_t csum_off;
+	if (lo->udp) {
+		pkt_put_be16(l4 + PKT_UDP_LEN_OFF, (uint16_t)l4len);
+		csum_off = PKT_UDP_CSUM_OFF;
+	} else {
+		uint32_t seq = pkt_get_be32(l4 + PKT_TCP_SEQ_OFF);
+		pkt_put_be32(l4 + PKT_TCP_SEQ_OFF, seq + (uint32_t)start);
+		uint8_t flags = l4[PKT_TCP_FLAGS_OFF];
+		if (n + 1 < (unsigned int)count)
+			flags &= (uint8_t)~(PKT_TCP_FIN | PKT_TCP_PSH);
+		if (n)
+			flags &= (uint8_t)~PKT_TCP_CWR;
+		l4[PKT_TCP_FLAGS_OFF] = flags;
+		csum_off = PKT_TCP_CSUM_OFF;
 	}
-
-	uint8_t *tcp = out + pi->l4_off;
-	uint32_t seq = pkt_get_be32(tcp + PKT_TCP_SEQ_OFF);
-	pkt_put_be32(tcp + PKT_TCP_SEQ_OFF, seq + (uint32_t)start);
-	uint8_t flags = tcp[PKT_TCP_FLAGS_OFF];
-	if (n + 1 < (unsigned int)count)
-		flags &= (uint8_t)~(PKT_TCP_FIN | PKT_TCP_PSH);
-	if (n)
-		flags &= (uint8_t)~PKT_TCP_CWR;
-	tcp[PKT_TCP_FLAGS_OFF] = flags;
-	spi.tcp_flags = flags;
-
-	return tso_csums(out, hdr + seg, &spi);
+	uint32_t seed = pkt_csum_add(pkt_get_be16(l4 + csum_off),
+				     (uint32_t)l4len);
+	pkt_put_be16(l4 + csum_off, pkt_csum_fold(seed));
+	if (pkt_csum_offload(out, slen, lo->l4_off, csum_off))
+		return -EINVAL;
+	return (int)slen;
 }

@@ -15,6 +15,7 @@
 #include "dev/csr.h"
 #include "harness.h"
 #include "hnic.h"
+#include "pkt/bytes.h"
 #include "pkt/csum.h"
 #include "pkt/parse.h"
 #include "pktref.h"
@@ -126,15 +127,7 @@ static void test_tx_segmentation(void)
 	size_t len = build(f, sizeof(f), 4, 6, 3500);
 	struct pkt_info pi;
 	REQUIRE(pkt_parse(f, len, &pi) == 0);
-	uint64_t meta = FBNIC_TWD_FLAG_REQ_LSO |
-			FBNIC_FIELD_PREP(FBNIC_TWD_MSS_MASK, 1000) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_L2_HLEN_MASK, 7) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_L3_IHLEN_MASK, 10) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_L4_HLEN_MASK, 5) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_L3_TYPE_MASK,
-					 FBNIC_TWD_L3_TYPE_IPV4) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_L4_TYPE_MASK,
-					 FBNIC_TWD_L4_TYPE_TCP);
+	uint64_t meta = hnic_lso(f, len, 1000);
 	REQUIRE(hnic_xmit(&n, f, len, meta, 4));
 	h_run(h);
 	REQUIRE(h->nframes == 4);
@@ -155,6 +148,52 @@ static void test_tx_segmentation(void)
 	h_destroy(h);
 }
 
+/* IPv6 in IPv6 (L3_TYPE V6V6, L3_OHLEN the outer header, L3_IHLEN the
+ * inner: fbnic_tx_lso for an encapsulated skb): both payload lengths per
+ * segment, the TCP checksum over the inner pseudo-header.  An L4 type the
+ * device cannot segment is refused, counted. */
+static void test_tx_segmentation_ipv6_in_ipv6(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	static uint8_t in[4000], f[4100];
+	size_t ilen = build(in, sizeof(in), 6, 6, 3000);
+	uint64_t meta = hnic_lso(in, ilen, 1400); /* the inner's seed */
+	static const uint8_t outer[40] = { 0x60, 0, 0, 0, 0, 0, 41, 64 };
+	memcpy(f, in, 14);
+	memcpy(f + 14, outer, 40);
+	memcpy(f + 54, in + 14, ilen - 14);
+	size_t len = ilen + 40;
+	meta |= FBNIC_FIELD_PREP(FBNIC_TWD_L3_TYPE_MASK, FBNIC_TWD_L3_TYPE_V6V6) |
+		FBNIC_FIELD_PREP(FBNIC_TWD_L3_OHLEN_MASK, 20);
+	REQUIRE(hnic_xmit(&n, f, len, meta, 3));
+	h_run(h);
+	REQUIRE(h->nframes == 3);
+	for (unsigned i = 0; i < 3; i++) {
+		size_t pay = i < 2 ? 1400 : 200;
+		uint8_t *seg = h->frames[i];
+		CHECK_INT(h->frame_len[i], 14 + 40 + 40 + 20 + pay);
+		CHECK_INT(pkt_get_be16(seg + 14 + 4), 40 + 20 + pay);
+		/* the inner packet alone, behind the Ethernet header */
+		static uint8_t inner[2000];
+		memcpy(inner, seg, 14);
+		memcpy(inner + 14, seg + 54, h->frame_len[i] - 54);
+		struct pkt_info po;
+		REQUIRE(pkt_parse(inner, h->frame_len[i] - 40, &po) == 0);
+		CHECK_INT(po.payload_len, pay);
+		CHECK_INT(pkt_l4_csum_verify(inner, h->frame_len[i] - 40, &po), 0);
+	}
+	CHECK_INT(hnic_clean_tcq(&n), 1);
+	meta &= ~FBNIC_TWD_L4_TYPE_MASK;
+	REQUIRE(hnic_xmit(&n, f, len, meta, 3));
+	h_run(h);
+	CHECK_INT(h->nframes, 3);
+	CHECK_INT(h_dump_value(h, "dp.tx_bad_offload"), 1);
+	CHECK_INT(hnic_clean_tcq(&n), 1);
+	h_destroy(h);
+}
+
 /* UDP segmentation (GSO_UDP_L4): datagrams of MSS bytes. */
 static void test_tx_udp_segmentation(void)
 {
@@ -163,10 +202,7 @@ static void test_tx_udp_segmentation(void)
 	REQUIRE(h);
 	static uint8_t f[4000];
 	size_t len = build(f, sizeof(f), 6, 17, 3000);
-	uint64_t meta = FBNIC_TWD_FLAG_REQ_LSO |
-			FBNIC_FIELD_PREP(FBNIC_TWD_MSS_MASK, 1400) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_L4_TYPE_MASK,
-					 FBNIC_TWD_L4_TYPE_UDP);
+	uint64_t meta = hnic_lso(f, len, 1400);
 	REQUIRE(hnic_xmit(&n, f, len, meta, 2));
 	h_run(h);
 	REQUIRE(h->nframes == 3);
@@ -838,6 +874,7 @@ TEST_MAIN("dp",
 	  TEST_CASE(test_tx_checksum_offload),
 	  TEST_CASE(test_tx_segmentation),
 	  TEST_CASE(test_tx_udp_segmentation),
+	  TEST_CASE(test_tx_segmentation_ipv6_in_ipv6),
 	  TEST_CASE(test_tx_timestamp_completion),
 	  TEST_CASE(test_tx_waits_for_completion_room),
 	  TEST_CASE(test_tx_back_pressure_holds_the_packet),

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "dev/csr.h"
+#include "pkt/bytes.h"
+#include "pkt/csum.h"
+#include "pkt/parse.h"
 
 static void wr(struct hnic *n, uint32_t reg, uint32_t val)
 {
@@ -311,4 +314,34 @@ void hnic_rx_refill(struct hnic *n)
 	bdq_fill(n, &n->ppq, n->ppq_buf, FBNIC_QUEUE_BDQ_PPQ_TAIL);
 	wr(n, FBNIC_QUEUE_RCQ_HEAD, n->rcq.head & (n->rcq.size - 1));
 	h_run(n->h);
+}
+
+uint64_t hnic_lso(uint8_t *frame, size_t len, unsigned mss)
+{
+	struct pkt_info pi;
+	uint32_t sum = 0;
+	if (pkt_parse(frame, len, &pi) ||
+	    (pi.l4 != PKT_L4_TCP && pi.l4 != PKT_L4_UDP))
+		return 0;
+	bool udp = pi.l4 == PKT_L4_UDP;
+	uint8_t proto = udp ? PKT_IPPROTO_UDP : PKT_IPPROTO_TCP;
+	const uint8_t *ip = frame + pi.l3_off;
+	if (pi.l3 == PKT_L3_IPV4)
+		pkt_csum_pseudo_ipv4(ip + 12, ip + 16, proto, 0, &sum);
+	else
+		pkt_csum_pseudo_ipv6(ip + 8, ip + 24, proto, 0, &sum);
+	size_t csum_off = udp ? PKT_UDP_CSUM_OFF : PKT_TCP_CSUM_OFF;
+	pkt_put_be16(frame + pi.l4_off + csum_off, pkt_csum_fold(sum));
+	return FBNIC_TWD_FLAG_REQ_LSO |
+	       FBNIC_FIELD_PREP(FBNIC_TWD_MSS_MASK, mss) |
+	       FBNIC_FIELD_PREP(FBNIC_TWD_CSUM_OFFSET_MASK, csum_off / 2) |
+	       FBNIC_FIELD_PREP(FBNIC_TWD_L2_HLEN_MASK, pi.l3_off / 2) |
+	       FBNIC_FIELD_PREP(FBNIC_TWD_L3_IHLEN_MASK, pi.l3_len / 2) |
+	       FBNIC_FIELD_PREP(FBNIC_TWD_L4_HLEN_MASK, pi.l4_len / 4) |
+	       FBNIC_FIELD_PREP(FBNIC_TWD_L3_TYPE_MASK,
+				pi.l3 == PKT_L3_IPV4 ? FBNIC_TWD_L3_TYPE_IPV4
+						     : FBNIC_TWD_L3_TYPE_IPV6) |
+	       FBNIC_FIELD_PREP(FBNIC_TWD_L4_TYPE_MASK,
+				udp ? FBNIC_TWD_L4_TYPE_UDP
+				    : FBNIC_TWD_L4_TYPE_TCP);
 }

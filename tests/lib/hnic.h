@@ -49,6 +49,12 @@ void hnic_rpc_up(struct harness *h, unsigned nq);
  * the tail doorbell.  false if the ring has no room. */
 bool hnic_xmit(struct hnic *n, const void *frame, size_t len,
 	       uint64_t meta, unsigned nbuf);
+/* An LSO request for a plain TCP or UDP frame over IPv4 or IPv6 as
+ * fbnic_tx_offloads + fbnic_tx_lso make it: the L4 checksum field set to
+ * the pseudo-header's sum without the length, and the META bits (REQ_LSO,
+ * L2_HLEN, L3_TYPE, L3_IHLEN, L4_TYPE, L4_HLEN, MSS, CSUM_OFFSET).  The
+ * frame must parse (pkt_parse). */
+uint64_t hnic_lso(uint8_t *frame, size_t len, unsigned mss);
 /* Read completions as fbnic_clean_tcq does; returns how many TCDs it
  * consumed (and writes TCQ_HEAD if any). */
 unsigned hnic_clean_tcq(struct hnic *n);

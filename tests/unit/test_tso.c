@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Segmentation: TCP/IPv4 with IP and TCP options and TCP/IPv6 with
- * extension headers cut at several MSS; every segment parses, its
- * checksums verify with the library and with the independent reference,
- * the payloads concatenate back, sequence numbers and IPv4 ids step,
- * FIN/PSH/CWR land where they belong; one-segment and empty frames; and
- * UDP datagrams (GSO_UDP_L4) over both; every refusal.
+ * Segmentation from a TWD's layout, fed the checksum seed fbnic_tx_lso
+ * leaves: TCP/IPv4 with IP and TCP options and TCP/IPv6 with extension
+ * headers cut at several MSS; every segment parses, its checksums verify
+ * with the library and with the independent reference, the payloads
+ * concatenate back, sequence numbers and IPv4 ids step, FIN/PSH/CWR land
+ * where they belong; one-segment and empty frames; UDP datagrams
+ * (GSO_UDP_L4) over both; IPv6 in IPv6 (V6V6) and a GRE tunnel as
+ * GSO_PARTIAL sends it (OTHER); every refusal.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pkt/bytes.h"
 #include "pkt/csum.h"
@@ -31,6 +34,29 @@ static const uint8_t ext[24] = {
 };
 
 static uint8_t payload[BIG];
+
+/* The TWD's layout of a frame pkt_parse() understood (fbnic_tx_lso). */
+static struct pkt_tso_layout layout_of(const struct pkt_info *pi)
+{
+	return (struct pkt_tso_layout){
+		.l3 = pi->l3 == PKT_L3_IPV4 ? PKT_TSO_L3_IPV4 : PKT_TSO_L3_IPV6,
+		.l3_off = pi->l3_off, .inner_l3_off = pi->l3_off,
+		.l4_off = pi->l4_off, .l4_len = pi->l4_len,
+		.udp = pi->l4 == PKT_L4_UDP,
+	};
+}
+
+/* What fbnic_tx_lso leaves in the L4 checksum field: the pseudo-header's
+ * sum without the length (the IP header at l3_off: its addresses, proto),
+ * folded, not complemented; computed with the reference sum. */
+static void put_seed(uint8_t *f, size_t l3_off, size_t l4_off, uint8_t proto)
+{
+	bool v4 = f[l3_off] >> 4 == 4;
+	uint32_t sum = pr_sum(f + l3_off + (v4 ? 12 : 8), v4 ? 8 : 32);
+	sum += proto;
+	sum = (sum & 0xffff) + (sum >> 16);
+	pkt_put_be16(f + l4_off + (proto == 6 ? 16 : 6), (uint16_t)sum);
+}
 
 static const uint8_t *random_payload(void)
 {
@@ -71,12 +97,17 @@ static uint8_t *build(int ip, size_t n, size_t pad_to, size_t *len)
 	return f;
 }
 
-/* Segment frame at mss and check everything about every segment. */
-static void check_segments(const uint8_t *frame, size_t len, unsigned mss)
+/* Segment frame (its checksum field as the driver leaves it) at mss and
+ * check everything about every segment. */
+static void check_segments(const uint8_t *input, size_t len, unsigned mss)
 {
 	struct pkt_info pi;
-	REQUIRE(pkt_parse(frame, len, &pi) == 0);
-	int count = pkt_tso_count(&pi, mss);
+	REQUIRE(pkt_parse(input, len, &pi) == 0);
+	REQUIRE(pi.pad_len == 0);
+	uint8_t *frame = pr_dup(input, len);
+	put_seed(frame, pi.l3_off, pi.l4_off, 6);
+	struct pkt_tso_layout lo = layout_of(&pi);
+	int count = pkt_tso_count(len, &lo, mss);
 	size_t want = pi.payload_len ? (pi.payload_len + mss - 1) / mss : 1;
 	CHECK_INT(count, want);
 	REQUIRE(count > 0);
@@ -87,7 +118,7 @@ static void check_segments(const uint8_t *frame, size_t len, unsigned mss)
 	size_t joined_len = 0;
 	REQUIRE(out && joined);
 	for (int n = 0; n < count; n++) {
-		int slen = pkt_tso_segment(frame, len, &pi, mss, (unsigned)n,
+		int slen = pkt_tso_segment(frame, len, &lo, mss, (unsigned)n,
 					   out, BIG);
 		REQUIRE(slen > 0);
 		uint8_t *seg = pr_dup(out, (size_t)slen);
@@ -156,10 +187,11 @@ static void check_segments(const uint8_t *frame, size_t len, unsigned mss)
 	CHECK_INT(joined_len, pi.payload_len);
 	CHECK_MEM(joined, frame + pi.payload_off, pi.payload_len);
 	/* One past the last segment. */
-	CHECK_INT(pkt_tso_segment(frame, len, &pi, mss, (unsigned)count, out,
+	CHECK_INT(pkt_tso_segment(frame, len, &lo, mss, (unsigned)count, out,
 				  BIG), -ERANGE);
 	free(out);
 	free(joined);
+	free(frame);
 }
 
 static void test_ipv4_options(void)
@@ -173,8 +205,9 @@ static void test_ipv4_options(void)
 	CHECK_INT(pi.l4_len, 32);
 	CHECK_EQ(pi.tcp_flags, PKT_TCP_FIN | PKT_TCP_PSH | PKT_TCP_CWR |
 				       PKT_TCP_ACK | PKT_TCP_ECE);
-	CHECK_INT(pkt_tso_count(&pi, 1000), 3);
-	CHECK_INT(pkt_tso_count(&pi, 1448), 3);
+	struct pkt_tso_layout lo = layout_of(&pi);
+	CHECK_INT(pkt_tso_count(len, &lo, 1000), 3);
+	CHECK_INT(pkt_tso_count(len, &lo, 1448), 3);
 	check_segments(f, len, 1000);
 	check_segments(f, len, 1448);
 	check_segments(f, len, 7); /* odd segment lengths */
@@ -189,7 +222,8 @@ static void test_ipv6_extension_headers(void)
 
 	REQUIRE(pkt_parse(f, len, &pi) == 0);
 	CHECK_INT(pi.l3_len, 40 + 24);
-	CHECK_INT(pkt_tso_count(&pi, 1000), 3);
+	struct pkt_tso_layout lo = layout_of(&pi);
+	CHECK_INT(pkt_tso_count(len, &lo, 1000), 3);
 	check_segments(f, len, 1000);
 	check_segments(f, len, 1448);
 	check_segments(f, len, 999);
@@ -205,7 +239,8 @@ static void test_64k(void)
 
 	REQUIRE(pkt_parse(f, len, &pi) == 0);
 	CHECK_INT(pi.ip_len, 65535);
-	CHECK_INT(pkt_tso_count(&pi, 1448), 46);
+	struct pkt_tso_layout lo = layout_of(&pi);
+	CHECK_INT(pkt_tso_count(len, &lo, 1448), 46);
 	check_segments(f, len, 1448);
 	free(f);
 	f = build(6, 65535 - 24 - 32, 0, &len);
@@ -215,60 +250,53 @@ static void test_64k(void)
 	free(f);
 }
 
-/* MSS >= payload: one segment, the input itself (its lengths and
- * checksums were right); padding is dropped, wrong checksums fixed. */
+/* MSS >= payload: one segment, the input itself with its checksum
+ * completed from the seed; without payload, the headers alone. */
 static void test_one_segment(void)
 {
 	for (int ip = 4; ip <= 6; ip += 2) {
-		size_t len, plen;
+		size_t len;
 		uint8_t *f = build(ip, 100, 0, &len);
-		uint8_t *padded = build(ip, 1, 200, &plen);
 		uint8_t *out = malloc(BIG);
 		struct pkt_info pi;
 
 		REQUIRE(out);
 		REQUIRE(pkt_parse(f, len, &pi) == 0);
+		struct pkt_tso_layout lo = layout_of(&pi);
+		uint8_t *seeded = pr_dup(f, len);
+		put_seed(seeded, pi.l3_off, pi.l4_off, 6);
+		/* A wrong IPv4 header checksum comes out right too. */
+		if (ip == 4)
+			seeded[pi.l3_off + 10] ^= 0xff;
 		for (unsigned mss = 100; mss <= 101; mss++) {
-			CHECK_INT(pkt_tso_count(&pi, mss), 1);
-			CHECK_INT(pkt_tso_segment(f, len, &pi, mss, 0, out,
+			CHECK_INT(pkt_tso_count(len, &lo, mss), 1);
+			CHECK_INT(pkt_tso_segment(seeded, len, &lo, mss, 0, out,
 						  BIG), len);
 			CHECK_MEM(out, f, len);
 		}
-		CHECK_INT(pkt_tso_segment(f, len, &pi, 65535, 0, out, len),
+		CHECK_INT(pkt_tso_segment(seeded, len, &lo, 16383, 0, out, len),
 			  len);
 		CHECK_MEM(out, f, len);
 		check_segments(f, len, 99);
 
-		/* A wrong TCP checksum in the input (fbnic_tx_lso leaves the
-		 * pseudo-header sum there) comes out right. */
-		f[pi.l4_off + 16] ^= 0xff;
-		if (ip == 4)
-			f[pi.l3_off + 10] ^= 0xff;
-		CHECK_INT(pkt_tso_segment(f, len, &pi, 1000, 0, out, BIG),
-			  len);
-		f[pi.l4_off + 16] ^= 0xff;
-		if (ip == 4)
-			f[pi.l3_off + 10] ^= 0xff;
-		CHECK_MEM(out, f, len);
-
-		/* Padding after the IP packet is not part of a segment. */
-		REQUIRE(pkt_parse(padded, plen, &pi) == 0);
-		CHECK_INT(plen, 200);
-		CHECK(pi.pad_len > 0);
-		int slen = pkt_tso_segment(padded, plen, &pi, 1448, 0, out,
-					   BIG);
-		CHECK_INT(slen, plen - pi.pad_len);
-		CHECK_MEM(out, padded, (size_t)slen);
+		/* The device trusts the seed: any other value in the field
+		 * gives a checksum that does not verify (as on hardware). */
+		CHECK_INT(pkt_tso_segment(f, len, &lo, 1000, 0, out, BIG), len);
+		CHECK(pkt_l4_csum_verify(out, len, &pi) != 0);
 
 		/* No payload at all: one segment, the headers. */
 		uint8_t *empty = build(ip, 0, 0, &len);
 		REQUIRE(pkt_parse(empty, len, &pi) == 0);
-		CHECK_INT(pkt_tso_count(&pi, 1448), 1);
-		CHECK_INT(pkt_tso_segment(empty, len, &pi, 1448, 0, out, BIG),
+		lo = layout_of(&pi);
+		free(seeded);
+		seeded = pr_dup(empty, len);
+		put_seed(seeded, pi.l3_off, pi.l4_off, 6);
+		CHECK_INT(pkt_tso_count(len, &lo, 1448), 1);
+		CHECK_INT(pkt_tso_segment(seeded, len, &lo, 1448, 0, out, BIG),
 			  len);
 		CHECK_MEM(out, empty, len);
+		free(seeded);
 		free(empty);
-		free(padded);
 		free(out);
 		free(f);
 	}
@@ -286,10 +314,12 @@ static void test_udp(void)
 		size_t len = pr_build(f, sizeof(f), &s, NULL, NULL, NULL);
 		struct pkt_info pi;
 		REQUIRE(pkt_parse(f, len, &pi) == 0);
-		CHECK_INT(pkt_tso_count(&pi, 1000), 3);
+		struct pkt_tso_layout lo = layout_of(&pi);
+		put_seed(f, pi.l3_off, pi.l4_off, 17);
+		CHECK_INT(pkt_tso_count(len, &lo, 1000), 3);
 		for (unsigned n = 0; n < 3; n++) {
 			static uint8_t out[2048];
-			int sl = pkt_tso_segment(f, len, &pi, 1000, n, out,
+			int sl = pkt_tso_segment(f, len, &lo, 1000, n, out,
 						 sizeof(out));
 			REQUIRE(sl > 0);
 			struct pkt_info so;
@@ -299,6 +329,9 @@ static void test_udp(void)
 			CHECK_INT(pkt_get_be16(out + so.l4_off + PKT_UDP_LEN_OFF),
 				  8 + so.payload_len);
 			CHECK_INT(pkt_l4_csum_verify(out, (size_t)sl, &so), 0);
+			CHECK_EQ(pr_l4_csum(out, so.l3_off, so.l4_off,
+					    8 + so.payload_len, 17, NULL),
+				 pkt_get_be16(out + so.l4_off + 6));
 			CHECK_MEM(out + so.payload_off,
 				  f + pi.payload_off + 1000 * n, so.payload_len);
 			if (ip == 4) {
@@ -310,6 +343,115 @@ static void test_udp(void)
 	}
 }
 
+/* ---- tunnels ----------------------------------------------------------- */
+
+static const uint8_t outer6[40] = {
+	0x60, 0, 0, 0, 0, 0, 41, 64, /* plen set below; next: IPv6 */
+	0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0a,
+	0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0b,
+};
+
+/* Put `outer` (olen bytes of tunnel headers) between inner's Ethernet
+ * header (14 bytes) and its IP packet, with the given ethertype. */
+static size_t wrap(uint8_t *out, const uint8_t *inner, size_t ilen,
+		   const uint8_t *outer, size_t olen, uint16_t ethertype)
+{
+	memcpy(out, inner, 12);
+	pkt_put_be16(out + 12, ethertype);
+	memcpy(out + 14, outer, olen);
+	memcpy(out + 14 + olen, inner + 14, ilen - 14);
+	return ilen + olen;
+}
+
+/* IPv6 in IPv6 (V6V6: L3_OHLEN the outer header, L3_IHLEN the inner):
+ * both payload lengths per segment, the TCP checksum over the inner
+ * pseudo-header, nothing else of the outer header changed. */
+static void test_ipv6_in_ipv6(void)
+{
+	struct pr_spec s = { .ip = 6, .proto = 6, .tcp_flags = PKT_TCP_ACK,
+			     .seq = 77, .payload = random_payload(),
+			     .payload_len = PAYLOAD };
+	uint8_t *inner = malloc(BIG), *f = malloc(BIG), *out = malloc(BIG);
+	REQUIRE(inner && f && out);
+	size_t ilen = pr_build(inner, BIG, &s, NULL, NULL, NULL);
+	size_t len = wrap(f, inner, ilen, outer6, 40, 0x86dd);
+	pkt_put_be16(f + 14 + 4, (uint16_t)(len - 14 - 40));
+	const size_t in3 = 14 + 40, l4 = in3 + 40;
+	put_seed(f, in3, l4, 6);
+	struct pkt_tso_layout lo = { .l3 = PKT_TSO_L3_V6V6, .l3_off = 14,
+				     .inner_l3_off = in3, .l4_off = l4,
+				     .l4_len = 20 };
+	CHECK_INT(pkt_tso_count(len, &lo, 1400), 3);
+	size_t joined = 0;
+	for (unsigned n = 0; n < 3; n++) {
+		int sl = pkt_tso_segment(f, len, &lo, 1400, n, out, BIG);
+		REQUIRE(sl > 0);
+		size_t pay = n < 2 ? 1400 : PAYLOAD - 2800;
+		CHECK_INT(sl, l4 + 20 + pay);
+		CHECK_INT(pkt_get_be16(out + 14 + 4), 40 + 20 + pay);
+		CHECK_INT(pkt_get_be16(out + in3 + 4), 20 + pay);
+		CHECK_MEM(out, f, 14 + 4);
+		CHECK_MEM(out + 14 + 6, f + 14 + 6, 34 + 4);
+		CHECK_MEM(out + in3 + 6, f + in3 + 6, 34);
+		CHECK_EQ(pkt_get_be32(out + l4 + 4), 77 + 1400 * n);
+		CHECK_EQ(pr_l4_csum(out, in3, l4, 20 + pay, 6, NULL),
+			 pkt_get_be16(out + l4 + 16));
+		CHECK_MEM(out + l4 + 20, f + l4 + 20 + joined, pay);
+		joined += pay;
+	}
+	CHECK_INT(joined, PAYLOAD);
+	free(inner);
+	free(f);
+	free(out);
+}
+
+/* GRE as GSO_PARTIAL sends it (L3_TYPE OTHER, L3_IHLEN from the outer IP
+ * header to the inner TCP): the stack wrote every header for an mss-byte
+ * segment (outer IPv4 length and checksum, inner IPv6 length); the device
+ * copies them untouched and does the TCP part. */
+static void test_gre_partial(void)
+{
+	const unsigned mss = 1000;
+	struct pr_spec s = { .ip = 6, .proto = 6, .tcp_flags = PKT_TCP_ACK |
+							    PKT_TCP_PSH,
+			     .seq = 5, .payload = random_payload(),
+			     .payload_len = 3 * mss };
+	uint8_t *inner = malloc(BIG), *f = malloc(BIG), *out = malloc(BIG);
+	REQUIRE(inner && f && out);
+	size_t ilen = pr_build(inner, BIG, &s, NULL, NULL, NULL);
+	uint8_t outer[24] = { 0x45, 0, 0, 0, 0x12, 0x34, 0x40, 0, 64, 47, 0, 0,
+			      10, 0, 0, 1, 10, 0, 0, 2, /* IPv4, DF, GRE */
+			      0, 0, 0x86, 0xdd };     /* GRE: IPv6 */
+	size_t len = wrap(f, inner, ilen, outer, sizeof(outer), 0x0800);
+	const size_t in3 = 14 + 24, l4 = in3 + 40;
+	/* what the stack writes for one segment */
+	pkt_put_be16(f + 14 + 2, (uint16_t)(24 + 40 + 20 + mss));
+	pkt_put_be16(f + 14 + 10, 0);
+	pkt_put_be16(f + 14 + 10, (uint16_t)~pr_sum(f + 14, 20));
+	pkt_put_be16(f + in3 + 4, (uint16_t)(20 + mss));
+	put_seed(f, in3, l4, 6);
+	struct pkt_tso_layout lo = { .l3 = PKT_TSO_L3_OTHER, .l3_off = 14,
+				     .inner_l3_off = 14, .l4_off = l4,
+				     .l4_len = 20 };
+	CHECK_INT(pkt_tso_count(len, &lo, mss), 3);
+	for (unsigned n = 0; n < 3; n++) {
+		int sl = pkt_tso_segment(f, len, &lo, mss, n, out, BIG);
+		REQUIRE(sl > 0);
+		CHECK_INT(sl, l4 + 20 + mss);
+		CHECK_MEM(out, f, l4 + 4); /* every header before TCP's seq */
+		CHECK_EQ(pr_sum(out + 14, 20), 0xffff);
+		CHECK_EQ(pkt_get_be32(out + l4 + 4), 5 + mss * n);
+		CHECK_EQ(out[l4 + 13], n < 2 ? PKT_TCP_ACK
+					     : PKT_TCP_ACK | PKT_TCP_PSH);
+		CHECK_EQ(pr_l4_csum(out, in3, l4, 20 + mss, 6, NULL),
+			 pkt_get_be16(out + l4 + 16));
+		CHECK_MEM(out + l4 + 20, f + l4 + 20 + mss * n, mss);
+	}
+	free(inner);
+	free(f);
+	free(out);
+}
+
 static void test_refusals(void)
 {
 	size_t len;
@@ -319,83 +461,96 @@ static void test_refusals(void)
 
 	REQUIRE(out);
 	REQUIRE(pkt_parse(f, len, &pi) == 0);
+	struct pkt_tso_layout lo = layout_of(&pi), bad;
 	/* MSS 0. */
-	CHECK_INT(pkt_tso_count(&pi, 0), -EINVAL);
-	CHECK_INT(pkt_tso_segment(f, len, &pi, 0, 0, out, BIG), -EINVAL);
-	/* NULLs; an info for another length. */
-	CHECK_INT(pkt_tso_count(NULL, 1000), -EINVAL);
-	CHECK_INT(pkt_tso_segment(NULL, len, &pi, 1000, 0, out, BIG),
+	CHECK_INT(pkt_tso_count(len, &lo, 0), -EINVAL);
+	CHECK_INT(pkt_tso_segment(f, len, &lo, 0, 0, out, BIG), -EINVAL);
+	/* NULLs. */
+	CHECK_INT(pkt_tso_count(len, NULL, 1000), -EINVAL);
+	CHECK_INT(pkt_tso_segment(NULL, len, &lo, 1000, 0, out, BIG),
 		  -EINVAL);
-	CHECK_INT(pkt_tso_segment(f, len, &pi, 1000, 0, NULL, BIG), -EINVAL);
-	CHECK_INT(pkt_tso_segment(f, len - 1, &pi, 1000, 0, out, BIG),
-		  -EINVAL);
+	CHECK_INT(pkt_tso_segment(f, len, &lo, 1000, 0, NULL, BIG), -EINVAL);
+	/* Headers past the frame's end; L4 before L3. */
+	CHECK_INT(pkt_tso_count(pi.payload_off - 1, &lo, 1000), -EINVAL);
+	bad = lo;
+	bad.l4_off = bad.l3_off - 2;
+	CHECK_INT(pkt_tso_count(len, &bad, 1000), -EINVAL);
+	/* An L3 shorter than its header; an unknown L3 type. */
+	bad = lo;
+	bad.l4_off = bad.l3_off + 18;
+	CHECK_INT(pkt_tso_count(len, &bad, 1000), -EINVAL);
+	bad = lo;
+	bad.l3 = (enum pkt_tso_l3)4;
+	CHECK_INT(pkt_tso_count(len, &bad, 1000), -EINVAL);
 	/* Segment n out of range; a buffer one byte short, exactly right. */
-	CHECK_INT(pkt_tso_segment(f, len, &pi, 1000, 3, out, BIG), -ERANGE);
-	CHECK_INT(pkt_tso_segment(f, len, &pi, 1000, 0, out,
+	CHECK_INT(pkt_tso_segment(f, len, &lo, 1000, 3, out, BIG), -ERANGE);
+	CHECK_INT(pkt_tso_segment(f, len, &lo, 1000, 0, out,
 				  pi.payload_off + 999), -ENOSPC);
-	CHECK_INT(pkt_tso_segment(f, len, &pi, 1000, 0, out, 10), -ENOSPC);
+	CHECK_INT(pkt_tso_segment(f, len, &lo, 1000, 0, out, 10), -ENOSPC);
 	uint8_t *exact = malloc(pi.payload_off + 1000);
 	REQUIRE(exact);
-	CHECK_INT(pkt_tso_segment(f, len, &pi, 1000, 0, exact,
+	CHECK_INT(pkt_tso_segment(f, len, &lo, 1000, 0, exact,
 				  pi.payload_off + 1000),
 		  pi.payload_off + 1000);
 	free(exact);
-	/* A failed parse. */
-	struct pkt_info bad;
-	CHECK(pkt_parse(f, len - 1, &bad) < 0);
-	CHECK_INT(pkt_tso_count(&bad, 1000), -EINVAL);
-	CHECK_INT(pkt_tso_segment(f, len - 1, &bad, 1000, 0, out, BIG),
-		  -EINVAL);
+
+	/* The frame's bytes contradict the layout: IPv4 said, IPv6 there;
+	 * IPv4 header length other than the TWD's; a TCP header length
+	 * other than its data offset; UDP said, 32 header bytes given. */
+	bad = lo;
+	bad.l3 = PKT_TSO_L3_IPV6;
+	bad.l4_off = lo.l4_off + 8; /* a 40-byte "IPv6" header */
+	CHECK_INT(pkt_tso_segment(f, len, &bad, 1000, 0, out, BIG), -EPROTO);
+	bad = lo;
+	bad.l4_off -= 4;
+	CHECK_INT(pkt_tso_segment(f, len, &bad, 1000, 0, out, BIG), -EPROTO);
+	bad = lo;
+	bad.l4_len = 20;
+	CHECK_INT(pkt_tso_segment(f, len, &bad, 1000, 0, out, BIG), -EPROTO);
+	bad = lo;
+	bad.udp = true;
+	CHECK_INT(pkt_tso_segment(f, len, &bad, 1000, 0, out, BIG), -EPROTO);
+	/* V6V6 on an IPv4 frame; an inner header outside the L3 span. */
+	bad = lo;
+	bad.l3 = PKT_TSO_L3_V6V6;
+	CHECK_INT(pkt_tso_count(len, &bad, 1000), -EINVAL);
 	free(f);
 
-	/* A fragment, an L4 other than TCP and UDP. */
+	/* A fragment. */
 	static const uint8_t pay[64];
 	uint8_t buf[256];
-	struct pr_spec s = { .ip = 4, .proto = 47, .payload = pay,
-			     .payload_len = sizeof(pay) };
+	struct pr_spec s = { .ip = 4, .proto = 6, .payload = pay,
+			     .payload_len = sizeof(pay), .ip_frag = 0x2000 };
 	len = pr_build(buf, sizeof(buf), &s, NULL, NULL, NULL);
-	REQUIRE(pkt_parse(buf, len, &pi) == 0);
-	CHECK_INT(pkt_tso_count(&pi, 16), -EPROTO);
-	CHECK_INT(pkt_tso_segment(buf, len, &pi, 16, 0, out, BIG), -EPROTO);
-	s.proto = 6;
-	s.ip_frag = 0x2000;
-	len = pr_build(buf, sizeof(buf), &s, NULL, NULL, NULL);
-	REQUIRE(pkt_parse(buf, len, &pi) == 0);
-	CHECK_INT(pkt_tso_count(&pi, 16), -EPROTO);
-	/* Not IP. */
-	buf[12] = 0x08;
-	buf[13] = 0x06;
-	REQUIRE(pkt_parse(buf, len, &pi) == 0);
-	CHECK_INT(pkt_tso_count(&pi, 16), -EPROTO);
+	lo = (struct pkt_tso_layout){ .l3 = PKT_TSO_L3_IPV4, .l3_off = 14,
+				      .l4_off = 34, .l4_len = 20 };
+	CHECK_INT(pkt_tso_count(len, &lo, 16), 4);
+	CHECK_INT(pkt_tso_segment(buf, len, &lo, 16, 0, out, BIG), -EPROTO);
 
-	/* Headers longer than a TWD describes: IPv6 extension headers past
-	 * 510 bytes, L2 past 126. */
+	/* Headers longer than a TWD describes: L2 past 126 bytes, an L4
+	 * header past 60; 464 bytes of IPv6 extension headers still fit. */
+	bad = lo;
+	bad.l3_off = 128;
+	bad.l4_off = 148;
+	CHECK_INT(pkt_tso_count(len + 200, &bad, 16), -E2BIG);
+	bad = lo;
+	bad.l4_len = 64;
+	CHECK_INT(pkt_tso_count(len, &bad, 16), -E2BIG);
 	uint8_t *big = calloc(1, 600);
 	REQUIRE(big);
-	big[1] = 63; /* destination options of 512 bytes */
+	big[1] = 52; /* destination options of 424 bytes */
 	s = (struct pr_spec){ .ip = 6, .proto = 6, .ext = big,
-			      .ext_len = 512,
+			      .ext_len = 424,
 			      .ext_first = PKT_IPPROTO_DSTOPTS,
 			      .payload = pay, .payload_len = sizeof(pay) };
 	uint8_t *fb = malloc(BIG);
 	REQUIRE(fb);
 	len = pr_build(fb, BIG, &s, NULL, NULL, NULL);
 	REQUIRE(pkt_parse(fb, len, &pi) == 0);
-	CHECK_INT(pi.l3_len, 552);
-	CHECK_INT(pkt_tso_count(&pi, 16), -E2BIG);
-	CHECK_INT(pkt_tso_segment(fb, len, &pi, 16, 0, out, BIG), -E2BIG);
-	/* 464 bytes of them still fit. */
-	big[1] = 52;
-	s.ext_len = 424;
-	len = pr_build(fb, BIG, &s, NULL, NULL, NULL);
-	REQUIRE(pkt_parse(fb, len, &pi) == 0);
 	CHECK_INT(pi.l3_len, 464);
-	CHECK_INT(pkt_tso_count(&pi, 16), 4);
+	lo = layout_of(&pi);
+	CHECK_INT(pkt_tso_count(len, &lo, 16), 4);
 	check_segments(fb, len, 16);
-	/* An info claiming a longer L2 (the parser never makes one). */
-	struct pkt_info doctored = pi;
-	doctored.l2_len = doctored.l3_off = 128;
-	CHECK_INT(pkt_tso_count(&doctored, 16), -E2BIG);
 	free(fb);
 	free(big);
 	free(out);
@@ -406,4 +561,7 @@ TEST_MAIN("tso",
 	  TEST_CASE(test_ipv6_extension_headers),
 	  TEST_CASE(test_64k),
 	  TEST_CASE(test_one_segment),
-	  TEST_CASE(test_udp), TEST_CASE(test_refusals))
+	  TEST_CASE(test_udp),
+	  TEST_CASE(test_ipv6_in_ipv6),
+	  TEST_CASE(test_gre_partial),
+	  TEST_CASE(test_refusals))
