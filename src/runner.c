@@ -54,6 +54,27 @@ static void wake(struct runner *r)
 	(void)n;
 }
 
+/* The device lock is an error-checking mutex: taking it twice or
+ * releasing it unheld is a bug in this file, and stops the process
+ * instead of letting two threads into the core. */
+static void dev_lock(struct runner *r)
+{
+	int err = pthread_mutex_lock(&r->lock);
+	if (err) {
+		log_err(SUB, "device lock: %s", strerror(err));
+		abort();
+	}
+}
+
+static void dev_unlock(struct runner *r)
+{
+	int err = pthread_mutex_unlock(&r->lock);
+	if (err) {
+		log_err(SUB, "device unlock: %s", strerror(err));
+		abort();
+	}
+}
+
 /* ---- host services for the core -------------------------------------- */
 
 static int host_dma(struct runner *r, uint64_t gpa, void *buf, size_t len,
@@ -68,9 +89,9 @@ static int host_dma(struct runner *r, uint64_t gpa, void *buf, size_t len,
 	 * treats a DMA call as a point where MMIO may run, as on hardware. */
 	if (!may_wait_dma)
 		return -EWOULDBLOCK;
-	pthread_mutex_unlock(&r->lock);
+	dev_unlock(r);
 	ret = vu_dma_message(r->srv, gpa, buf, len, is_write);
-	pthread_mutex_lock(&r->lock);
+	dev_lock(r);
 	return ret;
 }
 
@@ -137,17 +158,18 @@ static int pump_deliver(void *o, const void *frame, size_t len)
 {
 	struct runner *r = o;
 	may_wait_dma = true;
+	dev_lock(r);
 	int ret = fbnic_port_rx(r->dev, frame, len);
-	pthread_mutex_unlock(&r->lock);
+	dev_unlock(r);
 	return ret;
 }
 
 static void pump_link(void *o, bool up)
 {
 	struct runner *r = o;
-	pthread_mutex_lock(&r->lock);
+	dev_lock(r);
 	fbnic_port_link(r->dev, up);
-	pthread_mutex_unlock(&r->lock);
+	dev_unlock(r);
 }
 
 /* On the net thread, the backend's lock released (net/pump.h): room to
@@ -155,9 +177,9 @@ static void pump_link(void *o, bool up)
 static void pump_tx_room(void *o)
 {
 	struct runner *r = o;
-	pthread_mutex_lock(&r->lock);
+	dev_lock(r);
 	fbnic_port_tx_room(r->dev);
-	pthread_mutex_unlock(&r->lock);
+	dev_unlock(r);
 }
 
 /* ---- vfio-user device ops -------------------------------------------- */
@@ -167,7 +189,7 @@ static int op_region_read(void *o, unsigned region, uint64_t off, void *buf,
 {
 	struct runner *r = o;
 	int ret;
-	pthread_mutex_lock(&r->lock);
+	dev_lock(r);
 	if (region == VU_PCI_CONFIG) {
 		ret = fbnic_cfg_read(r->dev, (uint32_t)off, buf, count);
 	} else {
@@ -176,7 +198,7 @@ static int op_region_read(void *o, unsigned region, uint64_t off, void *buf,
 		if (!ret)
 			memcpy(buf, &v, count); /* little-endian host */
 	}
-	pthread_mutex_unlock(&r->lock);
+	dev_unlock(r);
 	return ret;
 }
 
@@ -185,7 +207,7 @@ static int op_region_write(void *o, unsigned region, uint64_t off,
 {
 	struct runner *r = o;
 	int ret;
-	pthread_mutex_lock(&r->lock);
+	dev_lock(r);
 	if (region == VU_PCI_CONFIG) {
 		ret = fbnic_cfg_write(r->dev, (uint32_t)off, buf, count);
 	} else if (count > 8) {
@@ -195,16 +217,16 @@ static int op_region_write(void *o, unsigned region, uint64_t off,
 		memcpy(&v, buf, count);
 		ret = fbnic_bar_write(r->dev, (int)region, off, count, v);
 	}
-	pthread_mutex_unlock(&r->lock);
+	dev_unlock(r);
 	return ret;
 }
 
 static void op_reset(void *o)
 {
 	struct runner *r = o;
-	pthread_mutex_lock(&r->lock);
+	dev_lock(r);
 	fbnic_reset(r->dev);
-	pthread_mutex_unlock(&r->lock);
+	dev_unlock(r);
 }
 
 static const struct vu_device_ops runner_ops = {
@@ -223,7 +245,7 @@ static void *device_thread(void *arg)
 	/* Interrupt moderation arms timers of tens of microseconds: wake
 	 * for them within a microsecond, not the default 50 µs slack. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
-	pthread_mutex_lock(&r->lock);
+	dev_lock(r);
 	while (!r->stopping) {
 		struct timespec ts, *timeout = NULL;
 		bool due = false;
@@ -236,13 +258,13 @@ static void *device_thread(void *arg)
 			timeout = &ts;
 		}
 		if (!r->kicked && !due) {
-			pthread_mutex_unlock(&r->lock);
+			dev_unlock(r);
 			struct pollfd p = { .fd = r->wake_fd, .events = POLLIN };
 			ppoll(&p, 1, timeout, NULL);
 			uint64_t v;
 			ssize_t n = read(r->wake_fd, &v, sizeof(v));
 			(void)n;
-			pthread_mutex_lock(&r->lock);
+			dev_lock(r);
 			continue;
 		}
 		if (r->kicked) {
@@ -254,7 +276,7 @@ static void *device_thread(void *arg)
 			fbnic_timer(r->dev);
 		}
 	}
-	pthread_mutex_unlock(&r->lock);
+	dev_unlock(r);
 	return NULL;
 }
 
@@ -269,7 +291,11 @@ struct runner *runner_create(const char *socket_path,
 		return NULL;
 	}
 	r->net = net;
-	pthread_mutex_init(&r->lock, NULL);
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
+	pthread_mutex_init(&r->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
 	r->deadline = UINT64_MAX;
 	r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	struct fbnic_host host = {
@@ -335,9 +361,9 @@ int runner_run(struct runner *r)
 		ret = vu_server_run(r->srv);
 	if (r->pump)
 		net_pump_stop(r->pump);
-	pthread_mutex_lock(&r->lock);
+	dev_lock(r);
 	r->stopping = true;
-	pthread_mutex_unlock(&r->lock);
+	dev_unlock(r);
 	wake(r);
 	pthread_join(r->thread, NULL);
 	r->thread_started = false;
@@ -366,9 +392,9 @@ void runner_destroy(struct runner *r)
 void runner_call(struct runner *r, void (*fn)(struct fbnic *dev, void *arg),
 		 void *arg)
 {
-	pthread_mutex_lock(&r->lock);
+	dev_lock(r);
 	fn(r->dev, arg);
-	pthread_mutex_unlock(&r->lock);
+	dev_unlock(r);
 }
 
 void runner_dump(struct runner *r, FILE *out)
