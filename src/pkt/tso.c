@@ -162,10 +162,14 @@ int pkt_tso_segment(const uint8_t *frame, size_t len,
 		l4[PKT_TCP_FLAGS_OFF] = flags;
 		csum_off = PKT_TCP_CSUM_OFF;
 	}
-	uint32_t seed = pkt_csum_add(pkt_get_be16(l4 + csum_off),
-				     (uint32_t)l4len);
-	pkt_put_be16(l4 + csum_off, pkt_csum_fold(seed));
-	if (pkt_csum_offload(out, slen, lo->l4_off, csum_off))
-		return -EINVAL;
+	uint32_t sum = pkt_csum_add(pkt_get_be16(l4 + csum_off),
+				    (uint32_t)l4len);
+	pkt_put_be16(l4 + csum_off, 0);
+	uint16_t csum = pkt_csum_finish(pkt_csum_partial(l4, l4len, sum));
+	/* UDP: 0 means "no checksum", send its other form (RFC 768); TCP
+	 * keeps 0x0000, the form a full computation gives (RFC 1624 3). */
+	if (lo->udp && !csum)
+		csum = 0xffff;
+	pkt_put_be16(l4 + csum_off, csum);
 	return (int)slen;
 }

@@ -31,8 +31,8 @@
  *    fbnic_tx_lso leaves there the pseudo-header's sum without the length
  *    (csum_replace_by_diff), the only pseudo-header the device can know
  *    when it cannot find the inner IP header; the segment's L4 length is
- *    added to it and the L4 header and payload summed (csum.h
- *    pkt_csum_offload; a UDP checksum of 0 is sent as 0xffff, RFC 768).
+ *    added to it and the L4 header and payload summed; a UDP checksum of
+ *    0 is sent as 0xffff (RFC 768), a TCP one as 0x0000 (RFC 1624 3).
  * The payload is everything after the L4 header to the end of the frame
  * (a TWD's frame has no Ethernet padding); short segments are not padded
  * (that is the MAC's business).  A payload that fits one segment gives one

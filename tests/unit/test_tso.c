@@ -343,6 +343,33 @@ static void test_udp(void)
 	}
 }
 
+/* A segment whose L4 sum comes to zero: TCP sends 0x0000 (RFC 1624 3:
+ * what a full computation gives; Wireshark flags 0xffff), UDP 0xffff
+ * (RFC 768: 0 would mean "no checksum"). */
+static void test_zero_checksum(void)
+{
+	for (uint8_t proto = 6; proto <= 17; proto += 11) {
+		struct pr_spec s = { .ip = 4, .proto = proto, .seq = 9,
+				     .payload = random_payload(),
+				     .payload_len = 100 };
+		uint8_t f[256], out[256];
+		size_t len = pr_build(f, sizeof(f), &s, NULL, NULL, NULL);
+		struct pkt_info pi;
+		REQUIRE(pkt_parse(f, len, &pi) == 0);
+		size_t co = pi.l4_off + (proto == 6 ? 16 : 6);
+		/* Add the checksum to a payload word: the sum becomes -0. */
+		uint32_t w = pkt_get_be16(f + pi.payload_off) +
+			     pkt_get_be16(f + co);
+		pkt_put_be16(f + pi.payload_off, (uint16_t)(w + (w >> 16)));
+		struct pkt_tso_layout lo = layout_of(&pi);
+		put_seed(f, pi.l3_off, pi.l4_off, proto);
+		REQUIRE(pkt_tso_segment(f, len, &lo, 1000, 0, out, sizeof(out)) ==
+			(int)len);
+		CHECK_EQ(pkt_get_be16(out + co), proto == 6 ? 0x0000 : 0xffff);
+		CHECK_INT(pkt_l4_csum_verify(out, len, &pi), 0);
+	}
+}
+
 /* ---- tunnels ----------------------------------------------------------- */
 
 static const uint8_t outer6[40] = {
@@ -562,6 +589,7 @@ TEST_MAIN("tso",
 	  TEST_CASE(test_64k),
 	  TEST_CASE(test_one_segment),
 	  TEST_CASE(test_udp),
+	  TEST_CASE(test_zero_checksum),
 	  TEST_CASE(test_ipv6_in_ipv6),
 	  TEST_CASE(test_gre_partial),
 	  TEST_CASE(test_refusals))
