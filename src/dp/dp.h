@@ -33,6 +33,7 @@
 	X(tx_frames, "frames handed to the MAC (LSO: each segment)")       \
 	X(tx_packets, "TWQ packets completed")                             \
 	X(tx_lso, "packets segmented (LSO)")                               \
+	X(tx_lso_tunnel, "of them with tunnel headers (L3_TYPE OTHER, V6V6)") \
 	X(tx_cso, "packets checksummed (CSO)")                             \
 	X(tx_ts, "TX timestamps reported")                                 \
 	X(tx_wait_tcq, "TX stopped for room in the TCQ")                   \

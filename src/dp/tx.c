@@ -227,6 +227,8 @@ static int tx_lso(struct fbnic *dev, size_t len, uint64_t meta, uint32_t *sent)
 		}
 	}
 	dev->dp.stats.tx_lso++;
+	if (lo.l3 == PKT_TSO_L3_OTHER || lo.l3 == PKT_TSO_L3_V6V6)
+		dev->dp.stats.tx_lso_tunnel++;
 	return 0;
 }
 

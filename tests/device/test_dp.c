@@ -185,6 +185,7 @@ static void test_tx_segmentation_ipv6_in_ipv6(void)
 		CHECK_INT(pkt_l4_csum_verify(inner, h->frame_len[i] - 40, &po), 0);
 	}
 	CHECK_INT(hnic_clean_tcq(&n), 1);
+	CHECK_INT(h_dump_value(h, "dp.tx_lso_tunnel"), 1);
 	meta &= ~FBNIC_TWD_L4_TYPE_MASK;
 	REQUIRE(hnic_xmit(&n, f, len, meta, 3));
 	h_run(h);
