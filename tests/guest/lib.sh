@@ -108,8 +108,9 @@ check_emu_log() {
 
 # boot NAME OUT VM-ARGS... -- STEPS...: tools/fbnic-vm on the running
 # fbnic-emu, the guest running $GUEST_SH STEPS; every "=== req CMD" line
-# is sent to the control channel as it appears (answers in OUT.ctl).
-# Sets RC.
+# is sent to the control channel as it appears (answers in OUT.ctl, each
+# after a line "=== ctl CMD"); "=== req CMD #TAG" sends CMD and heads its
+# answer "=== ctl CMD #TAG" (ctl_value).  Sets RC.
 boot() {
 	local name=$1 out=$2 t0=$SECONDS line
 	shift 2
@@ -126,9 +127,11 @@ boot() {
 	while IFS= read -r line; do
 		case $line in
 		"=== req "*)
+			local req=${line#=== req } tag=""
+			if [[ $req == *" #"* ]]; then tag=" #${req##* #}" req=${req% #*}; fi
 			{
-				echo "=== ctl ${line#=== req }"
-				ctl "${line#=== req }" 2>&1
+				echo "=== ctl $req$tag"
+				ctl "$req" 2>&1
 				echo "rc $?"
 			} >>"$out.ctl"
 			;;
@@ -151,6 +154,14 @@ boot() {
 	else
 		notok "$name: control channel answered ok to all $nreq requests ($nok ok)" "$(cat "$out.ctl")"
 	fi
+}
+
+# ctl_value OUT TAG KEY: KEY's value in the answer to the guest's
+# "=== req dump #TAG" (boot), empty if absent.
+ctl_value() {
+	awk -v head="=== ctl dump #$2" -v k="$3" '
+		/^=== ctl / { on = ($0 == head) }
+		on && $1 == k { print $2; exit }' "$1.ctl"
 }
 
 EMU_WRAP=()

@@ -26,6 +26,15 @@
 #                       sha256 of them, compare (section tcpsha)
 #   stats NAME          ethtool -S, ip -s link, the fbnic interrupt counts
 #                       (sections stats-NAME, link-NAME, irq-NAME)
+#   coalesce NAME ADDR OPTS  ethtool -C OPTS (one argument, split at
+#                       spaces), ethtool -c; then 20 pings of ADDR between
+#                       dumps coalesce-NAME-0 and coalesce-NAME-1 (dump)
+#   dump TAG            ask the host for a device dump headed "#TAG" in its
+#                       control log (lib.sh ctl_value)
+#   tunnel KIND LOCAL REMOTE A6/P  a tunnel over the fbnic netdev, up, with
+#                       address A6/P: KIND vxlan (VNI 42, UDP 4789) or
+#                       ip6ip6 (section tunnel-KIND)
+#   serve2 SECS         like serve, on ports 5201 and 5202 at once
 #   hwq N               ask the host for queues 0..N-1's RDE_PKT_CNT (the
 #                       answers land in the host's control log)
 #   dmesg NAME          the raw dmesg as section dmesg-NAME
@@ -163,6 +172,51 @@ PY
 		sec "stats-$1"; ethtool -S "$IF" 2>&1
 		sec "link-$1"; ip -s -s link show "$IF" 2>&1
 		sec "irq-$1"; grep -F "$BDF" /proc/interrupts
+		shift
+		;;
+	coalesce)
+		name=$1 addr=$2 args=$3
+		shift 3
+		sec "coalesce-$name"
+		# shellcheck disable=SC2086
+		ethtool -C "$IF" $args; echo "rc $?"
+		ethtool -c "$IF" 2>&1
+		echo "=== req dump #coalesce-$name-0"
+		sleep 2 # the host answers before the pings start
+		ping -c 20 -i 0.05 -W 5 "$addr" 2>&1 | tail -n 2
+		echo "=== req dump #coalesce-$name-1"
+		sleep 2
+		;;
+	dump)
+		echo "=== req dump #$1"
+		sleep 2 # the host answers before the next step's traffic
+		shift
+		;;
+	tunnel)
+		kind=$1 local=$2 remote=$3 addr=$4
+		shift 4
+		sec "tunnel-$kind"
+		case $kind in
+		vxlan)
+			dev=fbvx
+			fbnic-load vxlan; echo "load-rc $?"
+			ip link add $dev type vxlan id 42 local "$local" remote "$remote" \
+				dstport 4789 dev "$IF"; echo "add-rc $?" ;;
+		ip6ip6)
+			dev=fbt6
+			fbnic-load ip6_tunnel; echo "load-rc $?"
+			ip -6 tunnel add $dev mode ip6ip6 local "$local" remote "$remote" \
+				dev "$IF"; echo "add-rc $?" ;;
+		esac
+		ip link set "$dev" up; echo "up-rc $?"
+		ip -6 addr add "$addr" dev "$dev" nodad; echo "addr-rc $?"
+		;;
+	serve2)
+		sec serve
+		timeout "$1" iperf3 -s -1 -p 5202 >/tmp/serve2.log 2>&1 &
+		timeout "$1" iperf3 -s -1 2>&1; echo "rc $?"
+		wait $!; echo "rc $?"
+		cat /tmp/serve2.log
 		shift
 		;;
 	hwq)
