@@ -2,6 +2,10 @@
 #include "vu_dma.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -21,8 +25,60 @@ struct vu_dma_file {
 	unsigned refs;
 };
 
+/* ---- copies that survive a shrunk file ---------------------------------
+ *
+ * A map is checked against its file's size once, at DMA_MAP; the client
+ * keeps the fd and may ftruncate() it smaller later, and the next access
+ * to a page past the new end raises SIGBUS.  Copies into and out of guest
+ * memory run under a SIGBUS handler that jumps back to the copy, which
+ * then fails with -EFAULT: the access is refused and counted, the server
+ * keeps serving.  A SIGBUS anywhere else is not ours: the default action.
+ * SA_NODEFER keeps SIGBUS unblocked after the jump (sigsetjmp without the
+ * mask, so a copy costs no system call). */
+static _Thread_local sigjmp_buf *volatile copy_jump;
+
+static void sigbus_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)si;
+	(void)uc;
+	sigjmp_buf *j = copy_jump;
+	if (j) {
+		copy_jump = NULL;
+		siglongjmp(*j, 1);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void sigbus_install(void)
+{
+	struct sigaction sa = { .sa_sigaction = sigbus_handler,
+				.sa_flags = SA_SIGINFO | SA_NODEFER };
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, NULL))
+		log_err("dma", "SIGBUS handler: %s (a truncated guest memory "
+			"file will stop the server)", strerror(errno));
+}
+
+static int guarded_copy(void *dst, const void *src, size_t n)
+{
+	sigjmp_buf j;
+	if (sigsetjmp(j, 0))
+		return -EFAULT;
+	copy_jump = &j;
+	/* The handler must see the jump buffer before the copy starts and
+	 * until it ends: no compiler reordering across these fences. */
+	atomic_signal_fence(memory_order_seq_cst);
+	memcpy(dst, src, n);
+	atomic_signal_fence(memory_order_seq_cst);
+	copy_jump = NULL;
+	return 0;
+}
+
 void vu_dma_init(struct vu_dma_table *t, size_t max_entries)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sigbus_install);
 	memset(t, 0, sizeof(*t));
 	pthread_rwlock_init(&t->lock, NULL);
 	t->max_entries = max_entries;
@@ -232,10 +288,15 @@ int vu_dma_rw(struct vu_dma_table *t, uint64_t gpa, void *buf, size_t len,
 		if (n > last - cur + 1)
 			n = last - cur + 1;
 		uint8_t *host = e->file->base + e->file_offset + off;
-		if (is_write)
-			memcpy(host, p, n);
-		else
-			memcpy(p, host, n);
+		if (is_write ? guarded_copy(host, p, n) : guarded_copy(p, host, n)) {
+			log_ratelimited(LOG_WARN, "dma",
+					"client error: guest memory at 0x%llx is "
+					"gone from its file (truncated under its "
+					"map?): access refused",
+					(unsigned long long)cur);
+			ret = -EFAULT;
+			goto out;
+		}
 		p += n;
 		if (cur + n == 0)
 			break; /* reached the top of the address space */

@@ -61,8 +61,10 @@ enum {
 /* Copy between guest memory and buf, split across entries.  Returns 0,
  * VU_DMA_NEEDS_MESSAGE (nothing copied: some part of the range lies in a
  * map without fd; use DMA_READ/WRITE messages), -EFAULT (a byte outside
- * any map) or -EACCES (prot forbids the access).  Checks the whole range
- * before copying anything, so a failed access has no partial effect. */
+ * any map, or inside one whose file the client has since shrunk: the copy
+ * stops there) or -EACCES (prot forbids the access).  Checks the whole
+ * range against the maps before copying anything, so a refused access has
+ * no partial effect (a shrunk file's may). */
 int vu_dma_rw(struct vu_dma_table *t, uint64_t gpa, void *buf, size_t len,
 	      bool is_write);
 
