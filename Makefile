@@ -1,8 +1,10 @@
 # fbnic-emu: the root Makefile is the entry point.
 #   make           build build/fbnic-emu
-#   make check     every test suite, normal and ASan+UBSan builds, guest included
+#   make check     every test suite, normal and ASan+UBSan builds, guest included;
+#                  unit, device and protocol suites under ThreadSanitizer too
 #   make demo      set up the guest rig once, boot a guest on the emulated NIC
-# Variables: O=<dir> build directory, SAN=1 sanitizer build,
+# Variables: O=<dir> build directory, SAN=1 sanitizer build (ASan+UBSan),
+#            SAN=thread ThreadSanitizer build,
 #            CHECK_GUEST=0 skip the guest suite (it needs root and the rig).
 
 O ?= build
@@ -16,6 +18,9 @@ ifeq ($(SAN),1)
 CFLAGS_OPT := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 LDFLAGS_SAN := -fsanitize=address,undefined
+else ifeq ($(SAN),thread)
+CFLAGS_OPT := -O1 -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS_SAN := -fsanitize=thread
 else
 CFLAGS_OPT := -O2
 LDFLAGS_SAN :=
@@ -79,7 +84,8 @@ tests: $(O)/fbnic-emu $(TESTS)
 check:
 	$(MAKE) --no-print-directory O=build tests
 	$(MAKE) --no-print-directory O=build/san SAN=1 tests
-	@tests/run-suites build build/san
+	$(MAKE) --no-print-directory O=build/tsan SAN=thread tests
+	@tests/run-suites build build/san build/tsan
 
 check-guest: all
 	tests/guest/run
