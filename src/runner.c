@@ -282,6 +282,28 @@ static void *device_thread(void *arg)
 
 /* ---- lifecycle ------------------------------------------------------- */
 
+void runner_device_desc(const struct fbnic *dev, struct vu_device_desc *desc)
+{
+	const struct fbnic_pci_layout *l = fbnic_layout(dev);
+	*desc = (struct vu_device_desc){ .msix_region = l->msix_bar,
+					 .msix_pba_offset = l->msix_pba_offset };
+	for (int bar = 0; bar < FBNIC_NUM_BARS; bar++) {
+		desc->region_size[bar] = l->bar_size[bar];
+		if (l->bar_size[bar])
+			desc->region_flags[bar] = VU_REGION_READ | VU_REGION_WRITE;
+	}
+	desc->region_size[VU_PCI_CONFIG] = l->config_size;
+	desc->region_flags[VU_PCI_CONFIG] = VU_REGION_READ | VU_REGION_WRITE;
+	/* MSI-X only (no INTx pin, no MSI cap).  Never NORESIZE: QEMU would
+	 * re-send every vector each time one more comes into use. */
+	desc->irq_count[VU_IRQ_MSIX] = l->msix_vectors;
+	desc->irq_flags[VU_IRQ_MSIX] = VU_IRQ_INFO_EVENTFD;
+	desc->irq_count[VU_IRQ_ERR] = 1;
+	desc->irq_flags[VU_IRQ_ERR] = VU_IRQ_INFO_EVENTFD;
+	desc->irq_count[VU_IRQ_REQ] = 1;
+	desc->irq_flags[VU_IRQ_REQ] = VU_IRQ_INFO_EVENTFD;
+}
+
 struct runner *runner_create(const char *socket_path,
 			     const struct fbnic_config *cfg, struct net *net)
 {
@@ -323,24 +345,8 @@ struct runner *runner_create(const char *socket_path,
 		runner_destroy(r);
 		return NULL;
 	}
-	const struct fbnic_pci_layout *l = fbnic_layout(r->dev);
-	struct vu_device_desc desc = { .msix_region = l->msix_bar,
-				       .msix_pba_offset = l->msix_pba_offset };
-	for (int bar = 0; bar < FBNIC_NUM_BARS; bar++) {
-		desc.region_size[bar] = l->bar_size[bar];
-		if (l->bar_size[bar])
-			desc.region_flags[bar] = VU_REGION_READ | VU_REGION_WRITE;
-	}
-	desc.region_size[VU_PCI_CONFIG] = l->config_size;
-	desc.region_flags[VU_PCI_CONFIG] = VU_REGION_READ | VU_REGION_WRITE;
-	/* MSI-X only (no INTx pin, no MSI cap).  Never NORESIZE: QEMU would
-	 * re-send every vector each time one more comes into use. */
-	desc.irq_count[VU_IRQ_MSIX] = l->msix_vectors;
-	desc.irq_flags[VU_IRQ_MSIX] = VU_IRQ_INFO_EVENTFD;
-	desc.irq_count[VU_IRQ_ERR] = 1;
-	desc.irq_flags[VU_IRQ_ERR] = VU_IRQ_INFO_EVENTFD;
-	desc.irq_count[VU_IRQ_REQ] = 1;
-	desc.irq_flags[VU_IRQ_REQ] = VU_IRQ_INFO_EVENTFD;
+	struct vu_device_desc desc;
+	runner_device_desc(r->dev, &desc);
 	r->srv = vu_server_create(socket_path, &desc, &runner_ops, r);
 	if (!r->srv) {
 		runner_destroy(r);

@@ -20,12 +20,17 @@
 #include <stdio.h>
 
 #include "dev/fbnic.h"
+#include "vfio-user/vu_server.h"
 
 struct runner;
 struct net;
 
 /* net: the network backend (net/net.h), owned by the runner from here on
  * (closed on failure too); NULL: none, the device's frames go nowhere. */
+/* The vfio-user description of dev: its BARs, config space and MSI-X
+ * (what runner_create serves; the vfio-user fuzz target too). */
+void runner_device_desc(const struct fbnic *dev, struct vu_device_desc *desc);
+
 struct runner *runner_create(const char *socket_path,
 			     const struct fbnic_config *cfg, struct net *net);
 /* Serve until runner_stop(); returns 0. */

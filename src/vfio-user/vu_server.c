@@ -945,6 +945,39 @@ static void serve(struct vu_server *s)
 	}
 }
 
+int vu_server_feed(struct vu_server *s, int conn_fd, const void *msg,
+		   size_t len, int *fds, unsigned nfds)
+{
+	if (nfds > VU_MAX_MSG_FDS) {
+		close_fds(fds, nfds);
+		return -EINVAL;
+	}
+	s->conn_fd = conn_fd;
+	pthread_mutex_lock(&s->req_lock);
+	s->connected = true;
+	pthread_mutex_unlock(&s->req_lock);
+	/* What recv_msg checks of a header, then the same dispatch. */
+	struct vu_hdr h;
+	int r = MSG_CLOSE;
+	if (len >= sizeof(h)) {
+		memcpy(&h, msg, sizeof(h));
+		if (h.size >= sizeof(h) && h.size <= VU_MAX_MSG_SIZE &&
+		    h.size <= len) {
+			memcpy(s->msg, msg, h.size);
+			r = dispatch(s, fds, nfds, false);
+		} else {
+			STAT_INC(s, bad_framing);
+		}
+	}
+	close_fds(fds, nfds); /* those the handler did not keep */
+	if (r != MSG_CLOSE)
+		return r < 0 ? r : 0;
+	/* As at a disconnect, but the fd stays the caller's. */
+	s->conn_fd = -1;
+	disconnect(s);
+	return 1;
+}
+
 int vu_server_run(struct vu_server *s)
 {
 	s->proto_thread = pthread_self();

@@ -83,6 +83,15 @@ struct vu_server *vu_server_create(const char *socket_path,
 				   const struct vu_device_ops *ops,
 				   void *opaque);
 /* Serve clients until vu_server_stop().  Returns 0. */
+/* One message from a buffer instead of the socket (fuzzing, tests): run
+ * msg (len bytes, header included; fds attached, taken by the server) as
+ * if it arrived on a connection whose other end is conn_fd, where the
+ * reply goes (the caller owns conn_fd and drains it).  Not while
+ * vu_server_run serves a client.  Returns 0, 1 if the server would have
+ * closed the connection (its state is released as at a disconnect), or
+ * -errno if a reply could not be sent. */
+int vu_server_feed(struct vu_server *s, int conn_fd, const void *msg,
+		   size_t len, int *fds, unsigned nfds);
 int vu_server_run(struct vu_server *s);
 /* Make vu_server_run return; async-signal-safe. */
 void vu_server_stop(struct vu_server *s);
