@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test.h"
 #include "util/log.h"
@@ -54,6 +55,27 @@ struct fw *fwh_create(const struct fw_config *cfg)
 
 /* ---- Requests and replies ------------------------------------------------ */
 
+/* FBNIC_FUZZ_SEEDS=DIR: every request a test sends is also written to
+ * DIR as an input of tests/fuzz/fuzz_fw.c (one record: clock step 0,
+ * length, bytes), so the fuzzer starts from the messages the driver
+ * really sends. */
+static void seed_write(const uint8_t *msg, size_t len)
+{
+	static unsigned n;
+	const char *dir = getenv("FBNIC_FUZZ_SEEDS");
+	if (!dir || !*dir || len > 0xffff)
+		return;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/fw-%d-%u", dir, (int)getpid(), n++);
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return;
+	uint8_t rec[3] = { 0, (uint8_t)len, (uint8_t)(len >> 8) };
+	fwrite(rec, 1, sizeof(rec), f);
+	fwrite(msg, 1, len, f);
+	fclose(f);
+}
+
 enum fw_status fwh_send(struct fw *fw, struct tlv_builder *b,
 			struct fw_verdict *v)
 {
@@ -63,6 +85,7 @@ enum fw_status fwh_send(struct fw *fw, struct tlv_builder *b,
 		test_fail(__FILE__, __LINE__, "request build failed %d", len);
 		return FW_REJECTED;
 	}
+	seed_write(b->buf, (size_t)len);
 	int before = fwh_cap.n;
 	enum fw_status st = fw_handle(fw, b->buf, (size_t)len, v);
 	CHECK(fwh_cap.n - before <= FW_MAX_REPLIES);

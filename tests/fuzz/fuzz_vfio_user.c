@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libFuzzer target: the vfio-user server's message handling
+ * (src/vfio-user/vu_server.c dispatch, through vu_server_feed) in front of
+ * a device core, as a hostile client would drive it.  The input is a
+ * sequence of records [length: 2 bytes LE][message bytes]; a DMA_MAP
+ * carries a 1 MiB memfd and DEVICE_SET_IRQS an eventfd (the server takes
+ * them).  Region accesses reach the device as the runner's do (config
+ * space, BAR reads and writes), DMA_MAP'd memory is what the device's DMA
+ * would use.  Replies go to a socketpair drained after each message.  The
+ * server and device persist; each input starts with the state a
+ * disconnect leaves (maps and eventfds released, VERSION needed again).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "runner.h"
+#include "test.h"
+#include "vfio-user/vfio_user.h"
+#include "vfio-user/vu_server.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct harness *h;
+static struct vu_server *srv;
+static int sp[2] = { -1, -1 };
+
+/* As the runner's region ops (runner.c), without its lock. */
+static int op_read(void *o, unsigned region, uint64_t off, void *buf,
+		   uint32_t count)
+{
+	(void)o;
+	if (region == VU_PCI_CONFIG)
+		return fbnic_cfg_read(h->dev, (uint32_t)off, buf, count);
+	uint64_t v = 0;
+	int ret = fbnic_bar_read(h->dev, (int)region, off, count, &v);
+	if (!ret)
+		memcpy(buf, &v, count);
+	return ret;
+}
+
+static int op_write(void *o, unsigned region, uint64_t off, const void *buf,
+		    uint32_t count)
+{
+	(void)o;
+	if (region == VU_PCI_CONFIG)
+		return fbnic_cfg_write(h->dev, (uint32_t)off, buf, count);
+	uint64_t v = 0;
+	if (count <= 8)
+		memcpy(&v, buf, count);
+	return fbnic_bar_write(h->dev, (int)region, off, count, v);
+}
+
+static void op_reset(void *o)
+{
+	(void)o;
+	fbnic_reset(h->dev);
+}
+
+static void drain(void)
+{
+	static uint8_t buf[65536];
+	while (recv(sp[1], buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+static void setup(void)
+{
+	h = h_create(NULL);
+	if (!h || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp))
+		abort();
+	struct vu_device_desc desc;
+	runner_device_desc(h->dev, &desc);
+	static const struct vu_device_ops ops = { .region_read = op_read,
+						  .region_write = op_write,
+						  .reset = op_reset,
+						  .disconnected = op_reset };
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/fuzz-vfio-user.%d.sock", (int)getpid());
+	srv = vu_server_create(path, &desc, &ops, NULL);
+	unlink(path);
+	if (!srv)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!h)
+		setup();
+	/* Start from what a disconnect leaves: a message that cannot parse
+	 * closes the "connection". */
+	static const uint8_t bad[4];
+	vu_server_feed(srv, sp[0], bad, sizeof(bad), NULL, 0);
+	drain();
+	size_t off = 0;
+	while (size - off >= 2) {
+		size_t len = (size_t)(data[off] | data[off + 1] << 8);
+		off += 2;
+		if (len > size - off)
+			len = size - off;
+		const uint8_t *m = data + off;
+		off += len;
+		int fds[1];
+		unsigned nfds = 0;
+		if (len >= sizeof(struct vu_hdr)) {
+			struct vu_hdr hd;
+			memcpy(&hd, m, sizeof(hd));
+			if (hd.command == VU_CMD_DMA_MAP) {
+				fds[0] = memfd_create("fuzz-ram", MFD_CLOEXEC);
+				if (fds[0] >= 0 && ftruncate(fds[0], 1 << 20) == 0)
+					nfds = 1;
+				else if (fds[0] >= 0)
+					close(fds[0]);
+			} else if (hd.command == VU_CMD_DEVICE_SET_IRQS) {
+				fds[0] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+				nfds = fds[0] >= 0;
+			}
+		}
+		vu_server_feed(srv, sp[0], m, len, fds, nfds);
+		drain();
+		h_run(h);
+		if (test_failures) {
+			fprintf(stderr, "fuzz_vfio_user: the device asks for "
+				"work forever\n");
+			abort();
+		}
+	}
+	return 0;
+}
