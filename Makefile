@@ -1,7 +1,8 @@
 # fbnic-emu: the root Makefile is the entry point.
 #   make           build build/fbnic-emu
 #   make check     every test suite, normal and ASan+UBSan builds, guest included;
-#                  unit, device and protocol suites under ThreadSanitizer too
+#                  unit, device and protocol suites under ThreadSanitizer too;
+#                  a short smoke of every fuzz target (make fuzz: longer runs)
 #   make demo      set up the guest rig once, boot a guest on the emulated NIC
 # Variables: O=<dir> build directory, SAN=1 sanitizer build (ASan+UBSan),
 #            SAN=thread ThreadSanitizer build,
@@ -17,6 +18,11 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 ifeq ($(SAN),1)
 CFLAGS_OPT := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
+LDFLAGS_SAN := -fsanitize=address,undefined
+else ifeq ($(SAN),fuzz)
+# libFuzzer targets (make fuzz): clang, coverage on every object.
+CFLAGS_OPT := -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS_SAN := -fsanitize=address,undefined
 else ifeq ($(SAN),thread)
 CFLAGS_OPT := -O1 -fsanitize=thread -fno-omit-frame-pointer
@@ -44,8 +50,10 @@ UNIT_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/unit/test_*.c))
 DEVICE_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/device/test_*.c))
 PROTOCOL_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/protocol/test_*.c))
 TESTS := $(UNIT_TESTS) $(DEVICE_TESTS) $(PROTOCOL_TESTS)
+FUZZERS := $(patsubst %.c,$(O)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf
+.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf \
+	fuzz fuzzers
 # Keep objects of pattern-rule binaries (else make deletes them as
 # intermediates and relinks every test on the next run).
 .SECONDARY:
@@ -85,7 +93,24 @@ check:
 	$(MAKE) --no-print-directory O=build tests
 	$(MAKE) --no-print-directory O=build/san SAN=1 tests
 	$(MAKE) --no-print-directory O=build/tsan SAN=thread tests
-	@tests/run-suites build build/san build/tsan
+	@tests/fuzz/need-clang
+	$(MAKE) --no-print-directory O=build/fuzz SAN=fuzz CC=clang fuzzers
+	@FUZZ_SMOKE=build/fuzz tests/run-suites build build/san build/tsan
+
+# Coverage-guided fuzzing (libFuzzer, clang, ASan+UBSan): every target in
+# tests/fuzz/ for FUZZ_TIME seconds from its seed corpus; one closing line
+# "fuzz: N targets, M execs, K crashes".  Needs clang (installed if absent).
+FUZZ_TIME ?= 10
+$(O)/tests/fuzz/%: $(O)/tests/fuzz/%.o $(TESTLIB_OBJS) $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzzers: $(FUZZERS)
+
+fuzz:
+	@tests/fuzz/need-clang
+	$(MAKE) --no-print-directory O=build/fuzz SAN=fuzz CC=clang fuzzers
+	@tests/fuzz/run build/fuzz $(FUZZ_TIME)
 
 check-guest: all
 	tests/guest/run
