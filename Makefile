@@ -99,7 +99,8 @@ check:
 
 # Coverage-guided fuzzing (libFuzzer, clang, ASan+UBSan): every target in
 # tests/fuzz/ for FUZZ_TIME seconds from its seed corpus; one closing line
-# "fuzz: N targets, M execs, K crashes".  Needs clang (installed if absent).
+# "fuzz: N targets, M execs, K crashes".  Needs clang and libFuzzer
+# (tests/fuzz/need-clang installs them when missing).
 FUZZ_TIME ?= 10
 $(O)/tests/fuzz/%: $(O)/tests/fuzz/%.o $(TESTLIB_OBJS) $(LIB)
 	$(call msg,LD,$@)
