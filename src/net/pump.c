@@ -208,6 +208,8 @@ void net_pump_dump(struct net_pump *p, FILE *out)
 	bool holding = p->holding;
 	pthread_mutex_unlock(&p->stats_lock);
 	fprintf(out, "net.holding %d\n", holding);
+	/* 1 from net_pump_resume() until the net thread has looked */
+	fprintf(out, "net.resume_pending %d\n", (int)atomic_load(&p->resume));
 	counters_dump(out, "net", &st, pump_counters,
 		      COUNTER_COUNT(pump_counters));
 }

@@ -65,7 +65,8 @@ void net_pump_destroy(struct net_pump *p);
 /* The consumer has room again (host->port_resume).  Any thread, any
  * lock held: it only sets a flag and wakes the pump. */
 void net_pump_resume(struct net_pump *p);
-/* "net.holding 0|1" and the counters as "net.NAME value" lines. */
+/* "net.holding 0|1", "net.resume_pending 0|1" and the counters as
+ * "net.NAME value" lines. */
 void net_pump_dump(struct net_pump *p, FILE *out);
 
 #endif
