@@ -4,8 +4,8 @@
  * (src/vfio-user/vu_server.c dispatch, through vu_server_feed) in front of
  * a device core, as a hostile client would drive it.  The input is a
  * sequence of records [length: 2 bytes LE][message bytes]; a DMA_MAP
- * carries a 1 MiB memfd and DEVICE_SET_IRQS an eventfd (the server takes
- * them).  Region accesses reach the device as the runner's do (config
+ * carries (a dup of) one 1 MiB memfd and DEVICE_SET_IRQS an eventfd (the
+ * server takes them).  Region accesses reach the device as the runner's do (config
  * space, BAR reads and writes), DMA_MAP'd memory is what the device's DMA
  * would use.  Replies go to a socketpair drained after each message.  The
  * server and device persist; each input starts with the state a
@@ -113,11 +113,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct vu_hdr hd;
 			memcpy(&hd, m, sizeof(hd));
 			if (hd.command == VU_CMD_DMA_MAP) {
-				fds[0] = memfd_create("fuzz-ram", MFD_CLOEXEC);
-				if (fds[0] >= 0 && ftruncate(fds[0], 1 << 20) == 0)
-					nfds = 1;
-				else if (fds[0] >= 0)
-					close(fds[0]);
+				/* one 1 MiB file for every map (the server
+				 * takes the fd: a dup each time) */
+				static int ram = -1;
+				if (ram < 0) {
+					ram = memfd_create("fuzz-ram", MFD_CLOEXEC);
+					if (ram < 0 || ftruncate(ram, 1 << 20))
+						abort();
+				}
+				fds[0] = dup(ram);
+				nfds = fds[0] >= 0;
 			} else if (hd.command == VU_CMD_DEVICE_SET_IRQS) {
 				fds[0] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 				nfds = fds[0] >= 0;
