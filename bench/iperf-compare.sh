@@ -1,13 +1,14 @@
 #!/bin/sh
-# Guest side of bench/iperf-compare: iperf-compare.sh DRIVER ADDR/PREFIX PEER SECS
+# Guest side of bench/iperf-compare: iperf-compare.sh DRIVER ADDR/PREFIX PEER SECS [COAL]
 # DRIVER: fbnic (loaded at boot by fbnic-vm), igb or virtio_net (loaded
-# here with fbnic-load).  Brings the one netdev up with ADDR, then runs
+# here with fbnic-load).  COAL (fbnic only; "-": none): ethtool -C options
+# applied once the netdev is up.  Brings the one netdev up with ADDR, then runs
 # iperf3 -J against PEER for SECS seconds, guest->peer then peer->guest
 # (-R).  Before, between and after the two runs a "=== req dump" line asks
 # the host for fbnic-emu's counters (answered for fbnic only), and the
 # guest waits 2 s for the answer.  Output in sections ("=== NAME", lines).
 export LC_ALL=C
-DRV=$1 ADDR=$2 PEER=$3 SECS=$4
+DRV=$1 ADDR=$2 PEER=$3 SECS=$4 COAL=${5:--}
 now() { awk '{ print $1 }' /proc/uptime; }
 since() { awk -v a="$1" '{ printf "%.2f", $1 - a }' /proc/uptime; }
 sec() { echo "=== $1"; }
@@ -43,6 +44,12 @@ while [ "$(cat "/sys/class/net/$IF/carrier" 2>/dev/null)" != 1 ] && [ $i -lt 300
 	i=$((i + 1)); sleep 0.1
 done
 echo "carrier $(cat "/sys/class/net/$IF/carrier" 2>/dev/null) after $(since "$t0") s"
+if [ "$DRV" = fbnic ] && [ "$COAL" != - ]; then
+	sec coalesce
+	# shellcheck disable=SC2086  # options, one per word
+	ethtool -C "$IF" $COAL; echo "rc $?"
+fi
+ethtool -c "$IF" 2>/dev/null | grep -E '^(rx|tx)-(usecs|frames):'
 sec ping
 ping -c 3 -i 0.2 -W 5 "$PEER" 2>&1; echo "rc $?"
 
