@@ -738,6 +738,12 @@ static void handle_client_reply(struct vu_server *s, const struct vu_hdr *h,
 
 enum { MSG_OK = 0, MSG_CLOSE = -1 };
 
+/* A header's size field is one the server can hold a message of. */
+static bool msg_size_ok(const struct vu_hdr *h)
+{
+	return h->size >= sizeof(*h) && h->size <= VU_MAX_MSG_SIZE;
+}
+
 /* Receive one message; fds[] get the SCM_RIGHTS fds.  MSG_CLOSE on EOF or
  * a framing error we cannot resynchronise from. */
 static int recv_msg(struct vu_server *s, int *fds, unsigned *nfds,
@@ -792,7 +798,7 @@ static int recv_msg(struct vu_server *s, int *fds, unsigned *nfds,
 	}
 	struct vu_hdr h;
 	memcpy(&h, s->msg, sizeof(h));
-	if (h.size < sizeof(h) || h.size > VU_MAX_MSG_SIZE) {
+	if (!msg_size_ok(&h)) {
 		log_guest(SUB, "message id %u command %u has size %u (must be "
 			  "16..%u); closing the connection",
 			  h.msg_id, h.command, h.size, (unsigned)VU_MAX_MSG_SIZE);
@@ -956,13 +962,12 @@ int vu_server_feed(struct vu_server *s, int conn_fd, const void *msg,
 	pthread_mutex_lock(&s->req_lock);
 	s->connected = true;
 	pthread_mutex_unlock(&s->req_lock);
-	/* What recv_msg checks of a header, then the same dispatch. */
+	/* recv_msg's header check, then the same dispatch. */
 	struct vu_hdr h;
 	int r = MSG_CLOSE;
 	if (len >= sizeof(h)) {
 		memcpy(&h, msg, sizeof(h));
-		if (h.size >= sizeof(h) && h.size <= VU_MAX_MSG_SIZE &&
-		    h.size <= len) {
+		if (msg_size_ok(&h) && h.size <= len) {
 			memcpy(s->msg, msg, h.size);
 			r = dispatch(s, fds, nfds, false);
 		} else {
