@@ -184,20 +184,36 @@ static void pump_tx_room(void *o)
 
 /* ---- vfio-user device ops -------------------------------------------- */
 
+int runner_region_read(struct fbnic *dev, unsigned region, uint64_t off,
+		       void *buf, uint32_t count)
+{
+	if (region == VU_PCI_CONFIG)
+		return fbnic_cfg_read(dev, (uint32_t)off, buf, count);
+	uint64_t v = 0;
+	int ret = fbnic_bar_read(dev, (int)region, off, count, &v);
+	if (!ret)
+		memcpy(buf, &v, count); /* little-endian host */
+	return ret;
+}
+
+int runner_region_write(struct fbnic *dev, unsigned region, uint64_t off,
+			const void *buf, uint32_t count)
+{
+	if (region == VU_PCI_CONFIG)
+		return fbnic_cfg_write(dev, (uint32_t)off, buf, count);
+	uint64_t v = 0;
+	if (count <= 8)
+		memcpy(&v, buf, count);
+	/* longer: refused by the core's size check */
+	return fbnic_bar_write(dev, (int)region, off, count, v);
+}
+
 static int op_region_read(void *o, unsigned region, uint64_t off, void *buf,
 			  uint32_t count)
 {
 	struct runner *r = o;
-	int ret;
 	dev_lock(r);
-	if (region == VU_PCI_CONFIG) {
-		ret = fbnic_cfg_read(r->dev, (uint32_t)off, buf, count);
-	} else {
-		uint64_t v = 0;
-		ret = fbnic_bar_read(r->dev, (int)region, off, count, &v);
-		if (!ret)
-			memcpy(buf, &v, count); /* little-endian host */
-	}
+	int ret = runner_region_read(r->dev, region, off, buf, count);
 	dev_unlock(r);
 	return ret;
 }
@@ -206,17 +222,8 @@ static int op_region_write(void *o, unsigned region, uint64_t off,
 			   const void *buf, uint32_t count)
 {
 	struct runner *r = o;
-	int ret;
 	dev_lock(r);
-	if (region == VU_PCI_CONFIG) {
-		ret = fbnic_cfg_write(r->dev, (uint32_t)off, buf, count);
-	} else if (count > 8) {
-		ret = fbnic_bar_write(r->dev, (int)region, off, count, 0);
-	} else {
-		uint64_t v = 0;
-		memcpy(&v, buf, count);
-		ret = fbnic_bar_write(r->dev, (int)region, off, count, v);
-	}
+	int ret = runner_region_write(r->dev, region, off, buf, count);
 	dev_unlock(r);
 	return ret;
 }

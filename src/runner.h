@@ -27,6 +27,13 @@ struct net;
 
 /* net: the network backend (net/net.h), owned by the runner from here on
  * (closed on failure too); NULL: none, the device's frames go nowhere. */
+/* The vfio-user region accesses on dev (config space, BARs), as the
+ * runner serves them, without its lock (the vfio-user fuzz target calls
+ * them too). */
+int runner_region_read(struct fbnic *dev, unsigned region, uint64_t off,
+		       void *buf, uint32_t count);
+int runner_region_write(struct fbnic *dev, unsigned region, uint64_t off,
+			const void *buf, uint32_t count);
 /* The vfio-user description of dev: its BARs, config space and MSI-X
  * (what runner_create serves; the vfio-user fuzz target too). */
 void runner_device_desc(const struct fbnic *dev, struct vu_device_desc *desc);

@@ -32,30 +32,19 @@ static struct harness *h;
 static struct vu_server *srv;
 static int sp[2] = { -1, -1 };
 
-/* As the runner's region ops (runner.c), without its lock. */
+/* The runner's region ops (runner.c), without its lock. */
 static int op_read(void *o, unsigned region, uint64_t off, void *buf,
 		   uint32_t count)
 {
 	(void)o;
-	if (region == VU_PCI_CONFIG)
-		return fbnic_cfg_read(h->dev, (uint32_t)off, buf, count);
-	uint64_t v = 0;
-	int ret = fbnic_bar_read(h->dev, (int)region, off, count, &v);
-	if (!ret)
-		memcpy(buf, &v, count);
-	return ret;
+	return runner_region_read(h->dev, region, off, buf, count);
 }
 
 static int op_write(void *o, unsigned region, uint64_t off, const void *buf,
 		    uint32_t count)
 {
 	(void)o;
-	if (region == VU_PCI_CONFIG)
-		return fbnic_cfg_write(h->dev, (uint32_t)off, buf, count);
-	uint64_t v = 0;
-	if (count <= 8)
-		memcpy(&v, buf, count);
-	return fbnic_bar_write(h->dev, (int)region, off, count, v);
+	return runner_region_write(h->dev, region, off, buf, count);
 }
 
 static void op_reset(void *o)
