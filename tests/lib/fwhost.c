@@ -55,25 +55,17 @@ struct fw *fwh_create(const struct fw_config *cfg)
 
 /* ---- Requests and replies ------------------------------------------------ */
 
-/* FBNIC_FUZZ_SEEDS=DIR: every request a test sends is also written to
- * DIR as an input of tests/fuzz/fuzz_fw.c (one record: clock step 0,
- * length, bytes), so the fuzzer starts from the messages the driver
- * really sends. */
+/* With FBNIC_FUZZ_SEEDS, every request a test sends is also an input of
+ * tests/fuzz/fuzz_fw.c, a file of its own (one record: clock step 0,
+ * length, bytes). */
 static void seed_write(const uint8_t *msg, size_t len)
 {
 	static unsigned n;
-	const char *dir = getenv("FBNIC_FUZZ_SEEDS");
-	if (!dir || !*dir || len > 0xffff)
-		return;
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/fw-%d-%u", dir, (int)getpid(), n++);
-	FILE *f = fopen(path, "wb");
-	if (!f)
+	if (len > 0xffff)
 		return;
 	uint8_t rec[3] = { 0, (uint8_t)len, (uint8_t)(len >> 8) };
-	fwrite(rec, 1, sizeof(rec), f);
-	fwrite(msg, 1, len, f);
-	fclose(f);
+	test_seed_append(rec, sizeof(rec), msg, len, "fw-%d-%u", (int)getpid(),
+			 n++);
 }
 
 enum fw_status fwh_send(struct fw *fw, struct tlv_builder *b,

@@ -47,3 +47,23 @@ int test_run_all(const char *suite, const struct test_case *tests, int n,
 	printf("%s: %d passed, %d failed\n", suite, passed, failed);
 	return failed ? 1 : 0;
 }
+
+void test_seed_append(const void *hdr, size_t hlen, const void *msg,
+		      size_t len, const char *name_fmt, ...)
+{
+	const char *dir = getenv("FBNIC_FUZZ_SEEDS");
+	if (!dir || !*dir)
+		return;
+	char name[256], path[4096];
+	va_list ap;
+	va_start(ap, name_fmt);
+	vsnprintf(name, sizeof(name), name_fmt, ap);
+	va_end(ap);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "ab");
+	if (!f)
+		return;
+	fwrite(hdr, 1, hlen, f);
+	fwrite(msg, 1, len, f);
+	fclose(f);
+}

@@ -24,6 +24,13 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int test_run_all(const char *suite, const struct test_case *tests, int n,
 		 int argc, char **argv);
+/* FBNIC_FUZZ_SEEDS=DIR: append a record (hlen header bytes, then len
+ * message bytes) to the file DIR/NAME (printf format), an input for a
+ * tests/fuzz/ target, so the fuzzers start from the traffic the tests
+ * really send.  Nothing without the variable. */
+void test_seed_append(const void *hdr, size_t hlen, const void *msg,
+		      size_t len, const char *name_fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 #define CHECK(cond)                                                        \
 	do {                                                               \

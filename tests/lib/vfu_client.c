@@ -103,32 +103,24 @@ void vfu_disconnect(struct vfu_client *c)
 	c->sock = -1;
 }
 
-/* FBNIC_FUZZ_SEEDS=DIR: what each connection sends is also written to
- * DIR as one input of tests/fuzz/fuzz_vfio_user.c (records: 2-byte
- * length, message), so the fuzzer starts from real sessions.  A socket
- * number reused by the next connection starts a new file. */
+/* With FBNIC_FUZZ_SEEDS, what each connection sends is also one input of
+ * tests/fuzz/fuzz_vfio_user.c (records: 2-byte length, message).  A
+ * socket number reused by the next connection, or a VERSION request,
+ * starts a new file. */
 static void seed_append(const struct vfu_client *c, const void *buf, size_t len)
 {
 	static int last_sock = -1;
 	static unsigned conn;
-	const char *dir = getenv("FBNIC_FUZZ_SEEDS");
-	if (!dir || !*dir || len > 0xffff)
+	if (len > 0xffff)
 		return;
 	const uint8_t *p = buf;
-	/* a VERSION request starts a session */
 	if (c->sock != last_sock ||
 	    (len >= 4 && (p[2] | p[3] << 8) == VU_CMD_VERSION))
 		conn++;
 	last_sock = c->sock;
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/vu-%d-%u", dir, (int)getpid(), conn);
-	FILE *f = fopen(path, "ab");
-	if (!f)
-		return;
 	uint8_t rec[2] = { (uint8_t)len, (uint8_t)(len >> 8) };
-	fwrite(rec, 1, sizeof(rec), f);
-	fwrite(buf, 1, len, f);
-	fclose(f);
+	test_seed_append(rec, sizeof(rec), buf, len, "vu-%d-%u", (int)getpid(),
+			 conn);
 }
 
 int vfu_send_raw(struct vfu_client *c, const void *buf, size_t len,
