@@ -33,27 +33,7 @@ le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && a + 0 <= b + 0) }'; }
 
 # ctl CMD: send one line to fbnic-emu's control channel, print the answer;
 # status 0 when it ends with "ok".
-ctl() {
-	python3 - "$CTL" "$1" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(10)
-s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
-buf = b""
-while True:
-    d = s.recv(4096)
-    if not d:
-        break
-    buf += d
-    lines = buf.decode(errors="replace").split("\n")[:-1]
-    if lines and (lines[-1] == "ok" or lines[-1].startswith("error:")):
-        break
-out = buf.decode(errors="replace")
-sys.stdout.write(out)
-sys.exit(0 if out.rstrip("\n").split("\n")[-1] == "ok" else 1)
-EOF
-}
+ctl() { "$REPO/tools/fbnic-ctl" "$CTL" "$1"; }
 
 # start_emu NAME ARGS...: an fbnic-emu on $SOCKDIR/NAME.sock with a control
 # channel $TMP/NAME.ctl; sets EMU_PID, SOCK, CTL, EMU_LOG.
