@@ -49,6 +49,12 @@ DEV=/sys/bus/pci/devices/$BDF
 now() { awk '{ print $1 }' /proc/uptime; }
 since() { awk -v a="$1" '{ printf "%.2f", $1 - a }' /proc/uptime; }
 sec() { echo "=== $1"; }
+# dsacks: D-SACKs this host sent so far (TcpExt TCPDSACKOldSent +
+# TCPDSACKOfoSent of /proc/net/netstat): one per duplicate it received.
+dsacks() {
+	awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 }
+		else print $c["TCPDSACKOldSent"] + $c["TCPDSACKOfoSent"] }' /proc/net/netstat
+}
 IF=$(ls "$DEV/net" 2>/dev/null | head -n 1)
 carrier() { cat "/sys/class/net/$IF/carrier" 2>/dev/null || echo none; }
 
@@ -92,9 +98,13 @@ while [ $# -gt 0 ]; do
 		*M) len="-n $secs" ;; # a transfer size instead of a time
 		*) len="-t $secs" ;;
 		esac
+		d0=$(dsacks)
 		# shellcheck disable=SC2086
 		iperf3 -c "$addr" $len -J --connect-timeout 5000 $args 2>&1
 		echo "rc $?"
+		# D-SACKs this end sent: segments it received twice (the
+		# receiver's view of a spurious retransmission, -R)
+		echo "dsack-sent $(($(dsacks) - d0))"
 		;;
 	mtu)
 		sec "mtu-$1"; ip link set "$IF" mtu "$1"; echo "rc $?"
