@@ -53,7 +53,7 @@ TESTS := $(UNIT_TESTS) $(DEVICE_TESTS) $(PROTOCOL_TESTS)
 FUZZERS := $(patsubst %.c,$(O)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf \
-	fuzz fuzzers
+	fuzz fuzzers selftests
 # Keep objects of pattern-rule binaries (else make deletes them as
 # intermediates and relinks every test on the next run).
 .SECONDARY:
@@ -118,6 +118,12 @@ check-guest: all
 
 demo: all
 	tools/fbnic-demo
+
+# The kernel's drivers/net and drivers/net/hw selftests (7.3) on fbnic-emu,
+# KTAP on stdout; KSFT="ping.py hw/csum.py" for a subset, REPEAT=N.
+# Needs root and the rig (the first run builds the selftests into it).
+selftests: all
+	FBNIC_EMU=$(abspath $(O))/fbnic-emu tools/fbnic-selftests $(if $(REPEAT),--repeat $(REPEAT)) $(KSFT)
 
 BENCHES := $(patsubst %.c,$(O)/%,$(wildcard bench/*.c))
 $(O)/bench/%: $(O)/bench/%.o $(TESTLIB_OBJS) $(LIB)
