@@ -292,6 +292,15 @@ int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len)
 		dev->dp.stats.rx_drop_rpc++;
 		if ((unsigned)res.drop < COUNTER_COUNT(dev->dp.rx_drop_reason))
 			dev->dp.rx_drop_reason[res.drop]++;
+		/* A NIC's filter at work, not an error: which frame, for
+		 * --log-level debug. */
+		if (log_threshold >= LOG_DEBUG && len >= 14)
+			log_ratelimited(LOG_DEBUG, SUB,
+					"classifier %s: dst %02x:%02x:%02x:%02x:%02x:%02x "
+					"type 0x%04x proto %u, %zu bytes",
+					fbnic_rpc_drop_name(res.drop), frame[0],
+					frame[1], frame[2], frame[3], frame[4],
+					frame[5], pi.ethertype, pi.l4_proto, len);
 		return 0;
 	}
 	unsigned q = res.queue;
