@@ -38,8 +38,13 @@ struct fbnic {
 	struct fbnic_host host;
 	struct fbnic_pci_layout layout;
 	struct pcie_cfg pci;
+	/* The register stores.  Written only through fbnic_csr_set() and
+	 * fbnic_fw_csr_set(), which mark the 1 KiB chunk dirty, so that a
+	 * reset clears what was written, not the whole 2 MiB. */
 	uint32_t *csr;    /* BAR0, FBNIC_BAR0_DWORDS */
 	uint32_t *fw_csr; /* BAR4, FBNIC_BAR4_DWORDS */
+	uint64_t csr_dirty[FBNIC_BAR0_DWORDS / FBNIC_DIRTY_CHUNK / 64];
+	uint64_t fw_csr_dirty[(FBNIC_BAR4_DWORDS / FBNIC_DIRTY_CHUNK + 63) / 64];
 	struct fbnic_counters cnt;
 	struct fbnic_timers timers;
 	struct fbnic_intr intr;
@@ -53,6 +58,25 @@ struct fbnic {
 	struct fbnic_queues queues;
 	struct fbnic_dp dp; /* the data path's counters, kept across resets */
 };
+
+static inline void fbnic_dirty_mark(uint64_t *map, uint32_t idx)
+{
+	uint32_t chunk = idx / FBNIC_DIRTY_CHUNK;
+	map[chunk / 64] |= 1ull << (chunk % 64);
+}
+/* Store a BAR0 register's value (idx < FBNIC_BAR0_DWORDS). */
+static inline void fbnic_csr_set(struct fbnic *dev, uint32_t idx, uint32_t val)
+{
+	dev->csr[idx] = val;
+	fbnic_dirty_mark(dev->csr_dirty, idx);
+}
+/* Store a BAR4 (mailbox window) register's value. */
+static inline void fbnic_fw_csr_set(struct fbnic *dev, uint32_t idx,
+				    uint32_t val)
+{
+	dev->fw_csr[idx] = val;
+	fbnic_dirty_mark(dev->fw_csr_dirty, idx);
+}
 
 
 #endif

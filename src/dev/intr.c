@@ -211,7 +211,7 @@ static void intr_cq_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	unsigned v = (idx - FBNIC_INTR_CQ_REARM(0)) / 4;
 	unsigned reg = (idx - FBNIC_INTR_CQ_REARM(0)) % 4;
 	if (reg != 0) {
-		dev->csr[idx] = val;
+		fbnic_csr_set(dev, idx, val);
 		return;
 	}
 	if (val & FBNIC_INTR_CQ_REARM_RCQ_TIMEOUT_UPD_EN)

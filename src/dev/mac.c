@@ -96,7 +96,7 @@ static void sig_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 		pcs_intr_eval(dev); /* unmasking a pending event raises it */
 		return;
 	default:
-		dev->csr[idx] = val; /* SIG_MAC_IN0 and the rest: RMW'd */
+		fbnic_csr_set(dev, idx, val); /* SIG_MAC_IN0 and the rest: RMW'd */
 		return;
 	}
 }

@@ -20,8 +20,8 @@ static uint64_t desc_get(struct fbnic *dev, unsigned ring, unsigned d)
 static void desc_set(struct fbnic *dev, unsigned ring, unsigned d, uint64_t v)
 {
 	uint32_t i = FBNIC_IPC_MBX(ring, d);
-	dev->fw_csr[i] = (uint32_t)v;
-	dev->fw_csr[i + 1] = (uint32_t)(v >> 32);
+	fbnic_fw_csr_set(dev, i, (uint32_t)v);
+	fbnic_fw_csr_set(dev, i + 1, (uint32_t)(v >> 32));
 }
 
 static unsigned desc_state(struct fbnic *dev, unsigned ring, unsigned d)
@@ -274,7 +274,7 @@ void fbnic_mbx_work(struct fbnic *dev)
 void fbnic_mbx_pul_cfg_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 {
 	struct fbnic_mbx *m = &dev->mbx;
-	dev->csr[idx] = val;
+	fbnic_csr_set(dev, idx, val);
 	/* AW_CFG with FLUSH is the RX ring reset (fbnic_mbx_reset_desc_ring):
 	 * messages for the previous driver instance are flushed, as the
 	 * hardware drains parked writes without landing them. */
@@ -296,7 +296,7 @@ void fbnic_mbx_pul_cfg_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 
 static void ipc_mbx_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 {
-	dev->fw_csr[idx] = val;
+	fbnic_fw_csr_set(dev, idx, val);
 	unsigned rel = idx - FBNIC_IPC_MBX(0, 0);
 	bool low = (rel & 1) == 0;
 	if (!low)
@@ -360,7 +360,7 @@ static void pul_user_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	    idx == FBNIC_PUL_OB_TLP_HDR_AR_CFG)
 		fbnic_mbx_pul_cfg_write(dev, idx, val);
 	else
-		dev->csr[idx] = val;
+		fbnic_csr_set(dev, idx, val);
 }
 
 const struct reg_block fbnic_pul_user_block = { "PUL_USER",

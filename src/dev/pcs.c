@@ -222,7 +222,7 @@ static void pcs_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 			log_info(SUB, "PCS %u soft reset", page);
 			return;
 		}
-		dev->csr[idx] = val & 0xffffu & ~FBNIC_PCS_CTRL1_SPEEDSEL;
+		fbnic_csr_set(dev, idx, val & 0xffffu & ~FBNIC_PCS_CTRL1_SPEEDSEL);
 		return;
 	case FBNIC_PCS_STAT1:
 	case FBNIC_PCS_DEVID1:
@@ -235,7 +235,7 @@ static void pcs_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	default:
 		/* Clause 45 registers are 16 bits: the driver hands them to
 		 * XPCS as an int, bits 31:16 must read 0 (fbnic_mdio.c). */
-		dev->csr[idx] = val & 0xffffu;
+		fbnic_csr_set(dev, idx, val & 0xffffu);
 		return;
 	}
 }
@@ -365,9 +365,9 @@ static void rsfec_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 		return; /* counters and status are read-only */
 	/* The engines' registers are Clause 45 ones (MMD 8 200..206 in
 	 * fbnic_mdio.c): 16 bits. */
-	dev->csr[idx] = idx < FBNIC_RSFEC_CONTROL(FBNIC_RSFEC_ENGINES)
-				? val & 0xffffu
-				: val;
+	fbnic_csr_set(dev, idx,
+		      idx < FBNIC_RSFEC_CONTROL(FBNIC_RSFEC_ENGINES) ? val & 0xffffu
+								      : val);
 }
 
 const struct reg_block fbnic_rsfec_block = { "RSFEC", FBNIC_CSR_START_RSFEC,

@@ -114,13 +114,13 @@ static void ptp_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	case FBNIC_PTP_CTRL:
 		checkpoint(dev);
 		dev->ptp.running = val & FBNIC_PTP_CTRL_EN;
-		dev->csr[idx] = val;
+		fbnic_csr_set(dev, idx, val);
 		return;
 	case FBNIC_PTP_ADJUST:
 		adjust(dev, val);
 		return;
 	case FBNIC_PTP_ADD_VAL_NS:
-		dev->csr[idx] = val & FBNIC_PTP_ADD_VAL_NS_MASK;
+		fbnic_csr_set(dev, idx, val & FBNIC_PTP_ADD_VAL_NS_MASK);
 		return;
 	case FBNIC_PTP_CTR_VAL_HI:
 	case FBNIC_PTP_CTR_VAL_LO:
@@ -132,7 +132,7 @@ static void ptp_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 			  val, idx);
 		return;
 	default:
-		dev->csr[idx] = val; /* INIT, NUDGE, ADD_VAL_SUBNS, SPARE */
+		fbnic_csr_set(dev, idx, val); /* INIT, NUDGE, ADD_VAL_SUBNS, SPARE */
 		return;
 	}
 }

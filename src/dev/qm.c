@@ -33,7 +33,7 @@ static uint32_t qm_read(struct fbnic *dev, uint32_t idx)
 static void qm_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 {
 	if (!is_idle_reg(idx)) /* idle bits are status, read-only */
-		dev->csr[idx] = val;
+		fbnic_csr_set(dev, idx, val);
 }
 
 const struct reg_block fbnic_qm_tx_block = { "QM_TX", FBNIC_CSR_START_QM_TX, FBNIC_CSR_END_QM_TX,

@@ -38,7 +38,8 @@ void fbnic_queue_count(struct fbnic *dev, unsigned q, uint32_t reg,
 		       uint32_t delta)
 {
 	if (q < FBNIC_MAX_QUEUES && is_counter(reg))
-		dev->csr[FBNIC_QUEUE(q) + reg] += delta; /* wraps like 32-bit hw */
+		fbnic_csr_set(dev, FBNIC_QUEUE(q) + reg,
+			      dev->csr[FBNIC_QUEUE(q) + reg] + delta); /* wraps like 32-bit hw */
 }
 
 /* ---- ring cursor ------------------------------------------------------ */
@@ -335,7 +336,7 @@ static void queue_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 		}
 		break; /* BAH, interrupt managers, RDE_CTL */
 	}
-	dev->csr[idx] = val;
+	fbnic_csr_set(dev, idx, val);
 }
 
 static const struct counter_desc queue_counters[] = {

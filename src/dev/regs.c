@@ -4,6 +4,7 @@
 #include "dev.h"
 #include "util/log.h"
 
+FBNIC_NO_COVERAGE
 const struct reg_block *reg_block_find(const struct reg_block *const *tbl,
 				       unsigned n, uint32_t idx)
 {
@@ -28,7 +29,7 @@ static uint32_t block_read(struct fbnic *dev, const struct reg_block *const *tbl
 }
 
 static void block_write(struct fbnic *dev, const struct reg_block *const *tbl,
-			unsigned n, uint32_t *store, uint32_t idx, uint32_t val)
+			unsigned n, int bar, uint32_t idx, uint32_t val)
 {
 	const struct reg_block *b = reg_block_find(tbl, n, idx);
 	if (!b) {
@@ -39,8 +40,10 @@ static void block_write(struct fbnic *dev, const struct reg_block *const *tbl,
 	}
 	if (b->write)
 		b->write(dev, idx, val);
+	else if (bar == 4)
+		fbnic_fw_csr_set(dev, idx, val);
 	else
-		store[idx] = val;
+		fbnic_csr_set(dev, idx, val);
 }
 
 uint32_t fbnic_csr_read(struct fbnic *dev, uint32_t idx)
@@ -51,8 +54,7 @@ uint32_t fbnic_csr_read(struct fbnic *dev, uint32_t idx)
 
 void fbnic_csr_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 {
-	block_write(dev, fbnic_bar0_blocks, fbnic_bar0_nblocks, dev->csr, idx,
-		    val);
+	block_write(dev, fbnic_bar0_blocks, fbnic_bar0_nblocks, 0, idx, val);
 }
 
 uint32_t fbnic_fw_csr_read(struct fbnic *dev, uint32_t idx)
@@ -63,8 +65,7 @@ uint32_t fbnic_fw_csr_read(struct fbnic *dev, uint32_t idx)
 
 void fbnic_fw_csr_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 {
-	block_write(dev, fbnic_bar4_blocks, fbnic_bar4_nblocks, dev->fw_csr,
-		    idx, val);
+	block_write(dev, fbnic_bar4_blocks, fbnic_bar4_nblocks, 4, idx, val);
 }
 
 uint32_t fbnic_reg_peek(struct fbnic *dev, int bar, uint32_t idx,
