@@ -10,6 +10,7 @@
 
 static void coal_expired(struct fbnic *dev, struct fbnic_timer *t);
 
+FBNIC_NO_COVERAGE
 static void intr_reset(struct fbnic *dev)
 {
 	struct fbnic_intr *in = &dev->intr;

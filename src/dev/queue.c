@@ -9,6 +9,7 @@
 
 #define SUB "queue"
 
+FBNIC_NO_COVERAGE
 static void queue_reset(struct fbnic *dev)
 {
 	memset(&dev->queues, 0, sizeof(dev->queues));

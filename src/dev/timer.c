@@ -63,6 +63,7 @@ static void rearm(struct fbnic *dev)
 		dev->host.timer_arm(dev->host.opaque, next);
 }
 
+FBNIC_NO_COVERAGE
 void fbnic_timer_init(struct fbnic_timer *t,
 		      void (*fn)(struct fbnic *dev, struct fbnic_timer *t))
 {
