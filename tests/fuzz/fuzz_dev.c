@@ -153,8 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* the harness's bump allocator: start over when full */
 			if (h->next_alloc > H_MEM_BASE + H_MEM_SIZE / 2)
 				h->next_alloc = H_MEM_BASE;
-			hnic_up(&n, h, q, 2 + q, sz, sz, sz);
-			hnic_rpc_up(h, q + 1);
+			hnic_up_rss(&n, h, q, 2 + q, sz, sz, sz, q + 1);
 			have_q = true;
 			break;
 		}

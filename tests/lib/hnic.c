@@ -60,6 +60,13 @@ static void bdq_fill(struct hnic *n, struct hnic_ring *r, uint64_t bufs,
 void hnic_up(struct hnic *n, struct harness *h, unsigned q, unsigned v,
 	     unsigned twq_size, unsigned bdq_size, unsigned rcq_size)
 {
+	hnic_up_rss(n, h, q, v, twq_size, bdq_size, rcq_size, 1);
+}
+
+void hnic_up_rss(struct hnic *n, struct harness *h, unsigned q, unsigned v,
+		 unsigned twq_size, unsigned bdq_size, unsigned rcq_size,
+		 unsigned rss_nq)
+{
 	memset(n, 0, sizeof(*n));
 	n->h = h;
 	n->q = q;
@@ -115,7 +122,7 @@ void hnic_up(struct hnic *n, struct harness *h, unsigned q, unsigned v,
 	/* fbnic_fill */
 	bdq_fill(n, &n->hpq, n->hpq_buf, FBNIC_QUEUE_BDQ_HPQ_TAIL);
 	bdq_fill(n, &n->ppq, n->ppq_buf, FBNIC_QUEUE_BDQ_PPQ_TAIL);
-	hnic_rpc_up(h, 1);
+	hnic_rpc_up(h, rss_nq);
 	/* the vector unmasked (fbnic_nv_irq_rearm) */
 	h_wr32(h, 0, FBNIC_INTR_CQ_REARM(v), FBNIC_INTR_CQ_REARM_INTR_UNMASK);
 }

@@ -38,6 +38,11 @@ struct hnic {
  * hds_thresh 1536).  Ring sizes are entries (powers of two). */
 void hnic_up(struct hnic *n, struct harness *h, unsigned q, unsigned v,
 	     unsigned twq_size, unsigned bdq_size, unsigned rcq_size);
+/* hnic_up with the classifier's RSS table over rss_nq queues (hnic_up:
+ * 1). */
+void hnic_up_rss(struct hnic *n, struct harness *h, unsigned q, unsigned v,
+		 unsigned twq_size, unsigned bdq_size, unsigned rcq_size,
+		 unsigned rss_nq);
 /* The classifier as the driver leaves it at ifup without a BMC
  * (fbnic_rss_reinit_hw, fbnic_write_rules, __fbnic_set_rx_mode): RMI on,
  * the device's MAC (02:fb:00:00:00:01) and broadcast in the MACDA TCAM,
