@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "csr.h"
+#include "util/compiler.h"
 
 struct fbnic;
 
@@ -63,15 +64,6 @@ uint32_t fbnic_fw_csr_read(struct fbnic *dev, uint32_t idx);
 void fbnic_fw_csr_write(struct fbnic *dev, uint32_t idx, uint32_t val);
 
 /* Look up the block holding idx in a sorted table; NULL if none. */
-/* Code whose branches tell the fuzzer nothing (address decoding, hot on
- * every register access: the handler it finds has its own coverage; the
- * fixed loops of a reset, run for every input): clang's coverage
- * instrumentation (the fuzz build) skips it. */
-#if defined(__clang__)
-#define FBNIC_NO_COVERAGE __attribute__((no_sanitize("coverage")))
-#else
-#define FBNIC_NO_COVERAGE
-#endif
 
 const struct reg_block *reg_block_find(const struct reg_block *const *tbl,
 				       unsigned n, uint32_t idx);

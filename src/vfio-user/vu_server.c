@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/compiler.h"
 #include "util/log.h"
 #include "util/unix_sock.h"
 #include "vu_dma.h"
@@ -243,6 +244,7 @@ static void irq_vec_assign(struct irq_vec *v, int fd)
 }
 
 /* Drop every eventfd; with clear_pending also the PBA bits. */
+FBNIC_NO_COVERAGE
 static void irq_release_all(struct vu_server *s, bool clear_pending)
 {
 	pthread_mutex_lock(&s->irq_lock);
