@@ -64,7 +64,6 @@ uint32_t fbnic_fw_csr_read(struct fbnic *dev, uint32_t idx);
 void fbnic_fw_csr_write(struct fbnic *dev, uint32_t idx, uint32_t val);
 
 /* Look up the block holding idx in a sorted table; NULL if none. */
-
 const struct reg_block *reg_block_find(const struct reg_block *const *tbl,
 				       unsigned n, uint32_t idx);
 
