@@ -6,6 +6,7 @@
 #include "dev.h"
 #include "intr.h"
 #include "pcs.h"
+#include "pkt/parse.h"
 #include "util/log.h"
 
 #define SUB "mac"
@@ -175,8 +176,13 @@ uint64_t fbnic_mac_stat_get(const struct fbnic *dev, uint32_t reg_l)
 
 /* The counters one direction updates per frame. */
 struct frame_stats {
-	uint32_t bytes, ok, bcast, mcast;
+	uint32_t bytes, ok, bcast, mcast, ctrl;
 	uint32_t hist[7]; /* 64, 65-127, ..., 1024-1518, 1519-max */
+	/* Above 1518 bytes the histogram goes on outside MAC_STAT: in the
+	 * TMI block for TX, the RPC block for RX (plain storage there),
+	 * 1519-2047, 2048-4095, 4096-8191, 8192-9216, 9217-max
+	 * (fbnic_mac.c fbnic_mac_get_rmon_stats). */
+	uint32_t big[5];
 };
 
 static const struct frame_stats rx_stats = {
@@ -184,6 +190,7 @@ static const struct frame_stats rx_stats = {
 	FBNIC_MAC_STAT_RX_RECEIVED_OK_L,
 	FBNIC_MAC_STAT_RX_BROADCAST_L,
 	FBNIC_MAC_STAT_RX_MULTICAST_L,
+	FBNIC_MAC_STAT_RX_CONTROL_FRAMES_L,
 	{ FBNIC_MAC_STAT_RX_PACKET_64_BYTES_L,
 	  FBNIC_MAC_STAT_RX_PACKET_65_127_BYTES_L,
 	  FBNIC_MAC_STAT_RX_PACKET_128_255_BYTES_L,
@@ -191,6 +198,11 @@ static const struct frame_stats rx_stats = {
 	  FBNIC_MAC_STAT_RX_PACKET_512_1023_BYTES_L,
 	  FBNIC_MAC_STAT_RX_PACKET_1024_1518_BYTES_L,
 	  FBNIC_MAC_STAT_RX_PACKET_1519_MAX_BYTES_L },
+	{ FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_L,
+	  FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_L,
+	  FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_L,
+	  FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_L,
+	  FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_L },
 };
 
 static const struct frame_stats tx_stats = {
@@ -198,6 +210,7 @@ static const struct frame_stats tx_stats = {
 	FBNIC_MAC_STAT_TX_TRANSMITTED_OK_L,
 	FBNIC_MAC_STAT_TX_BROADCAST_L,
 	FBNIC_MAC_STAT_TX_MULTICAST_L,
+	FBNIC_MAC_STAT_TX_CONTROL_FRAMES_L,
 	{ FBNIC_MAC_STAT_TX_PACKET_64_BYTES_L,
 	  FBNIC_MAC_STAT_TX_PACKET_65_127_BYTES_L,
 	  FBNIC_MAC_STAT_TX_PACKET_128_255_BYTES_L,
@@ -205,7 +218,27 @@ static const struct frame_stats tx_stats = {
 	  FBNIC_MAC_STAT_TX_PACKET_512_1023_BYTES_L,
 	  FBNIC_MAC_STAT_TX_PACKET_1024_1518_BYTES_L,
 	  FBNIC_MAC_STAT_TX_PACKET_1519_MAX_BYTES_L },
+	{ FBNIC_TMI_STAT_TX_PACKET_1519_2047_BYTES_L,
+	  FBNIC_TMI_STAT_TX_PACKET_2048_4095_BYTES_L,
+	  FBNIC_TMI_STAT_TX_PACKET_4096_8191_BYTES_L,
+	  FBNIC_TMI_STAT_TX_PACKET_8192_9216_BYTES_L,
+	  FBNIC_TMI_STAT_TX_PACKET_9217_MAX_BYTES_L },
 };
+
+bool fbnic_mac_is_control(const uint8_t *frame, size_t len)
+{
+	return frame && len >= 14 &&
+	       ((unsigned)frame[12] << 8 | frame[13]) == PKT_ETH_P_MAC_CTRL;
+}
+
+/* One more on a 64-bit counter of a storage block (low word at reg_l). */
+static void storage_stat_inc(struct fbnic *dev, uint32_t reg_l)
+{
+	uint64_t v = dev->csr[reg_l] | (uint64_t)dev->csr[reg_l + 1] << 32;
+	v++;
+	dev->csr[reg_l] = (uint32_t)v;
+	dev->csr[reg_l + 1] = (uint32_t)(v >> 32);
+}
 
 void fbnic_mac_count_frame(struct fbnic *dev, bool tx, const uint8_t *frame,
 			   size_t len)
@@ -219,11 +252,19 @@ void fbnic_mac_count_frame(struct fbnic *dev, bool tx, const uint8_t *frame,
 	bool bc = mc && !memcmp(frame, "\xff\xff\xff\xff\xff\xff", 6);
 	fbnic_mac_stat_add(dev, st->bytes, wire);
 	fbnic_mac_stat_add(dev, st->ok, 1);
+	if (fbnic_mac_is_control(frame, len))
+		fbnic_mac_stat_add(dev, st->ctrl, 1);
 	if (bc)
 		fbnic_mac_stat_add(dev, st->bcast, 1);
 	else if (mc)
 		fbnic_mac_stat_add(dev, st->mcast, 1);
 	fbnic_mac_stat_add(dev, st->hist[b], 1);
+	if (b == 6)
+		storage_stat_inc(dev, st->big[wire <= 2047   ? 0
+					      : wire <= 4095 ? 1
+					      : wire <= 8191 ? 2
+					      : wire <= 9216 ? 3
+							     : 4]);
 }
 
 static uint32_t mac_stat_read(struct fbnic *dev, uint32_t idx)

@@ -59,8 +59,13 @@ bool fbnic_mac_loopback(const struct fbnic *dev);
  * ignored (returns 0). */
 void fbnic_mac_stat_add(struct fbnic *dev, uint32_t reg_l, uint64_t delta);
 uint64_t fbnic_mac_stat_get(const struct fbnic *dev, uint32_t reg_l);
-/* Count one good frame through the MAC: bytes, OK, multicast/broadcast
- * and the size histogram.  len excludes the FCS, which the MAC adds (the
+/* A MAC Control frame (EtherType 0x8808: PAUSE, PFC): the MAC counts it
+ * (MAC_STAT_*_CONTROL_FRAMES) and, received, consumes it, as the 802.3 MAC
+ * Control sublayer does: it never reaches the host's queues. */
+bool fbnic_mac_is_control(const uint8_t *frame, size_t len);
+/* Count one good frame through the MAC: bytes, OK, control frames,
+ * multicast/broadcast and the size histogram (with its part above 1518
+ * bytes in the TMI and RPC blocks).  len excludes the FCS, which the MAC adds (the
  * counters see frame + 4 bytes, as on the wire). */
 void fbnic_mac_count_frame(struct fbnic *dev, bool tx, const uint8_t *frame,
 			   size_t len);

@@ -50,6 +50,12 @@ int fbnic_port_rx(struct fbnic *dev, const void *frame, size_t len)
 		p->stats.rx_drop_mac++;
 		return -ENETDOWN;
 	}
+	if (fbnic_mac_is_control(frame, len)) {
+		fbnic_mac_count_frame(dev, false, frame, len);
+		p->stats.rx_frames++;
+		p->stats.rx_mac_control++;
+		return 0;
+	}
 	int r = fbnic_dp_rx(dev, frame, len);
 	fbnic_trace(dev, FBNIC_TR_PORT_RX, 0, len, (uint32_t)r);
 	if (r == -EAGAIN) {

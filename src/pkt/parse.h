@@ -77,6 +77,7 @@
 #define PKT_ETH_P_IPV6 0x86ddu
 #define PKT_ETH_P_8021Q 0x8100u
 #define PKT_ETH_P_8021AD 0x88a8u
+#define PKT_ETH_P_MAC_CTRL 0x8808u	/* IEEE 802.3 Clause 31 MAC Control */
 #define PKT_ETH_P_MIN 0x0600u	/* below: an IEEE 802.3 length field */
 
 #define PKT_IPV4_HLEN 20u	/* without options */

@@ -100,6 +100,68 @@ static void test_tx_through_the_mac(void)
 	h_destroy(h);
 }
 
+/* The size histogram the driver reports (fbnic_mac_get_rmon_stats): up
+ * to 1518 bytes with FCS in MAC_STAT, above that both in MAC_STAT's
+ * 1519-max and in the finer buckets of the TMI (TX) and RPC (RX). */
+static void test_size_histogram_above_1518(void)
+{
+	struct harness *h = h_create(NULL);
+	REQUIRE(h);
+	mac_up(h);
+	static uint8_t f[9214];
+	memset(f, 0, sizeof(f));
+	memcpy(f, "\x02\xfb\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x08\x00", 14);
+	/* lengths without FCS: the MAC adds 4 */
+	static const size_t rx_len[] = { 1514, 1515, 2043, 2044, 9212, 9213 };
+	for (unsigned i = 0; i < sizeof(rx_len) / sizeof(rx_len[0]); i++)
+		CHECK_INT(fbnic_port_rx(h->dev, f, rx_len[i]), 0);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_RX_PACKET_1024_1518_BYTES_L), 1);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_RX_PACKET_1519_MAX_BYTES_L), 5);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_RPC_STAT_RX_PACKET_1519_2047_BYTES_L), 2);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_L), 1);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_RPC_STAT_RX_PACKET_4096_8191_BYTES_L), 0);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_RPC_STAT_RX_PACKET_8192_9216_BYTES_L), 1);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_L), 1);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_RPC_STAT_RX_PACKET_9217_MAX_BYTES_L + 1), 0);
+	/* TX goes to the TMI's buckets, not the RPC's */
+	CHECK_INT(fbnic_port_tx(h->dev, f, 4092), 0);
+	CHECK_INT(fbnic_port_tx(h->dev, f, 4091), 0);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_TX_PACKET_1519_MAX_BYTES_L), 2);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_TMI_STAT_TX_PACKET_4096_8191_BYTES_L), 1);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_TMI_STAT_TX_PACKET_2048_4095_BYTES_L), 1);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_RPC_STAT_RX_PACKET_2048_4095_BYTES_L), 1);
+	h_destroy(h);
+}
+
+/* MAC Control frames (EtherType 0x8808) are counted both ways; received
+ * ones end in the MAC, the data path never sees them. */
+static void test_mac_control_frames(void)
+{
+	struct harness *h = h_create(NULL);
+	REQUIRE(h);
+	mac_up(h);
+	uint8_t pause[60] = { 0x01, 0x80, 0xc2, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 2,
+			      0x88, 0x08, 0x00, 0x01, 0xff, 0xff };
+	uint8_t data[60] = { 0x01, 0x80, 0xc2, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 2,
+			     0x88, 0x09 };
+	CHECK_INT(fbnic_port_rx(h->dev, pause, sizeof(pause)), 0);
+	CHECK_INT(fbnic_port_rx(h->dev, pause, sizeof(pause)), 0);
+	CHECK_INT(fbnic_port_rx(h->dev, data, sizeof(data)), 0);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_RX_CONTROL_FRAMES_L), 2);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_RX_RECEIVED_OK_L), 3);
+	CHECK_INT(h_dump_value(h, "port.rx_mac_control"), 2);
+	CHECK_INT(h_dump_value(h, "port.rx_frames"), 3);
+	/* only the slow-protocols frame reached the classifier */
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_rpc"), 1);
+	CHECK_INT(fbnic_port_tx(h->dev, pause, sizeof(pause)), 0);
+	CHECK_INT(fbnic_port_tx(h->dev, data, sizeof(data)), 0);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_TX_CONTROL_FRAMES_L), 1);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_TX_TRANSMITTED_OK_L), 2);
+	h_destroy(h);
+}
+
 TEST_MAIN("device-port", TEST_CASE(test_rx_refusals_are_counted_by_reason),
 	  TEST_CASE(test_back_pressure_and_resume),
-	  TEST_CASE(test_tx_through_the_mac))
+	  TEST_CASE(test_tx_through_the_mac),
+	  TEST_CASE(test_size_histogram_above_1518),
+	  TEST_CASE(test_mac_control_frames))
