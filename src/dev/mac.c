@@ -176,7 +176,7 @@ uint64_t fbnic_mac_stat_get(const struct fbnic *dev, uint32_t reg_l)
 
 /* The counters one direction updates per frame. */
 struct frame_stats {
-	uint32_t bytes, ok, bcast, mcast, ctrl;
+	uint32_t bytes, ok, bcast, mcast, ctrl, xoff;
 	uint32_t hist[7]; /* 64, 65-127, ..., 1024-1518, 1519-max */
 	/* Above 1518 bytes the histogram goes on outside MAC_STAT: in the
 	 * TMI block for TX, the RPC block for RX (plain storage there),
@@ -191,6 +191,7 @@ static const struct frame_stats rx_stats = {
 	FBNIC_MAC_STAT_RX_BROADCAST_L,
 	FBNIC_MAC_STAT_RX_MULTICAST_L,
 	FBNIC_MAC_STAT_RX_CONTROL_FRAMES_L,
+	FBNIC_MAC_STAT_RX_XOFF_STB_L,
 	{ FBNIC_MAC_STAT_RX_PACKET_64_BYTES_L,
 	  FBNIC_MAC_STAT_RX_PACKET_65_127_BYTES_L,
 	  FBNIC_MAC_STAT_RX_PACKET_128_255_BYTES_L,
@@ -211,6 +212,7 @@ static const struct frame_stats tx_stats = {
 	FBNIC_MAC_STAT_TX_BROADCAST_L,
 	FBNIC_MAC_STAT_TX_MULTICAST_L,
 	FBNIC_MAC_STAT_TX_CONTROL_FRAMES_L,
+	FBNIC_MAC_STAT_TX_XOFF_STB_L,
 	{ FBNIC_MAC_STAT_TX_PACKET_64_BYTES_L,
 	  FBNIC_MAC_STAT_TX_PACKET_65_127_BYTES_L,
 	  FBNIC_MAC_STAT_TX_PACKET_128_255_BYTES_L,
@@ -252,8 +254,15 @@ void fbnic_mac_count_frame(struct fbnic *dev, bool tx, const uint8_t *frame,
 	bool bc = mc && !memcmp(frame, "\xff\xff\xff\xff\xff\xff", 6);
 	fbnic_mac_stat_add(dev, st->bytes, wire);
 	fbnic_mac_stat_add(dev, st->ok, 1);
-	if (fbnic_mac_is_control(frame, len))
+	if (fbnic_mac_is_control(frame, len)) {
 		fbnic_mac_stat_add(dev, st->ctrl, 1);
+		/* PAUSE (opcode 1) with a non-zero time: an XOFF, which the
+		 * driver reports as pause frames (fbnic_mac_get_pause_stats).
+		 * Counted only: the model's TX does not stop for it. */
+		if (len >= 18 && frame[14] == 0 && frame[15] == 1 &&
+		    (frame[16] | frame[17]))
+			fbnic_mac_stat_add(dev, st->xoff, 1);
+	}
 	if (bc)
 		fbnic_mac_stat_add(dev, st->bcast, 1);
 	else if (mc)

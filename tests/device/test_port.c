@@ -133,8 +133,9 @@ static void test_size_histogram_above_1518(void)
 	h_destroy(h);
 }
 
-/* MAC Control frames (EtherType 0x8808) are counted both ways; received
- * ones end in the MAC, the data path never sees them. */
+/* MAC Control frames (EtherType 0x8808) are counted both ways, PAUSE
+ * frames with a time as XOFF too; received ones end in the MAC, the data
+ * path never sees them. */
 static void test_mac_control_frames(void)
 {
 	struct harness *h = h_create(NULL);
@@ -148,6 +149,7 @@ static void test_mac_control_frames(void)
 	CHECK_INT(fbnic_port_rx(h->dev, pause, sizeof(pause)), 0);
 	CHECK_INT(fbnic_port_rx(h->dev, data, sizeof(data)), 0);
 	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_RX_CONTROL_FRAMES_L), 2);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_RX_XOFF_STB_L), 2);
 	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_RX_RECEIVED_OK_L), 3);
 	CHECK_INT(h_dump_value(h, "port.rx_mac_control"), 2);
 	CHECK_INT(h_dump_value(h, "port.rx_frames"), 3);
@@ -156,6 +158,12 @@ static void test_mac_control_frames(void)
 	CHECK_INT(fbnic_port_tx(h->dev, pause, sizeof(pause)), 0);
 	CHECK_INT(fbnic_port_tx(h->dev, data, sizeof(data)), 0);
 	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_TX_CONTROL_FRAMES_L), 1);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_TX_XOFF_STB_L), 1);
+	/* an XON (PAUSE with time 0) is a control frame, not an XOFF */
+	pause[16] = pause[17] = 0;
+	CHECK_INT(fbnic_port_rx(h->dev, pause, sizeof(pause)), 0);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_RX_CONTROL_FRAMES_L), 3);
+	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_RX_XOFF_STB_L), 2);
 	CHECK_EQ(h_rd32(h, 0, FBNIC_MAC_STAT_TX_TRANSMITTED_OK_L), 2);
 	h_destroy(h);
 }
