@@ -120,10 +120,12 @@ demo: all
 	tools/fbnic-demo
 
 # The kernel's drivers/net and drivers/net/hw selftests (7.3) on fbnic-emu,
-# KTAP on stdout; KSFT="ping.py hw/csum.py" for a subset, REPEAT=N.
+# KTAP on stdout; KSFT="ping.py hw/csum.py" for a subset, REPEAT=N,
+# PEER=fbnic (a second fbnic-emu at the cable's other end), SMP=N.
 # Needs root and the rig (the first run builds the selftests into it).
 selftests: all
-	FBNIC_EMU=$(abspath $(O))/fbnic-emu tools/fbnic-selftests $(if $(REPEAT),--repeat $(REPEAT)) $(KSFT)
+	FBNIC_EMU=$(abspath $(O))/fbnic-emu tools/fbnic-selftests $(if $(REPEAT),--repeat $(REPEAT)) \
+		$(if $(PEER),--peer $(PEER)) $(if $(SMP),--smp $(SMP)) $(KSFT)
 
 BENCHES := $(patsubst %.c,$(O)/%,$(wildcard bench/*.c))
 $(O)/bench/%: $(O)/bench/%.o $(TESTLIB_OBJS) $(LIB)
