@@ -63,10 +63,10 @@ uint64_t fbnic_mac_stat_get(const struct fbnic *dev, uint32_t reg_l);
  * (MAC_STAT_*_CONTROL_FRAMES) and, received, consumes it, as the 802.3 MAC
  * Control sublayer does: it never reaches the host's queues. */
 bool fbnic_mac_is_control(const uint8_t *frame, size_t len);
-/* Count one good frame through the MAC: bytes, OK, control frames,
- * multicast/broadcast and the size histogram (with its part above 1518
- * bytes in the TMI and RPC blocks).  len excludes the FCS, which the MAC adds (the
- * counters see frame + 4 bytes, as on the wire). */
+/* Count one good frame through the MAC: bytes, OK, control frames and
+ * XOFFs, multicast/broadcast and the size histogram (with its part above
+ * 1518 bytes in the TMI and RPC blocks).  len excludes the FCS, which the
+ * MAC adds (the counters see frame + 4 bytes, as on the wire). */
 void fbnic_mac_count_frame(struct fbnic *dev, bool tx, const uint8_t *frame,
 			   size_t len);
 
