@@ -62,9 +62,13 @@ static size_t split_point(const struct pkt_info *pi, unsigned hint,
 	bool l4 = pi->l4 == PKT_L4_TCP || pi->l4 == PKT_L4_UDP;
 	if (l4 && (hint & FBNIC_RCD_HDR_AL_DMA_HINT_L4) && pi->payload_off <= lim)
 		return pi->payload_off;
-	if (pi->l3 != PKT_L3_NONE && pi->l4_off && pi->l4_off <= lim &&
+	/* The end of the IP header and its extension headers: where L4
+	 * starts, or for a fragment (no L4 parsed) where its payload does;
+	 * 0 when the parse stopped before it. */
+	size_t l3_end = pi->l4_off ? pi->l4_off : pi->payload_off;
+	if (pi->l3 != PKT_L3_NONE && l3_end > pi->l2_len && l3_end <= lim &&
 	    (hint & (FBNIC_RCD_HDR_AL_DMA_HINT_L4 | FBNIC_RCD_HDR_AL_DMA_HINT_L3)))
-		return pi->l4_off;
+		return l3_end;
 	if (pi->l2_len && pi->l2_len <= lim)
 		return pi->l2_len;
 	return 0;

@@ -594,6 +594,174 @@ static void test_rx_header_data_split(void)
 	h_destroy(h);
 }
 
+/* hds-thresh as fbnic_enable_rcq and fbnic_config_drop_mode_rcq program
+ * it: below FBNIC_HDR_BYTES_MIN (256) header-data split on with MAX_HDR
+ * 256, else no split and MAX_HDR = the threshold. */
+static void set_hds_thresh(struct harness *h, unsigned q, unsigned thresh)
+{
+	uint32_t blk = FBNIC_QUEUE(q);
+	uint32_t ctl0 = h_rd32(h, 0, blk + FBNIC_QUEUE_RDE_CTL0) &
+			~FBNIC_QUEUE_RDE_CTL0_EN_HDR_SPLIT;
+	if (thresh < 256)
+		ctl0 |= FBNIC_QUEUE_RDE_CTL0_EN_HDR_SPLIT;
+	h_wr32(h, 0, blk + FBNIC_QUEUE_RDE_CTL0, ctl0);
+	h_wr32(h, 0, blk + FBNIC_QUEUE_RDE_CTL1,
+	       FBNIC_FIELD_PREP(FBNIC_QUEUE_RDE_CTL1_MAX_HDR_MASK,
+				thresh < 256 ? 256 : thresh));
+}
+
+/* IPv4 options, an IPv6 hop-by-hop + destination options chain, TCP NOP,
+ * NOP, timestamp: headers longer than the plain ones. */
+static const uint8_t ip4_opts[8] = { 1, 1, 1, 1, 1, 1, 1, 0 };
+static const uint8_t ip6_ext[24] = { 60, 0, 1, 4, 0, 0, 0, 0,
+				     0, 1, 1, 12 };
+static const uint8_t tcp_opts[12] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+
+struct hds_frame {
+	int ip;
+	uint8_t proto;     /* 6, 17, or 1 (ICMP: not split at L4) */
+	bool opts;         /* IP options / extension headers, TCP options */
+	bool frag;         /* an IPv4 first fragment (MF set) */
+	size_t payload;
+};
+
+/* Build f and return its length; *hdrs = where the L4 payload starts
+ * (TCP/UDP) or where the L3 headers end (ICMP, fragments). */
+static size_t hds_build(uint8_t *out, size_t cap, const struct hds_frame *t,
+			size_t *hdrs)
+{
+	static uint8_t payload[16384];
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 13 + 5);
+	struct pr_spec s = { .ip = t->ip, .proto = t->proto, .seq = 7,
+			     .tcp_flags = 0x10, .payload = payload,
+			     .payload_len = t->payload, .ip_id = 9 };
+	if (t->opts && t->ip == 4) {
+		s.ip_opts = ip4_opts;
+		s.ip_opts_len = sizeof(ip4_opts);
+	}
+	if (t->opts && t->ip == 6) {
+		s.ext = ip6_ext;
+		s.ext_len = sizeof(ip6_ext);
+		s.ext_first = 0;
+		s.ext_last = 8;
+	}
+	if (t->opts && t->proto == 6) {
+		s.tcp_opts = tcp_opts;
+		s.tcp_opts_len = sizeof(tcp_opts);
+	}
+	if (t->frag)
+		s.ip_frag = 0x2000;
+	size_t l3, l4, pay;
+	size_t len = pr_build(out, cap, &s, &l3, &l4, &pay);
+	memcpy(out, dev_mac, 6);
+	*hdrs = t->frag ? l4 : pay;
+	return len;
+}
+
+/* Where the header buffer should end for this frame and threshold (the
+ * split rules of fbnic_enable_rcq's comment: at L4 when the headers fit
+ * MAX_HDR, whole frames without L4 payload while they fit, the rest at the
+ * end of L3). */
+static size_t hds_expect(const struct hds_frame *t, size_t len, size_t hdrs,
+			 unsigned thresh)
+{
+	bool split = thresh < 256;
+	size_t max_hdr = split ? 256 : thresh;
+	bool l4 = (t->proto == 6 || t->proto == 17) && !t->frag;
+	if (len <= max_hdr && (!split || !l4 || t->payload == 0))
+		return len;
+	return hdrs; /* L4 payload start, or L3 end */
+}
+
+/* ethtool -G tcp-data-split on/off hds-thresh N: every threshold the
+ * driver can program against IPv4/IPv6, TCP/UDP, with and without
+ * options and extension headers, 1-byte, MTU-size and 9000-byte payloads
+ * (multi-buffer); then frames the split does not apply to.  The frame
+ * comes back whole, the header buffer ends exactly where expected (with
+ * split: every payload byte in payload buffers), the checksum verdict is
+ * right either way. */
+static void test_rx_hds_thresholds(void)
+{
+	static const unsigned thresh[] = { 0, 1, 128, 255, 256, 1536, 1514,
+					   3584 };
+	static const size_t sizes[] = { 1, 1400, 9000 };
+	static uint8_t f[9800];
+	static struct hnic_rx r;
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	unsigned frames = 0, bad = 0;
+	for (unsigned ti = 0; ti < sizeof(thresh) / sizeof(thresh[0]); ti++) {
+		set_hds_thresh(h, 0, thresh[ti]);
+		for (unsigned k = 0; k < 2 * 2 * 2 * 3 * 2; k++) {
+			struct hds_frame t = {
+				.ip = k & 1 ? 6 : 4,
+				.proto = k & 2 ? 17 : 6,
+				.opts = k & 4,
+				.payload = sizes[(k >> 3) % 3],
+			};
+			bool corrupt = k >= 2 * 2 * 2 * 3;
+			size_t hdrs, len = hds_build(f, sizeof(f), &t, &hdrs);
+			if (corrupt)
+				f[len - 1] ^= 0x40; /* a payload byte */
+			CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+			REQUIRE(hnic_rx(&n, &r) == 1);
+			hnic_rx_refill(&n);
+			frames++;
+			size_t hlen = hds_expect(&t, len, hdrs, thresh[ti]);
+			if (r.len != len || memcmp(r.data, f, len) ||
+			    FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_LEN_MASK,
+					    r.hdr_al) != hlen ||
+			    r.npay != (len - hlen + 4095) / 4096 ||
+			    !(r.meta & FBNIC_RCD_META_L4_CSUM_UNNECESSARY) !=
+				    corrupt) {
+				bad++;
+				fprintf(stderr,
+					"  thresh %u IPv%d proto %u opts %d payload %zu%s: "
+					"len %zu/%zu hdr %llu (want %zu) npay %u meta %#llx\n",
+					thresh[ti], t.ip, t.proto, t.opts,
+					t.payload, corrupt ? " corrupt" : "",
+					r.len, len,
+					(unsigned long long)FBNIC_FIELD_GET(
+						FBNIC_RCD_AL_BUFF_LEN_MASK, r.hdr_al),
+					hlen, r.npay,
+					(unsigned long long)r.meta);
+			}
+		}
+		/* Not split at L4: ICMP and an IPv4 first fragment (its L4
+		 * header unparsed), small and large. */
+		for (unsigned k = 0; k < 4; k++) {
+			struct hds_frame t = { .ip = 4,
+					       .proto = k & 1 ? 17 : 1,
+					       .frag = k & 1,
+					       .payload = k & 2 ? 1400 : 40 };
+			size_t hdrs, len = hds_build(f, sizeof(f), &t, &hdrs);
+			CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+			REQUIRE(hnic_rx(&n, &r) == 1);
+			hnic_rx_refill(&n);
+			frames++;
+			size_t hlen = hds_expect(&t, len, hdrs, thresh[ti]);
+			if (r.len != len || memcmp(r.data, f, len) ||
+			    FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_LEN_MASK,
+					    r.hdr_al) != hlen) {
+				bad++;
+				fprintf(stderr,
+					"  thresh %u proto %u frag %d payload %zu: "
+					"hdr %llu (want %zu)\n",
+					thresh[ti], t.proto, t.frag, t.payload,
+					(unsigned long long)FBNIC_FIELD_GET(
+						FBNIC_RCD_AL_BUFF_LEN_MASK, r.hdr_al),
+					hlen);
+			}
+		}
+	}
+	CHECK_INT(bad, 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_frames"), frames);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_layout"), 0);
+	h_destroy(h);
+}
+
 /* No buffers: the frame is held (the backend keeps it), nothing dropped;
  * posting buffers resumes the backend and the frame goes in. */
 static void test_rx_back_pressure_is_lossless(void)
@@ -743,6 +911,92 @@ static void test_rx_classifier_drop_and_rss_spread(void)
 	h_destroy(h);
 }
 
+/* A TCP frame from source port sport (hashed on 4 tuple: the driver's
+ * default for TCP), its first payload byte tag. */
+static size_t flow_frame(uint8_t *f, size_t cap, unsigned sport, uint8_t tag)
+{
+	size_t len = build(f, cap, 4, 6, 100);
+	struct pkt_info pi;
+	if (pkt_parse(f, len, &pi))
+		return 0;
+	f[pi.l4_off] = (uint8_t)(sport >> 8);
+	f[pi.l4_off + 1] = (uint8_t)sport;
+	f[pi.payload_off] = tag;
+	if (pkt_l4_csum_fill(f, len, &pi))
+		return 0;
+	return len;
+}
+
+/* The queue API (netdev_queue_mgmt_ops: fbnic_queue_stop, then
+ * fbnic_queue_start with new rings and buffers, as a memory provider's
+ * bind and unbind do), 40 times on queue 1 while queue 0 receives and
+ * sends: queue 1 reads idle once disabled, the frames RSS sends it while
+ * it is stopped are dropped and counted, queue 0 loses nothing, and queue
+ * 1 receives into its new buffers after each restart. */
+static void test_queue_restart_under_traffic(void)
+{
+	struct harness *h = h_create(NULL);
+	REQUIRE(h);
+	struct hnic n[2];
+	hnic_up_rss(&n[0], h, 0, VEC, 64, 16, 64, 2);
+	hnic_up_rss(&n[1], h, 1, VEC + 1, 64, 16, 64, 2);
+	uint8_t f[200];
+	struct hnic_rx r;
+	/* a flow for each queue */
+	unsigned sport[2] = { 0, 0 };
+	for (unsigned p = 1000; p < 1064 && !(sport[0] && sport[1]); p++) {
+		size_t len = flow_frame(f, sizeof(f), p, 0);
+		REQUIRE(len);
+		CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+		for (unsigned q = 0; q < 2; q++) {
+			if (hnic_rx(&n[q], &r) == 1 && !sport[q])
+				sport[q] = p;
+			hnic_rx_refill(&n[q]);
+		}
+	}
+	REQUIRE(sport[0] && sport[1]);
+	uint64_t rx0 = h_dump_value(h, "dp.rx_frames");
+	unsigned got0 = 0, got1 = 0, sent = 0, bad = 0;
+	for (unsigned c = 0; c < 40; c++) {
+		CHECK(hnic_stop(&n[1]));
+		for (unsigned q = 0; q < 2; q++) {
+			size_t len = flow_frame(f, sizeof(f), sport[q],
+						(uint8_t)c);
+			CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+		}
+		if (hnic_rx(&n[0], &r) == 1 && r.data[54] == (uint8_t)c)
+			got0++;
+		hnic_rx_refill(&n[0]);
+		/* queue 0 sends while queue 1 is down */
+		size_t len = flow_frame(f, sizeof(f), 7, (uint8_t)c);
+		h_frames_clear(h);
+		REQUIRE(hnic_xmit(&n[0], f, len, 0, 2));
+		h_run(h);
+		if (h->nframes == 1 && h->frame_len[0] == len &&
+		    !memcmp(h->frames[0], f, len))
+			sent++;
+		CHECK_INT(hnic_clean_tcq(&n[0]), 1);
+		hnic_restart(&n[1], 64, 16, 64);
+		len = flow_frame(f, sizeof(f), sport[1], (uint8_t)(c + 100));
+		CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+		if (hnic_rx(&n[1], &r) == 1 && r.len == len &&
+		    !memcmp(r.data, f, len))
+			got1++;
+		else
+			bad++;
+		hnic_rx_refill(&n[1]);
+	}
+	CHECK_INT(got0, 40);
+	CHECK_INT(got1, 40);
+	CHECK_INT(sent, 40);
+	CHECK_INT(bad, 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_frames") - rx0, 80);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_queue_off"), 40);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_fault"), 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_dma_errors"), 0);
+	h_destroy(h);
+}
+
 /* TX to RX through a loopback cable: what one device sends, another
  * receives intact. */
 static void test_frame_crosses_two_devices(void)
@@ -886,11 +1140,13 @@ TEST_MAIN("dp",
 	  TEST_CASE(test_rx_checksum_complete),
 	  TEST_CASE(test_rx_jumbo_uses_payload_buffers),
 	  TEST_CASE(test_rx_header_data_split),
+	  TEST_CASE(test_rx_hds_thresholds),
 	  TEST_CASE(test_rx_back_pressure_is_lossless),
 	  TEST_CASE(test_rx_rings_wrap_in_order),
 	  TEST_CASE(test_rx_reset_during_dma),
 	  TEST_CASE(test_rx_bad_buffer_address),
 	  TEST_CASE(test_rx_classifier_drop_and_rss_spread),
+	  TEST_CASE(test_queue_restart_under_traffic),
 	  TEST_CASE(test_frame_crosses_two_devices),
 	  TEST_CASE(test_rx_interrupt_waits_for_the_timeout),
 	  TEST_CASE(test_rx_interrupt_threshold_fires_early),

@@ -129,13 +129,19 @@ void h_enable_bus_master(struct harness *h)
 	fbnic_cfg_write(h->dev, PCI_COMMAND, &cmd, sizeof(cmd));
 }
 
+void h_frames_clear(struct harness *h)
+{
+	for (unsigned i = 0; i < h->nframes; i++)
+		free(h->frames[i]);
+	h->nframes = 0;
+}
+
 void h_destroy(struct harness *h)
 {
 	if (!h)
 		return;
 	fbnic_destroy(h->dev);
-	for (unsigned i = 0; i < h->nframes; i++)
-		free(h->frames[i]);
+	h_frames_clear(h);
 	free(h->mem);
 	free(h);
 }

@@ -59,6 +59,8 @@ void h_run(struct harness *h);
 /* The backend has room again for `frames` frames (-1: no limit): tell
  * the device (fbnic_port_tx_room) and run the work it asks for. */
 void h_tx_room(struct harness *h, int frames);
+/* Forget the frames the device sent so far (h->frames). */
+void h_frames_clear(struct harness *h);
 /* Advance time by ns, firing timers (and running work) on the way. */
 void h_advance(struct harness *h, uint64_t ns);
 

@@ -57,32 +57,18 @@ static void bdq_fill(struct hnic *n, struct hnic_ring *r, uint64_t bufs,
 	wr(n, tail_reg, r->tail & (r->size - 1));
 }
 
-void hnic_up(struct hnic *n, struct harness *h, unsigned q, unsigned v,
-	     unsigned twq_size, unsigned bdq_size, unsigned rcq_size)
+/* The rings of one queue pair from scratch, as __fbnic_nv_enable and
+ * fbnic_nv_fill program them: new ring memory and new buffers. */
+static void rings_up(struct hnic *n, unsigned twq_size, unsigned bdq_size,
+		     unsigned rcq_size)
 {
-	hnic_up_rss(n, h, q, v, twq_size, bdq_size, rcq_size, 1);
-}
-
-void hnic_up_rss(struct hnic *n, struct harness *h, unsigned q, unsigned v,
-		 unsigned twq_size, unsigned bdq_size, unsigned rcq_size,
-		 unsigned rss_nq)
-{
-	memset(n, 0, sizeof(*n));
-	n->h = h;
-	n->q = q;
-	n->vector = v;
-	/* fbnic_mac_link_up_asic */
-	h_wr32(h, 0, FBNIC_SIG_MAC_IN0, 0);
-	h_wr32(h, 0, FBNIC_MAC_COMMAND_CONFIG,
-	       FBNIC_MAC_COMMAND_CONFIG_RX_ENA | FBNIC_MAC_COMMAND_CONFIG_TX_ENA |
-		       FBNIC_MAC_COMMAND_CONFIG_TX_PAD_EN);
 	ring_alloc(n, &n->twq, twq_size);
 	ring_alloc(n, &n->tcq, twq_size);
 	ring_alloc(n, &n->hpq, bdq_size);
 	ring_alloc(n, &n->ppq, bdq_size);
 	ring_alloc(n, &n->rcq, rcq_size);
-	n->hpq_buf = h_alloc(h, 4096u * bdq_size);
-	n->ppq_buf = h_alloc(h, 4096u * bdq_size);
+	n->hpq_buf = h_alloc(n->h, 4096u * bdq_size);
+	n->ppq_buf = h_alloc(n->h, 4096u * bdq_size);
 
 	/* fbnic_enable_twq0 */
 	wr(n, FBNIC_QUEUE_TWQ0_CTL, FBNIC_QUEUE_TWQ_CTL_RESET);
@@ -93,7 +79,7 @@ void hnic_up_rss(struct hnic *n, struct harness *h, unsigned q, unsigned v,
 	wr(n, FBNIC_QUEUE_TCQ_CTL, FBNIC_QUEUE_TCQ_CTL_RESET);
 	ring_program(n, &n->tcq, FBNIC_QUEUE_TCQ_BAL, FBNIC_QUEUE_TCQ_BAH,
 		     FBNIC_QUEUE_TCQ_SIZE);
-	wr(n, FBNIC_QUEUE_TIM_CTL, v);
+	wr(n, FBNIC_QUEUE_TIM_CTL, n->vector);
 	wr(n, FBNIC_QUEUE_TIM_THRESHOLD, (twq_size - 1) / 2);
 	wr(n, FBNIC_QUEUE_TIM_MASK, 0);
 	wr(n, FBNIC_QUEUE_TCQ_CTL, FBNIC_QUEUE_TCQ_CTL_ENABLE);
@@ -115,13 +101,35 @@ void hnic_up_rss(struct hnic *n, struct harness *h, unsigned q, unsigned v,
 	wr(n, FBNIC_QUEUE_RCQ_CTL, FBNIC_QUEUE_RCQ_CTL_RESET);
 	ring_program(n, &n->rcq, FBNIC_QUEUE_RCQ_BAL, FBNIC_QUEUE_RCQ_BAH,
 		     FBNIC_QUEUE_RCQ_SIZE);
-	wr(n, FBNIC_QUEUE_RIM_CTL, v);
+	wr(n, FBNIC_QUEUE_RIM_CTL, n->vector);
 	wr(n, FBNIC_QUEUE_RIM_THRESHOLD, (rcq_size - 1) / 2);
 	wr(n, FBNIC_QUEUE_RIM_MASK, 0);
 	wr(n, FBNIC_QUEUE_RCQ_CTL, FBNIC_QUEUE_RCQ_CTL_ENABLE);
 	/* fbnic_fill */
 	bdq_fill(n, &n->hpq, n->hpq_buf, FBNIC_QUEUE_BDQ_HPQ_TAIL);
 	bdq_fill(n, &n->ppq, n->ppq_buf, FBNIC_QUEUE_BDQ_PPQ_TAIL);
+}
+
+void hnic_up(struct hnic *n, struct harness *h, unsigned q, unsigned v,
+	     unsigned twq_size, unsigned bdq_size, unsigned rcq_size)
+{
+	hnic_up_rss(n, h, q, v, twq_size, bdq_size, rcq_size, 1);
+}
+
+void hnic_up_rss(struct hnic *n, struct harness *h, unsigned q, unsigned v,
+		 unsigned twq_size, unsigned bdq_size, unsigned rcq_size,
+		 unsigned rss_nq)
+{
+	memset(n, 0, sizeof(*n));
+	n->h = h;
+	n->q = q;
+	n->vector = v;
+	/* fbnic_mac_link_up_asic */
+	h_wr32(h, 0, FBNIC_SIG_MAC_IN0, 0);
+	h_wr32(h, 0, FBNIC_MAC_COMMAND_CONFIG,
+	       FBNIC_MAC_COMMAND_CONFIG_RX_ENA | FBNIC_MAC_COMMAND_CONFIG_TX_ENA |
+		       FBNIC_MAC_COMMAND_CONFIG_TX_PAD_EN);
+	rings_up(n, twq_size, bdq_size, rcq_size);
 	hnic_rpc_up(h, rss_nq);
 	/* the vector unmasked (fbnic_nv_irq_rearm) */
 	h_wr32(h, 0, FBNIC_INTR_CQ_REARM(v), FBNIC_INTR_CQ_REARM_INTR_UNMASK);
@@ -351,4 +359,46 @@ uint64_t hnic_lso(uint8_t *frame, size_t len, unsigned mss)
 	       FBNIC_FIELD_PREP(FBNIC_TWD_L4_TYPE_MASK,
 				udp ? FBNIC_TWD_L4_TYPE_UDP
 				    : FBNIC_TWD_L4_TYPE_TCP);
+}
+
+bool hnic_stop(struct hnic *n)
+{
+	/* __fbnic_nv_disable: fbnic_disable_twq0/twq1 clear ENABLE,
+	 * fbnic_disable_tcq and fbnic_disable_rcq write CTL 0 and mask the
+	 * CQ, fbnic_disable_bdq clears ENABLE; then fbnic_wrfl. */
+	uint32_t blk = FBNIC_QUEUE(n->q);
+	wr(n, FBNIC_QUEUE_TWQ0_CTL,
+	   h_rd32(n->h, 0, blk + FBNIC_QUEUE_TWQ0_CTL) &
+		   ~FBNIC_QUEUE_TWQ_CTL_ENABLE);
+	wr(n, FBNIC_QUEUE_TWQ1_CTL,
+	   h_rd32(n->h, 0, blk + FBNIC_QUEUE_TWQ1_CTL) &
+		   ~FBNIC_QUEUE_TWQ_CTL_ENABLE);
+	wr(n, FBNIC_QUEUE_TCQ_CTL, 0);
+	wr(n, FBNIC_QUEUE_TIM_MASK, FBNIC_QUEUE_TIM_MASK_MASK);
+	wr(n, FBNIC_QUEUE_BDQ_CTL,
+	   h_rd32(n->h, 0, blk + FBNIC_QUEUE_BDQ_CTL) &
+		   ~FBNIC_QUEUE_BDQ_CTL_ENABLE);
+	wr(n, FBNIC_QUEUE_RCQ_CTL, 0);
+	wr(n, FBNIC_QUEUE_RIM_MASK, FBNIC_QUEUE_RIM_MASK_MASK);
+	(void)h_rd32(n->h, 0, FBNIC_MASTER_SPARE_0);
+	/* fbnic_wait_queue_idle, TX then RX: bit q % 32 of word q / 32. */
+	static const uint32_t idle[] = {
+		FBNIC_QM_TWQ_IDLE(0), FBNIC_QM_TQS_IDLE(0), FBNIC_QM_TDE_IDLE(0),
+		FBNIC_QM_TCQ_IDLE(0), FBNIC_QM_HPQ_IDLE(0), FBNIC_QM_PPQ_IDLE(0),
+		FBNIC_QM_RCQ_IDLE(0),
+	};
+	for (unsigned i = 0; i < sizeof(idle) / sizeof(idle[0]); i++)
+		if (!(h_rd32(n->h, 0, idle[i] + n->q / 32) & (1u << (n->q % 32))))
+			return false;
+	return true;
+}
+
+void hnic_restart(struct hnic *n, unsigned twq_size, unsigned bdq_size,
+		  unsigned rcq_size)
+{
+	n->twq_done = 0;
+	rings_up(n, twq_size, bdq_size, rcq_size);
+	/* fbnic_nv_irq_enable: the vector unmasked */
+	h_wr32(n->h, 0, FBNIC_INTR_CQ_REARM(n->vector),
+	       FBNIC_INTR_CQ_REARM_INTR_UNMASK);
 }

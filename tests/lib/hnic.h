@@ -49,6 +49,16 @@ void hnic_up_rss(struct hnic *n, struct harness *h, unsigned q, unsigned v,
  * the seven RSS rules (UDP6 .. Ether at 57..63), the default action drop,
  * and RSS table 0 spreading over nq queues (i % nq). */
 void hnic_rpc_up(struct harness *h, unsigned nq);
+/* The register part of fbnic_queue_stop for this queue pair (the queue
+ * API, netdev_queue_mgmt_ops): its rings disabled as __fbnic_nv_disable
+ * does, then the QM idle bits fbnic_wait_queue_idle polls; true if all of
+ * them read idle. */
+bool hnic_stop(struct hnic *n);
+/* fbnic_queue_start after hnic_stop: the pair's rings enabled again on new
+ * ring memory with new buffers (a new page pool or memory provider), the
+ * vector unmasked.  Sizes as hnic_up. */
+void hnic_restart(struct hnic *n, unsigned twq_size, unsigned bdq_size,
+		  unsigned rcq_size);
 /* Post a frame as fbnic_tx_map does: META with meta_flags (REQ_COMPLETION
  * is added), then the frame cut into nbuf address descriptors, and ring
  * the tail doorbell.  false if the ring has no room. */
