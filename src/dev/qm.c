@@ -2,9 +2,10 @@
 /*
  * Queue manager global registers (QM_TX, QM_RX).  Configuration is plain
  * storage (fbnic_mac_init_qm writes it once).  The *_IDLE registers report
- * one bit per queue; with no data path in flight every queue is idle, so
- * they read all ones, which fbnic_wait_all_queues_idle and
- * fbnic_wait_queue_idle poll for at ifdown (else 500 ms stalls and errors).
+ * one bit per queue, polled by fbnic_wait_all_queues_idle and
+ * fbnic_wait_queue_idle after the driver disables rings (ifdown, the queue
+ * API's stop): every queue reads idle (1), but a TX queue still finishing
+ * the packets it was disabled with (queue.h fbnic_queue_tx_busy).
  */
 #include "dev.h"
 #include "regs.h"
@@ -25,9 +26,36 @@ static bool is_idle_reg(uint32_t idx)
 	       in(idx, FBNIC_QM_PPQ_IDLE(0), FBNIC_QM_PPQ_IDLE_CNT);
 }
 
+static bool is_tx_idle_reg(uint32_t idx)
+{
+	return in(idx, FBNIC_QM_TWQ_IDLE(0), FBNIC_QM_TWQ_IDLE_CNT) ||
+	       in(idx, FBNIC_QM_TCQ_IDLE(0), FBNIC_QM_TCQ_IDLE_CNT) ||
+	       in(idx, FBNIC_QM_TQS_IDLE(0), FBNIC_QM_TQS_IDLE_CNT) ||
+	       in(idx, FBNIC_QM_TDE_IDLE(0), FBNIC_QM_TDE_IDLE_CNT);
+}
+
+/* Idle: every queue, but on the TX side those still finishing the work
+ * they were disabled with (fbnic_queue_tx_busy).  Word w of a register
+ * holds queues 32w .. 32w + 31. */
 static uint32_t qm_read(struct fbnic *dev, uint32_t idx)
 {
-	return is_idle_reg(idx) ? UINT32_MAX : dev->csr[idx];
+	if (!is_idle_reg(idx))
+		return dev->csr[idx];
+	uint32_t v = UINT32_MAX;
+	if (is_tx_idle_reg(idx)) {
+		uint32_t first = in(idx, FBNIC_QM_TWQ_IDLE(0), FBNIC_QM_TWQ_IDLE_CNT)
+					 ? FBNIC_QM_TWQ_IDLE(0)
+				 : in(idx, FBNIC_QM_TCQ_IDLE(0), FBNIC_QM_TCQ_IDLE_CNT)
+					 ? FBNIC_QM_TCQ_IDLE(0)
+				 : in(idx, FBNIC_QM_TQS_IDLE(0), FBNIC_QM_TQS_IDLE_CNT)
+					 ? FBNIC_QM_TQS_IDLE(0)
+					 : FBNIC_QM_TDE_IDLE(0);
+		unsigned w = idx - first;
+		for (unsigned b = 0; b < 32 && 32 * w + b < FBNIC_MAX_QUEUES; b++)
+			if (fbnic_queue_tx_busy(dev, 32 * w + b))
+				v &= ~(1u << b);
+	}
+	return v;
 }
 
 static void qm_write(struct fbnic *dev, uint32_t idx, uint32_t val)

@@ -211,18 +211,81 @@ static void rx_room(struct fbnic *dev)
 	dev->host.kick(dev->host.opaque);
 }
 
+/* A ring the driver disables with work still in it: a TWQ holding
+ * doorbelled packets, or the TCQ their completions need.  The driver's
+ * queue stop (fbnic_queue_stop, fbnic_disable) clears ENABLE, then polls
+ * the QM idle bits (fbnic_wait_queue_idle) before it discards what the
+ * device did not complete (fbnic_nv_flush); the device finishes first, so
+ * that no packet the driver had handed over before the stop is lost to
+ * the model being slower than the driver. */
+static bool stop_after_work(struct fbnic *dev, unsigned q,
+			    enum fbnic_ring_idx ring)
+{
+	const struct fbnic_ring *r = dev->queues.q[q].ring;
+	switch (ring) {
+	case FBNIC_RING_TWQ0:
+	case FBNIC_RING_TWQ1:
+		return r[ring].enabled && fbnic_ring_avail(&r[ring]);
+	case FBNIC_RING_TCQ:
+		return r[ring].enabled && (r[FBNIC_RING_TWQ0].stopping ||
+					   r[FBNIC_RING_TWQ1].stopping);
+	default:
+		return false;
+	}
+}
+
 /* A CTL write of a ring: RESET wins, then ENABLE latches, no ENABLE
  * stops the ring (fbnic_disable_*: the device must not touch the ring
- * after this write). */
+ * after this write), but for TX work already handed over, which is done
+ * first (stop_after_work). */
 static void ring_ctl(struct fbnic *dev, unsigned q, enum fbnic_ring_idx ring,
 		     bool reset, bool enable)
 {
-	if (reset)
+	struct fbnic_ring *p = &dev->queues.q[q].ring[ring];
+	if (reset) {
 		ring_reset(dev, q, ring);
-	else if (enable)
+	} else if (enable) {
+		p->stopping = false;
 		ring_enable(dev, q, ring);
-	else
-		dev->queues.q[q].ring[ring].enabled = false;
+	} else if (stop_after_work(dev, q, ring)) {
+		if (!p->stopping)
+			dev->queues.stats.stops_after_work++;
+		p->stopping = true;
+		fbnic_queue_tx_kick(dev, q);
+	} else {
+		p->enabled = false;
+		p->stopping = false;
+	}
+}
+
+bool fbnic_queue_tx_busy(const struct fbnic *dev, unsigned q)
+{
+	const struct fbnic_ring *r = dev->queues.q[q].ring;
+	return r[FBNIC_RING_TWQ0].stopping || r[FBNIC_RING_TWQ1].stopping ||
+	       r[FBNIC_RING_TCQ].stopping;
+}
+
+void fbnic_queue_tx_settle(struct fbnic *dev, unsigned q)
+{
+	struct fbnic_ring *r = dev->queues.q[q].ring;
+	struct fbnic_ring *tcq = &r[FBNIC_RING_TCQ];
+	bool tcq_usable = tcq->enabled && fbnic_ring_room(tcq) >= 2;
+	for (unsigned i = FBNIC_RING_TWQ0; i <= FBNIC_RING_TWQ1; i++) {
+		struct fbnic_ring *twq = &r[i];
+		if (!twq->stopping)
+			continue;
+		if (fbnic_ring_avail(twq) && twq->enabled && tcq_usable)
+			continue; /* more to send: served again */
+		if (fbnic_ring_avail(twq) && twq->enabled)
+			dev->queues.stats.stop_work_abandoned++;
+		twq->stopping = false;
+		twq->enabled = false;
+	}
+	if (tcq->stopping && !r[FBNIC_RING_TWQ0].stopping &&
+	    !r[FBNIC_RING_TWQ1].stopping) {
+		tcq->stopping = false;
+		tcq->enabled = false;
+	}
 }
 
 /* A doorbell: the host's new tail (TWQ, BDQ) or head (TCQ, RCQ), an index

@@ -60,6 +60,11 @@ struct fbnic_ring {
 	 * the packet goes on from there.  0 again with the head's advance
 	 * and at RESET. */
 	uint32_t tx_sent;
+	/* TWQ, TCQ: ENABLE cleared while a TWQ still held doorbelled packets.
+	 * The device finishes them first (the data path stops the ring once
+	 * they are sent and completed), as hardware that had fetched them
+	 * before the write would; the QM idle bits read busy meanwhile. */
+	bool stopping;
 	uint64_t base;  /* guest-physical, latched at enable */
 	uint32_t size;  /* entries, latched at enable (power of two) */
 };
@@ -76,7 +81,11 @@ struct fbnic_queue {
 	X(enables, "rings enabled (configuration latched)")                \
 	X(bad_enable, "ENABLE with a base of 0: the ring stays off")       \
 	X(bad_doorbell, "doorbells (tail/head) at or beyond the ring size") \
-	X(ring_errors, "rings stopped by a guest error")
+	X(ring_errors, "rings stopped by a guest error")                   \
+	X(stops_after_work, "TX rings disabled with work in them, stopped " \
+			    "once it was done")                             \
+	X(stop_work_abandoned, "of them stopped with packets left (no "    \
+			       "room in the TCQ)")
 
 struct fbnic_queues {
 	struct fbnic_queue q[FBNIC_MAX_QUEUES];
@@ -112,6 +121,14 @@ uint64_t fbnic_ring_entry(const struct fbnic_ring *r, unsigned i);
  * when the tail wraps. */
 void fbnic_ring_advance_head(struct fbnic_ring *r);
 void fbnic_ring_advance_tail(struct fbnic_ring *r);
+/* Queue q's TX side still finishing work the driver disabled it with
+ * (a ring stopping): its QM_TWQ/TQS/TDE/TCQ_IDLE bits read 0. */
+bool fbnic_queue_tx_busy(const struct fbnic *dev, unsigned q);
+/* Stop queue q's TX rings whose stop waited for work (ring.stopping)
+ * once that work is done, or can no longer be done (the TCQ has no room
+ * the driver will free: its interrupts are masked and NAPI off).  The
+ * data path calls it after serving q. */
+void fbnic_queue_tx_settle(struct fbnic *dev, unsigned q);
 /* Mark queue q's TX side as having work and ask for fbnic_work. */
 void fbnic_queue_tx_kick(struct fbnic *dev, unsigned q);
 /* Kick every queue whose TWQ0 or TWQ1 holds descriptors the device has

@@ -418,6 +418,7 @@ void fbnic_dp_tx_work(struct fbnic *dev)
 			more |= tx_ring(dev, q, FBNIC_RING_TWQ1, &wrote, &twds);
 			if (wrote)
 				tcq_interrupt(dev, q, twds);
+			fbnic_queue_tx_settle(dev, q);
 			if (more)
 				fbnic_queue_tx_kick(dev, q);
 		}

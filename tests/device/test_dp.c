@@ -323,6 +323,69 @@ static void test_tx_back_pressure_holds_the_packet(void)
 	h_destroy(h);
 }
 
+/* The driver stops a queue (ifdown, the queue API) while its TWQ holds
+ * packets the device has not fetched yet (the device works after the
+ * doorbell, the driver does not wait): the device sends and completes
+ * them first, the QM idle bits the driver polls read busy until then
+ * (fbnic_wait_queue_idle; fbnic_nv_flush discards what is left after
+ * it), and the ring then stops. */
+static void test_tx_stop_finishes_handed_over_packets(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 17, 100);
+	for (unsigned i = 0; i < 3; i++)
+		REQUIRE(hnic_xmit(&n, f, len, 0, 2));
+	CHECK(!hnic_stop(&n)); /* TX not idle: 3 packets handed over */
+	CHECK_INT(h->nframes, 0);
+	h_run(h);
+	CHECK_INT(h->nframes, 3);
+	for (unsigned i = 0; i < h->nframes; i++)
+		CHECK_MEM(h->frames[i], f, len);
+	CHECK_INT(hnic_clean_tcq(&n), 3);
+	CHECK_INT(h_dump_value(h, "queue.stops_after_work"), 2); /* TWQ0, TCQ */
+	CHECK_INT(h_dump_value(h, "queue.stop_work_abandoned"), 0);
+	CHECK(hnic_stop(&n)); /* idle, and stopped: */
+	CHECK_INT(twq0_ptrs(h), 9 << 16 | 9);
+	REQUIRE(hnic_xmit(&n, f, len, 0, 2));
+	h_run(h);
+	CHECK_INT(h->nframes, 3); /* a doorbell now is ignored */
+
+	/* The backend has no room when the driver stops the queue: the
+	 * ring waits for it, busy, then finishes. */
+	struct hnic m;
+	struct harness *h2 = up(&m, 64, 256);
+	REQUIRE(h2);
+	h2->tx_room = 0;
+	REQUIRE(hnic_xmit(&m, f, len, 0, 2));
+	h_run(h2);
+	CHECK(!hnic_stop(&m));
+	h_run(h2);
+	CHECK(!hnic_stop(&m));
+	h_tx_room(h2, -1);
+	CHECK_INT(h2->nframes, 1);
+	CHECK(hnic_stop(&m));
+	/* A RESET while stopping forgets the work (the driver's
+	 * fbnic_enable_twq0 after an idle timeout). */
+	struct hnic k;
+	struct harness *h3 = up(&k, 64, 256);
+	REQUIRE(h3);
+	REQUIRE(hnic_xmit(&k, f, len, 0, 2));
+	CHECK(!hnic_stop(&k));
+	h_wr32(h3, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TWQ0_CTL,
+	       FBNIC_QUEUE_TWQ_CTL_RESET);
+	h_wr32(h3, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TCQ_CTL,
+	       FBNIC_QUEUE_TCQ_CTL_RESET);
+	CHECK(hnic_stop(&k));
+	h_run(h3);
+	CHECK_INT(h3->nframes, 0);
+	h_destroy(h3);
+	h_destroy(h2);
+	h_destroy(h);
+}
+
 /* A TCP packet of 3500 payload bytes, MSS 1000: four segments. */
 static const uint64_t lso_meta =
 	FBNIC_TWD_FLAG_REQ_LSO | FBNIC_FIELD_PREP(FBNIC_TWD_MSS_MASK, 1000) |
@@ -1135,6 +1198,7 @@ TEST_MAIN("dp",
 	  TEST_CASE(test_tx_back_pressure_holds_the_packet),
 	  TEST_CASE(test_tx_back_pressure_lso_resumes_mid_packet),
 	  TEST_CASE(test_tx_back_pressure_reset_forgets_the_packet),
+	  TEST_CASE(test_tx_stop_finishes_handed_over_packets),
 	  TEST_CASE(test_tx_malformed_rings_stop_counted),
 	  TEST_CASE(test_rx_whole_frame_in_header_buffer),
 	  TEST_CASE(test_rx_checksum_complete),
