@@ -9,13 +9,44 @@
 
 #define SUB "queue"
 
+static void rx_room(struct fbnic *dev);
+
+/* The wait for a restarting queue is over: the frame held for it is
+ * offered again (and delivered, or dropped if the queue is still off). */
+static void rx_hold_expired(struct fbnic *dev, struct fbnic_timer *t)
+{
+	(void)t;
+	rx_room(dev);
+}
+
 FBNIC_NO_COVERAGE
 static void queue_reset(struct fbnic *dev)
 {
+	/* (fbnic_timers_reset has emptied the heap: rx_hold can go.) */
 	memset(&dev->queues, 0, sizeof(dev->queues));
 	for (unsigned q = 0; q < FBNIC_MAX_QUEUES; q++)
 		for (unsigned i = 0; i < FBNIC_RINGS_PER_QUEUE; i++)
 			dev->queues.q[q].ring[i].phase = true;
+	fbnic_timer_init(&dev->queues.rx_hold, rx_hold_expired);
+}
+
+static bool rx_on(const struct fbnic_queue *q)
+{
+	return q->ring[FBNIC_RING_RCQ].enabled && q->ring[FBNIC_RING_HPQ].enabled;
+}
+
+bool fbnic_queue_rx_restarting(struct fbnic *dev, unsigned q)
+{
+	uint64_t off = dev->queues.q[q].rx_off_ns;
+	if (!off)
+		return false;
+	uint64_t end = off + FBNIC_RX_RESTART_HOLD_NS;
+	if (dev->host.now_ns(dev->host.opaque) >= end)
+		return false;
+	struct fbnic_timer *t = &dev->queues.rx_hold;
+	if (!fbnic_timer_armed(t) || t->deadline > end)
+		fbnic_timer_set(dev, t, end);
+	return true;
 }
 
 static bool is_counter(uint32_t r)
@@ -308,6 +339,16 @@ static bool doorbell(struct fbnic *dev, unsigned q, enum fbnic_ring_idx ring,
 	return true;
 }
 
+/* After a CTL write: note when the RX side went off (rx_off_ns). */
+static void rx_track(struct fbnic *dev, unsigned q, bool was_on)
+{
+	struct fbnic_queue *p = &dev->queues.q[q];
+	if (rx_on(p))
+		p->rx_off_ns = 0;
+	else if (was_on)
+		p->rx_off_ns = dev->host.now_ns(dev->host.opaque) | 1;
+}
+
 static void queue_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 {
 	unsigned q = (idx - FBNIC_CSR_START_QUEUE) / FBNIC_QUEUE_STRIDE;
@@ -316,6 +357,7 @@ static void queue_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 	if (q >= FBNIC_MAX_QUEUES)
 		return;
 	fbnic_trace(dev, FBNIC_TR_QUEUE_WRITE, q, r, val);
+	bool was_rx_on = rx_on(&dev->queues.q[q]);
 	switch (r) {
 	case FBNIC_QUEUE_TWQ0_CTL:
 	case FBNIC_QUEUE_TWQ1_CTL:
@@ -332,6 +374,7 @@ static void queue_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 						     : FBNIC_RING_RCQ,
 			 reset, enable);
 		dev->queues.q[q].gen++;
+		rx_track(dev, q, was_rx_on);
 		break;
 	case FBNIC_QUEUE_BDQ_CTL:
 		/* ENABLE covers the whole BDQ; PPQ_ENABLE adds the payload
@@ -345,6 +388,7 @@ static void queue_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 		ring_ctl(dev, q, FBNIC_RING_PPQ, reset,
 			 enable && (val & FBNIC_QUEUE_BDQ_CTL_PPQ_ENABLE));
 		dev->queues.q[q].gen++;
+		rx_track(dev, q, was_rx_on);
 		break;
 	case FBNIC_QUEUE_TWQ0_TAIL:
 	case FBNIC_QUEUE_TWQ1_TAIL:

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "regs.h"
+#include "timer.h"
 #include "util/counters.h"
 
 /* The rings of a queue, as the pointer state is indexed. */
@@ -74,7 +75,15 @@ struct fbnic_queue {
 	/* Bumped by every CTL write: a data-path step that dropped the
 	 * device lock (DMA) re-checks it before it trusts the ring again. */
 	uint32_t gen;
+	/* Host time its RX side (RCQ and HPQ enabled) last went off by a CTL
+	 * write; 0 while on, and when never on since the function reset. */
+	uint64_t rx_off_ns;
 };
+
+/* How long frames for a queue whose RX side just went off wait for it to
+ * come back (the queue API restarts a queue in a few milliseconds:
+ * fbnic_queue_stop, fbnic_queue_start) before they are dropped. */
+#define FBNIC_RX_RESTART_HOLD_NS 200000000ull
 
 #define FBNIC_QUEUE_COUNTERS(X)                                            \
 	X(ring_resets, "CTL.RESET writes")                                 \
@@ -94,6 +103,9 @@ struct fbnic_queues {
 	uint32_t tx_pending[FBNIC_MAX_QUEUES / 32];
 	/* RX resources were posted since fbnic_work last looked. */
 	bool rx_room;
+	/* Ends the wait of frames held for a restarting queue
+	 * (fbnic_queue_rx_restarting). */
+	struct fbnic_timer rx_hold;
 	struct fbnic_queue_stats {
 		FBNIC_QUEUE_COUNTERS(COUNTER_FIELD)
 	} stats;
@@ -121,6 +133,11 @@ uint64_t fbnic_ring_entry(const struct fbnic_ring *r, unsigned i);
  * when the tail wraps. */
 void fbnic_ring_advance_head(struct fbnic_ring *r);
 void fbnic_ring_advance_tail(struct fbnic_ring *r);
+/* Queue q's RX side is off, but went off by a CTL write less than
+ * FBNIC_RX_RESTART_HOLD_NS ago (a restart, likely): a frame for it should
+ * wait rather than be dropped.  Arms a timer that offers the held frame
+ * again when the wait is over. */
+bool fbnic_queue_rx_restarting(struct fbnic *dev, unsigned q);
 /* Queue q's TX side still finishing work the driver disabled it with
  * (a ring stopping): its QM_TWQ/TQS/TDE/TCQ_IDLE bits read 0. */
 bool fbnic_queue_tx_busy(const struct fbnic *dev, unsigned q);

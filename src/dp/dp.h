@@ -45,6 +45,7 @@
 	X(tx_dma_errors, "TX DMA failures (ring stopped)")                 \
 	X(rx_frames, "frames delivered to an RX queue")                    \
 	X(rx_held, "frames held for buffers or completion room")           \
+	X(rx_held_restart, "frames held for a queue restarting")           \
 	X(rx_drop_rpc, "frames the classifier did not send to the host")   \
 	X(rx_drop_queue_off, "frames for a queue whose rings are off")     \
 	X(rx_drop_layout, "frames that cannot be placed (RDE config)")     \

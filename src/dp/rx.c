@@ -311,6 +311,13 @@ int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len)
 	if (q >= FBNIC_MAX_QUEUES ||
 	    !ring_of(dev, q, FBNIC_RING_RCQ)->enabled ||
 	    !ring_of(dev, q, FBNIC_RING_HPQ)->enabled) {
+		/* Lossless across a restart (the queue API, a ring
+		 * change): the frame waits for the queue to come back, a
+		 * bounded time; a queue that stays off drops it. */
+		if (q < FBNIC_MAX_QUEUES && fbnic_queue_rx_restarting(dev, q)) {
+			dev->dp.stats.rx_held_restart++;
+			return -EAGAIN;
+		}
 		count_drop(dev, &dev->dp.stats.rx_drop_queue_off, q, 0);
 		return 0;
 	}

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dev/csr.h"
+#include "dev/queue.h"
 #include "harness.h"
 #include "hnic.h"
 #include "pkt/bytes.h"
@@ -906,7 +907,17 @@ static void test_rx_reset_during_dma(void)
 	CHECK_INT(h_dump_value(h, "dp.rx_drop_fault"), 1);
 	const uint64_t *rcq = h_gpa(h, n.rcq.base);
 	CHECK_INT(rcq[0], 0);
-	/* the queue is off now: frames for it are dropped, counted */
+	/* the queue is off now: a frame for it waits for a restart a
+	 * bounded time, then is dropped, counted */
+	h->dma_hook = NULL;
+	h_run(h);
+	unsigned resumes = h->resumes;
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), -EAGAIN);
+	CHECK_INT(h_dump_value(h, "dp.rx_held_restart"), 1);
+	h_advance(h, FBNIC_RX_RESTART_HOLD_NS - 1000);
+	CHECK_INT(h->resumes, resumes);
+	h_advance(h, 2000);
+	CHECK_INT(h->resumes, resumes + 1);
 	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
 	CHECK_INT(h_dump_value(h, "dp.rx_drop_queue_off"), 1);
 	h_destroy(h);
@@ -993,9 +1004,10 @@ static size_t flow_frame(uint8_t *f, size_t cap, unsigned sport, uint8_t tag)
 /* The queue API (netdev_queue_mgmt_ops: fbnic_queue_stop, then
  * fbnic_queue_start with new rings and buffers, as a memory provider's
  * bind and unbind do), 40 times on queue 1 while queue 0 receives and
- * sends: queue 1 reads idle once disabled, the frames RSS sends it while
- * it is stopped are dropped and counted, queue 0 loses nothing, and queue
- * 1 receives into its new buffers after each restart. */
+ * sends: queue 1 reads idle once disabled; a frame RSS sends it while it
+ * is stopped waits (the backend holds it, and what comes behind it), and
+ * goes in when the queue is back, into the new buffers; queue 0 loses
+ * nothing.  Nothing is dropped. */
 static void test_queue_restart_under_traffic(void)
 {
 	struct harness *h = h_create(NULL);
@@ -1022,16 +1034,16 @@ static void test_queue_restart_under_traffic(void)
 	unsigned got0 = 0, got1 = 0, sent = 0, bad = 0;
 	for (unsigned c = 0; c < 40; c++) {
 		CHECK(hnic_stop(&n[1]));
-		for (unsigned q = 0; q < 2; q++) {
-			size_t len = flow_frame(f, sizeof(f), sport[q],
-						(uint8_t)c);
-			CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
-		}
+		size_t len = flow_frame(f, sizeof(f), sport[0], (uint8_t)c);
+		CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
 		if (hnic_rx(&n[0], &r) == 1 && r.data[54] == (uint8_t)c)
 			got0++;
 		hnic_rx_refill(&n[0]);
+		/* for the stopped queue: held */
+		len = flow_frame(f, sizeof(f), sport[1], (uint8_t)(c + 100));
+		CHECK_INT(fbnic_port_rx(h->dev, f, len), -EAGAIN);
 		/* queue 0 sends while queue 1 is down */
-		size_t len = flow_frame(f, sizeof(f), 7, (uint8_t)c);
+		len = flow_frame(f, sizeof(f), 7, (uint8_t)c);
 		h_frames_clear(h);
 		REQUIRE(hnic_xmit(&n[0], f, len, 0, 2));
 		h_run(h);
@@ -1039,7 +1051,10 @@ static void test_queue_restart_under_traffic(void)
 		    !memcmp(h->frames[0], f, len))
 			sent++;
 		CHECK_INT(hnic_clean_tcq(&n[0]), 1);
+		unsigned resumes = h->resumes;
 		hnic_restart(&n[1], 64, 16, 64);
+		h_run(h);
+		CHECK_INT(h->resumes, resumes + 1); /* the backend offers again */
 		len = flow_frame(f, sizeof(f), sport[1], (uint8_t)(c + 100));
 		CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
 		if (hnic_rx(&n[1], &r) == 1 && r.len == len &&
@@ -1054,7 +1069,8 @@ static void test_queue_restart_under_traffic(void)
 	CHECK_INT(sent, 40);
 	CHECK_INT(bad, 0);
 	CHECK_INT(h_dump_value(h, "dp.rx_frames") - rx0, 80);
-	CHECK_INT(h_dump_value(h, "dp.rx_drop_queue_off"), 40);
+	CHECK_INT(h_dump_value(h, "dp.rx_held_restart"), 40);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_queue_off"), 0);
 	CHECK_INT(h_dump_value(h, "dp.rx_drop_fault"), 0);
 	CHECK_INT(h_dump_value(h, "dp.rx_dma_errors"), 0);
 	h_destroy(h);
