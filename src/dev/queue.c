@@ -308,7 +308,7 @@ void fbnic_queue_tx_settle(struct fbnic *dev, unsigned q)
 		if (fbnic_ring_avail(twq) && twq->enabled && tcq_usable)
 			continue; /* more to send: served again */
 		if (fbnic_ring_avail(twq) && twq->enabled)
-			dev->queues.stats.stop_work_abandoned++;
+			dev->queues.stats.stop_dropped_work++;
 		twq->stopping = false;
 		twq->enabled = false;
 	}

@@ -93,8 +93,8 @@ struct fbnic_queue {
 	X(ring_errors, "rings stopped by a guest error")                   \
 	X(stops_after_work, "TX rings disabled with work in them, stopped " \
 			    "once it was done")                             \
-	X(stop_work_abandoned, "of them stopped with packets left (no "    \
-			       "room in the TCQ)")
+	X(stop_dropped_work, "of them stopped with packets left, lost "  \
+			     "(no room in the TCQ)")
 
 struct fbnic_queues {
 	struct fbnic_queue q[FBNIC_MAX_QUEUES];

@@ -347,7 +347,7 @@ static void test_tx_stop_finishes_handed_over_packets(void)
 		CHECK_MEM(h->frames[i], f, len);
 	CHECK_INT(hnic_clean_tcq(&n), 3);
 	CHECK_INT(h_dump_value(h, "queue.stops_after_work"), 2); /* TWQ0, TCQ */
-	CHECK_INT(h_dump_value(h, "queue.stop_work_abandoned"), 0);
+	CHECK_INT(h_dump_value(h, "queue.stop_dropped_work"), 0);
 	CHECK(hnic_stop(&n)); /* idle, and stopped: */
 	CHECK_INT(twq0_ptrs(h), 9 << 16 | 9);
 	REQUIRE(hnic_xmit(&n, f, len, 0, 2));
