@@ -325,8 +325,13 @@ static bool doorbell(struct fbnic *dev, unsigned q, enum fbnic_ring_idx ring,
 		     uint32_t val, bool is_tail)
 {
 	struct fbnic_ring *p = &dev->queues.q[q].ring[ring];
-	if (!p->enabled)
-		return false; /* a ring off or in error ignores its doorbell */
+	if (!p->enabled) {
+		/* A ring off or in error ignores its doorbell (a driver
+		 * that rings one after disabling the ring raced its own
+		 * stop: counted, for the post-mortem). */
+		dev->queues.stats.doorbell_ring_off++;
+		return false;
+	}
 	if (val >= p->size) {
 		dev->queues.stats.bad_doorbell++;
 		fbnic_queue_ring_error(dev, q, ring, "doorbell beyond the ring");

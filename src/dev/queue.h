@@ -90,6 +90,7 @@ struct fbnic_queue {
 	X(enables, "rings enabled (configuration latched)")                \
 	X(bad_enable, "ENABLE with a base of 0: the ring stays off")       \
 	X(bad_doorbell, "doorbells (tail/head) at or beyond the ring size") \
+	X(doorbell_ring_off, "doorbells of a ring that is off (ignored)")  \
 	X(ring_errors, "rings stopped by a guest error")                   \
 	X(stops_after_work, "TX rings disabled with work in them, stopped " \
 			    "once it was done")                             \
