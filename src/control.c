@@ -22,13 +22,20 @@
 
 #define SUB "control"
 #define MAX_CLIENTS 8
-#define LINE_MAX_LEN 512
 #define MAX_ARGS 8
 
+/* A client's partial line.  Socket clients answer on fd; the session of
+ * control_feed has fd -1 and answers into out, set for the call.  An
+ * answer is built in ans (made at the first line, rewound for each next
+ * one: a stream and its buffer per line cost more than most commands). */
 struct client {
 	int fd;
+	FILE *out;
+	FILE *ans;
+	char *ans_text;
+	size_t ans_len;
 	size_t used;
-	char buf[LINE_MAX_LEN];
+	char buf[CONTROL_LINE_MAX];
 };
 
 struct control {
@@ -38,6 +45,7 @@ struct control {
 	pthread_t thread;
 	struct runner *runner;
 	struct client clients[MAX_CLIENTS];
+	struct client feed; /* control_feed's session */
 	/* sensor alarm thresholds (command "sensor alarm") */
 	long temp_alarm_mc, volt_alarm_lo_mv, volt_alarm_hi_mv;
 };
@@ -300,14 +308,39 @@ static void call_locked(struct fbnic *dev, void *arg)
 	x->err = x->cmd->fn(x->c, dev, x->argc, x->argv, x->out);
 }
 
-/* Run one line; the whole answer goes out in one write. */
+static void client_drop_answer(struct client *cl)
+{
+	if (cl->ans)
+		fclose(cl->ans);
+	free(cl->ans_text);
+	cl->ans = NULL;
+	cl->ans_text = NULL;
+	cl->ans_len = 0;
+}
+
+/* One answer, whole: a single write on a socket, so a client never sees
+ * half of one. */
+static void reply(struct client *cl, const char *text, size_t len)
+{
+	if (cl->out) {
+		fwrite(text, 1, len, cl->out);
+		return;
+	}
+	ssize_t n = send(cl->fd, text, len, MSG_NOSIGNAL);
+	(void)n;
+}
+
+/* Run one line.  strtok_r: control_feed may run on another thread than
+ * the control thread's, and strtok's state is the process's. */
 static void run_line(struct control *c, struct client *cl, char *line)
 {
-	char *argv[MAX_ARGS + 1];
+	char *argv[MAX_ARGS + 1], *save = NULL;
 	int argc = 0;
-	for (char *tok = strtok(line, " \t\r"); tok; tok = strtok(NULL, " \t\r")) {
+	for (char *tok = strtok_r(line, " \t\r", &save); tok;
+	     tok = strtok_r(NULL, " \t\r", &save)) {
 		if (argc == MAX_ARGS) {
-			dprintf(cl->fd, "error: too many arguments\n");
+			static const char e[] = "error: too many arguments\n";
+			reply(cl, e, sizeof(e) - 1);
 			return;
 		}
 		argv[argc++] = tok;
@@ -315,11 +348,11 @@ static void run_line(struct control *c, struct client *cl, char *line)
 	argv[argc] = NULL;
 	if (argc == 0)
 		return;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	if (!out)
+	if (!cl->ans &&
+	    !(cl->ans = open_memstream(&cl->ans_text, &cl->ans_len)))
 		return;
+	FILE *out = cl->ans;
+	rewind(out);
 	const struct cmd *cmd = commands;
 	while (cmd->name && strcmp(cmd->name, argv[0]))
 		cmd++;
@@ -333,10 +366,12 @@ static void run_line(struct control *c, struct client *cl, char *line)
 		else
 			fprintf(out, "ok\n");
 	}
-	fclose(out);
-	ssize_t n = send(cl->fd, text, len, MSG_NOSIGNAL);
-	(void)n;
-	free(text);
+	/* ans_len is now the position: this answer's length (POSIX) */
+	if (fflush(out)) {
+		client_drop_answer(cl);
+		return;
+	}
+	reply(cl, cl->ans_text, cl->ans_len);
 }
 
 static void client_close(struct client *cl)
@@ -344,6 +379,29 @@ static void client_close(struct client *cl)
 	close(cl->fd);
 	cl->fd = -1;
 	cl->used = 0;
+	client_drop_answer(cl);
+}
+
+/* Run the complete lines of cl->buf and keep the partial one.  True when
+ * the buffer is full without a line end: the answer is an error and the
+ * connection ends (the caller closes it). */
+static bool client_lines(struct control *c, struct client *cl)
+{
+	char *nl;
+	while ((nl = memchr(cl->buf, '\n', cl->used))) {
+		*nl = '\0';
+		run_line(c, cl, cl->buf);
+		size_t rest = cl->used - (size_t)(nl + 1 - cl->buf);
+		memmove(cl->buf, nl + 1, rest);
+		cl->used = rest;
+	}
+	if (cl->used < sizeof(cl->buf))
+		return false;
+	char e[64];
+	int n = snprintf(e, sizeof(e), "error: line longer than %d bytes\n",
+			 CONTROL_LINE_MAX);
+	reply(cl, e, (size_t)n);
+	return true;
 }
 
 static void client_input(struct control *c, struct client *cl)
@@ -354,18 +412,39 @@ static void client_input(struct control *c, struct client *cl)
 		return;
 	}
 	cl->used += (size_t)n;
-	char *nl;
-	while ((nl = memchr(cl->buf, '\n', cl->used))) {
-		*nl = '\0';
-		run_line(c, cl, cl->buf);
-		size_t rest = cl->used - (size_t)(nl + 1 - cl->buf);
-		memmove(cl->buf, nl + 1, rest);
-		cl->used = rest;
-	}
-	if (cl->used == sizeof(cl->buf)) {
-		dprintf(cl->fd, "error: line longer than %d bytes\n", LINE_MAX_LEN);
+	if (client_lines(c, cl))
 		client_close(cl);
+}
+
+/* As client_input with recv returning at most the buffer's free space each
+ * time: the answers do not depend on where the bytes were cut. */
+int control_feed(struct control *c, const void *data, size_t len, FILE *out)
+{
+	struct client *cl = &c->feed;
+	const char *p = data;
+	cl->out = out;
+	while (len) {
+		size_t n = sizeof(cl->buf) - cl->used;
+		if (n > len)
+			n = len;
+		memcpy(cl->buf + cl->used, p, n);
+		cl->used += n;
+		p += n;
+		len -= n;
+		if (client_lines(c, cl)) {
+			/* the rest is what a closed socket never reads */
+			cl->out = NULL;
+			cl->used = 0;
+			return 1;
+		}
 	}
+	cl->out = NULL;
+	return 0;
+}
+
+void control_feed_end(struct control *c)
+{
+	c->feed.used = 0;
 }
 
 static void *control_thread(void *arg)
@@ -414,20 +493,24 @@ static void *control_thread(void *arg)
 
 struct control *control_create(const char *path, struct runner *r)
 {
-	if (strlen(path) >= sizeof(((struct control *)0)->path)) {
+	if (path && strlen(path) >= sizeof(((struct control *)0)->path)) {
 		log_err(SUB, "control socket path too long: %s", path);
 		return NULL;
 	}
 	struct control *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	strcpy(c->path, path);
 	c->runner = r;
 	c->temp_alarm_mc = 105000;
 	c->volt_alarm_lo_mv = 600;
 	c->volt_alarm_hi_mv = 900;
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		c->clients[i].fd = -1;
+	c->feed.fd = -1;
+	c->stop_fd = c->listen_fd = -1;
+	if (!path)
+		return c; /* control_feed only */
+	strcpy(c->path, path);
 	c->stop_fd = eventfd(0, EFD_CLOEXEC);
 	c->listen_fd = c->stop_fd >= 0 ? unix_listen(path, SUB) : -1;
 	if (c->listen_fd < 0 ||
@@ -449,13 +532,18 @@ void control_destroy(struct control *c)
 {
 	if (!c)
 		return;
+	client_drop_answer(&c->feed);
+	if (c->listen_fd < 0) { /* made without a socket */
+		free(c);
+		return;
+	}
 	uint64_t one = 1;
 	ssize_t n = write(c->stop_fd, &one, sizeof(one));
 	(void)n;
 	pthread_join(c->thread, NULL);
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (c->clients[i].fd >= 0)
-			close(c->clients[i].fd);
+			client_close(&c->clients[i]);
 	close(c->listen_fd);
 	close(c->stop_fd);
 	unlink(c->path);
