@@ -275,6 +275,9 @@ static void ring_ctl(struct fbnic *dev, unsigned q, enum fbnic_ring_idx ring,
 	struct fbnic_ring *p = &dev->queues.q[q].ring[ring];
 	if (reset) {
 		ring_reset(dev, q, ring);
+		/* a TCQ that waited for this TWQ's work waits no more */
+		if (ring == FBNIC_RING_TWQ0 || ring == FBNIC_RING_TWQ1)
+			fbnic_queue_tx_settle(dev, q);
 	} else if (enable) {
 		p->stopping = false;
 		ring_enable(dev, q, ring);

@@ -368,18 +368,19 @@ static void test_tx_stop_finishes_handed_over_packets(void)
 	h_tx_room(h2, -1);
 	CHECK_INT(h2->nframes, 1);
 	CHECK(hnic_stop(&m));
-	/* A RESET while stopping forgets the work (the driver's
-	 * fbnic_enable_twq0 after an idle timeout). */
+	/* A RESET of the TWQ while stopping forgets the work (the driver's
+	 * fbnic_enable_twq0 after an idle timeout), and the TCQ that waited
+	 * for it stops too: the queue reads idle. */
 	struct hnic k;
 	struct harness *h3 = up(&k, 64, 256);
 	REQUIRE(h3);
 	REQUIRE(hnic_xmit(&k, f, len, 0, 2));
 	CHECK(!hnic_stop(&k));
+	CHECK(!(h_rd32(h3, 0, FBNIC_QM_TCQ_IDLE(0)) & 1));
 	h_wr32(h3, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TWQ0_CTL,
 	       FBNIC_QUEUE_TWQ_CTL_RESET);
-	h_wr32(h3, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TCQ_CTL,
-	       FBNIC_QUEUE_TCQ_CTL_RESET);
-	CHECK(hnic_stop(&k));
+	CHECK(h_rd32(h3, 0, FBNIC_QM_TCQ_IDLE(0)) & 1);
+	CHECK(h_rd32(h3, 0, FBNIC_QM_TWQ_IDLE(0)) & 1);
 	h_run(h3);
 	CHECK_INT(h3->nframes, 0);
 	h_destroy(h3);
