@@ -333,6 +333,9 @@ static bool doorbell(struct fbnic *dev, unsigned q, enum fbnic_ring_idx ring,
 		 * that rings one after disabling the ring raced its own
 		 * stop: counted, for the post-mortem). */
 		dev->queues.stats.doorbell_ring_off++;
+		log_ratelimited(LOG_INFO, SUB,
+				"queue %u %s: doorbell 0x%x while the ring is off "
+				"(ignored)", q, ring_names[ring], val);
 		return false;
 	}
 	if (val >= p->size) {
