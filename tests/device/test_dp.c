@@ -739,86 +739,72 @@ static size_t hds_expect(const struct hds_frame *t, size_t len, size_t hdrs,
 	return hdrs; /* L4 payload start, or L3 end */
 }
 
+/* One frame through queue 0 at hds-thresh thresh, its last payload byte
+ * flipped if corrupt: true if it comes back whole, its header buffer
+ * ending where hds_expect says (with split: every payload byte in payload
+ * buffers), with L4_CSUM_UNNECESSARY exactly for good TCP and UDP; else a
+ * line on stderr. */
+static bool hds_one(struct harness *h, struct hnic *n,
+		    const struct hds_frame *t, unsigned thresh, bool corrupt)
+{
+	static uint8_t f[9800];
+	static struct hnic_rx r;
+	size_t hdrs, len = hds_build(f, sizeof(f), t, &hdrs);
+	if (corrupt)
+		f[len - 1] ^= 0x40;
+	if (fbnic_port_rx(h->dev, f, len) != 0 || hnic_rx(n, &r) != 1) {
+		fprintf(stderr, "  thresh %u: a frame not received\n", thresh);
+		return false;
+	}
+	hnic_rx_refill(n);
+	size_t hlen = hds_expect(t, len, hdrs, thresh);
+	size_t got = FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_LEN_MASK, r.hdr_al);
+	bool l4 = (t->proto == 6 || t->proto == 17) && !t->frag;
+	bool csum_ok = r.meta & FBNIC_RCD_META_L4_CSUM_UNNECESSARY;
+	if (r.len == len && !memcmp(r.data, f, len) && got == hlen &&
+	    r.npay == (len - hlen + 4095) / 4096 && csum_ok == (l4 && !corrupt))
+		return true;
+	fprintf(stderr,
+		"  thresh %u IPv%d proto %u opts %d frag %d payload %zu%s: len "
+		"%zu/%zu hdr %zu (want %zu) npay %u meta %#llx\n",
+		thresh, t->ip, t->proto, t->opts, t->frag, t->payload,
+		corrupt ? " corrupt" : "", r.len, len, got, hlen, r.npay,
+		(unsigned long long)r.meta);
+	return false;
+}
+
 /* ethtool -G tcp-data-split on/off hds-thresh N: every threshold the
  * driver can program against IPv4/IPv6, TCP/UDP, with and without
  * options and extension headers, 1-byte, MTU-size and 9000-byte payloads
- * (multi-buffer); then frames the split does not apply to.  The frame
- * comes back whole, the header buffer ends exactly where expected (with
- * split: every payload byte in payload buffers), the checksum verdict is
- * right either way. */
+ * (multi-buffer), good and bad checksums; then frames the split does not
+ * apply to (ICMP, an IPv4 first fragment: its L4 header unparsed). */
 static void test_rx_hds_thresholds(void)
 {
 	static const unsigned thresh[] = { 0, 1, 128, 255, 256, 1536, 1514,
 					   3584 };
 	static const size_t sizes[] = { 1, 1400, 9000 };
-	static uint8_t f[9800];
-	static struct hnic_rx r;
 	struct hnic n;
 	struct harness *h = up(&n, 64, 256);
 	REQUIRE(h);
 	unsigned frames = 0, bad = 0;
 	for (unsigned ti = 0; ti < sizeof(thresh) / sizeof(thresh[0]); ti++) {
 		set_hds_thresh(h, 0, thresh[ti]);
-		for (unsigned k = 0; k < 2 * 2 * 2 * 3 * 2; k++) {
+		for (unsigned k = 0; k < 2 * 2 * 2 * 3 * 2; k++, frames++) {
 			struct hds_frame t = {
 				.ip = k & 1 ? 6 : 4,
 				.proto = k & 2 ? 17 : 6,
 				.opts = k & 4,
 				.payload = sizes[(k >> 3) % 3],
 			};
-			bool corrupt = k >= 2 * 2 * 2 * 3;
-			size_t hdrs, len = hds_build(f, sizeof(f), &t, &hdrs);
-			if (corrupt)
-				f[len - 1] ^= 0x40; /* a payload byte */
-			CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
-			REQUIRE(hnic_rx(&n, &r) == 1);
-			hnic_rx_refill(&n);
-			frames++;
-			size_t hlen = hds_expect(&t, len, hdrs, thresh[ti]);
-			if (r.len != len || memcmp(r.data, f, len) ||
-			    FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_LEN_MASK,
-					    r.hdr_al) != hlen ||
-			    r.npay != (len - hlen + 4095) / 4096 ||
-			    !(r.meta & FBNIC_RCD_META_L4_CSUM_UNNECESSARY) !=
-				    corrupt) {
-				bad++;
-				fprintf(stderr,
-					"  thresh %u IPv%d proto %u opts %d payload %zu%s: "
-					"len %zu/%zu hdr %llu (want %zu) npay %u meta %#llx\n",
-					thresh[ti], t.ip, t.proto, t.opts,
-					t.payload, corrupt ? " corrupt" : "",
-					r.len, len,
-					(unsigned long long)FBNIC_FIELD_GET(
-						FBNIC_RCD_AL_BUFF_LEN_MASK, r.hdr_al),
-					hlen, r.npay,
-					(unsigned long long)r.meta);
-			}
+			bad += !hds_one(h, &n, &t, thresh[ti],
+					k >= 2 * 2 * 2 * 3);
 		}
-		/* Not split at L4: ICMP and an IPv4 first fragment (its L4
-		 * header unparsed), small and large. */
-		for (unsigned k = 0; k < 4; k++) {
+		for (unsigned k = 0; k < 4; k++, frames++) {
 			struct hds_frame t = { .ip = 4,
 					       .proto = k & 1 ? 17 : 1,
 					       .frag = k & 1,
 					       .payload = k & 2 ? 1400 : 40 };
-			size_t hdrs, len = hds_build(f, sizeof(f), &t, &hdrs);
-			CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
-			REQUIRE(hnic_rx(&n, &r) == 1);
-			hnic_rx_refill(&n);
-			frames++;
-			size_t hlen = hds_expect(&t, len, hdrs, thresh[ti]);
-			if (r.len != len || memcmp(r.data, f, len) ||
-			    FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_LEN_MASK,
-					    r.hdr_al) != hlen) {
-				bad++;
-				fprintf(stderr,
-					"  thresh %u proto %u frag %d payload %zu: "
-					"hdr %llu (want %zu)\n",
-					thresh[ti], t.proto, t.frag, t.payload,
-					(unsigned long long)FBNIC_FIELD_GET(
-						FBNIC_RCD_AL_BUFF_LEN_MASK, r.hdr_al),
-					hlen);
-			}
+			bad += !hds_one(h, &n, &t, thresh[ti], false);
 		}
 	}
 	CHECK_INT(bad, 0);
