@@ -79,8 +79,8 @@ def reopen(nl):
 
 
 def tx_dropped(cfg):
-    """The netdev's TX drops (fbnic counts there what fbnic_nv_flush
-    discards from a stopped queue's rings)."""
+    """The netdev's TX drops (fbnic counts there what fbnic_nv_flush frees
+    from a stopped queue's TX ring without its completion)."""
     with open(f"/sys/class/net/{cfg.ifname}/statistics/tx_dropped") as f:
         return int(f.read())
 
@@ -210,7 +210,8 @@ def bind_unbind_cycles(cfg):
     ksft_pr(f"{cycles} bind+unbind cycles of queue {queue} in {secs:.1f} s "
             f"({1000 * secs / max(cycles, 1):.1f} ms each)")
     ksft_pr(f"longest wait for an unbind to show: {1000 * unbind_wait:.1f} ms; "
-            f"packets the driver discarded from TX rings: {tx_dropped(cfg) - tx_drop0}")
+            f"tx_dropped +{tx_dropped(cfg) - tx_drop0} (fbnic_nv_flush counts "
+            "there each TX packet not yet reaped at a stop, sent or not)")
     ksft_pr(f"transfers from the first cycle on: {xfer.done['rx']} in (RX), "
             f"{xfer.done['tx']} out (TX), "
             f"{xfer.bytes >> 20} MiB, each checked by SHA-256")
