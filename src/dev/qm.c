@@ -7,60 +7,53 @@
  * API's stop): every queue reads idle (1), but a TX queue still finishing
  * the packets it was disabled with (queue.h fbnic_queue_tx_busy).
  */
+#include <stddef.h>
+
 #include "dev.h"
 #include "regs.h"
 
-static bool in(uint32_t idx, uint32_t first, uint32_t cnt)
-{
-	return idx >= first && idx < first + cnt;
-}
+/* The *_IDLE registers: one bit per queue, word w holding queues 32w ..
+ * 32w + 31; the TX side's may read busy. */
+static const struct idle_reg {
+	uint32_t first, cnt;
+	bool tx;
+} idle_regs[] = {
+	{ FBNIC_QM_TWQ_IDLE(0), FBNIC_QM_TWQ_IDLE_CNT, true },
+	{ FBNIC_QM_TCQ_IDLE(0), FBNIC_QM_TCQ_IDLE_CNT, true },
+	{ FBNIC_QM_TQS_IDLE(0), FBNIC_QM_TQS_IDLE_CNT, true },
+	{ FBNIC_QM_TDE_IDLE(0), FBNIC_QM_TDE_IDLE_CNT, true },
+	{ FBNIC_QM_RCQ_IDLE(0), FBNIC_QM_RCQ_IDLE_CNT, false },
+	{ FBNIC_QM_HPQ_IDLE(0), FBNIC_QM_HPQ_IDLE_CNT, false },
+	{ FBNIC_QM_PPQ_IDLE(0), FBNIC_QM_PPQ_IDLE_CNT, false },
+};
 
-static bool is_idle_reg(uint32_t idx)
+static const struct idle_reg *idle_reg(uint32_t idx)
 {
-	return in(idx, FBNIC_QM_TWQ_IDLE(0), FBNIC_QM_TWQ_IDLE_CNT) ||
-	       in(idx, FBNIC_QM_TCQ_IDLE(0), FBNIC_QM_TCQ_IDLE_CNT) ||
-	       in(idx, FBNIC_QM_TQS_IDLE(0), FBNIC_QM_TQS_IDLE_CNT) ||
-	       in(idx, FBNIC_QM_TDE_IDLE(0), FBNIC_QM_TDE_IDLE_CNT) ||
-	       in(idx, FBNIC_QM_RCQ_IDLE(0), FBNIC_QM_RCQ_IDLE_CNT) ||
-	       in(idx, FBNIC_QM_HPQ_IDLE(0), FBNIC_QM_HPQ_IDLE_CNT) ||
-	       in(idx, FBNIC_QM_PPQ_IDLE(0), FBNIC_QM_PPQ_IDLE_CNT);
-}
-
-static bool is_tx_idle_reg(uint32_t idx)
-{
-	return in(idx, FBNIC_QM_TWQ_IDLE(0), FBNIC_QM_TWQ_IDLE_CNT) ||
-	       in(idx, FBNIC_QM_TCQ_IDLE(0), FBNIC_QM_TCQ_IDLE_CNT) ||
-	       in(idx, FBNIC_QM_TQS_IDLE(0), FBNIC_QM_TQS_IDLE_CNT) ||
-	       in(idx, FBNIC_QM_TDE_IDLE(0), FBNIC_QM_TDE_IDLE_CNT);
+	for (size_t i = 0; i < sizeof(idle_regs) / sizeof(idle_regs[0]); i++)
+		if (idx >= idle_regs[i].first &&
+		    idx < idle_regs[i].first + idle_regs[i].cnt)
+			return &idle_regs[i];
+	return NULL;
 }
 
 /* Idle: every queue, but on the TX side those still finishing the work
- * they were disabled with (fbnic_queue_tx_busy).  Word w of a register
- * holds queues 32w .. 32w + 31. */
+ * they were disabled with (fbnic_queue_tx_busy). */
 static uint32_t qm_read(struct fbnic *dev, uint32_t idx)
 {
-	if (!is_idle_reg(idx))
+	const struct idle_reg *ir = idle_reg(idx);
+	if (!ir)
 		return dev->csr[idx];
 	uint32_t v = UINT32_MAX;
-	if (is_tx_idle_reg(idx)) {
-		uint32_t first = in(idx, FBNIC_QM_TWQ_IDLE(0), FBNIC_QM_TWQ_IDLE_CNT)
-					 ? FBNIC_QM_TWQ_IDLE(0)
-				 : in(idx, FBNIC_QM_TCQ_IDLE(0), FBNIC_QM_TCQ_IDLE_CNT)
-					 ? FBNIC_QM_TCQ_IDLE(0)
-				 : in(idx, FBNIC_QM_TQS_IDLE(0), FBNIC_QM_TQS_IDLE_CNT)
-					 ? FBNIC_QM_TQS_IDLE(0)
-					 : FBNIC_QM_TDE_IDLE(0);
-		unsigned w = idx - first;
-		for (unsigned b = 0; b < 32 && 32 * w + b < FBNIC_MAX_QUEUES; b++)
-			if (fbnic_queue_tx_busy(dev, 32 * w + b))
-				v &= ~(1u << b);
-	}
+	unsigned w = idx - ir->first;
+	for (unsigned b = 0; ir->tx && b < 32 && 32 * w + b < FBNIC_MAX_QUEUES; b++)
+		if (fbnic_queue_tx_busy(dev, 32 * w + b))
+			v &= ~(1u << b);
 	return v;
 }
 
 static void qm_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 {
-	if (!is_idle_reg(idx)) /* idle bits are status, read-only */
+	if (!idle_reg(idx)) /* idle bits are status, read-only */
 		fbnic_csr_set(dev, idx, val);
 }
 

@@ -308,9 +308,10 @@ void fbnic_queue_tx_settle(struct fbnic *dev, unsigned q)
 		struct fbnic_ring *twq = &r[i];
 		if (!twq->stopping)
 			continue;
-		if (fbnic_ring_avail(twq) && twq->enabled && tcq_usable)
+		bool left = twq->enabled && fbnic_ring_avail(twq);
+		if (left && tcq_usable)
 			continue; /* more to send: served again */
-		if (fbnic_ring_avail(twq) && twq->enabled)
+		if (left)
 			dev->queues.stats.stop_dropped_work++;
 		twq->stopping = false;
 		twq->enabled = false;
@@ -364,16 +365,16 @@ static void queue_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 {
 	unsigned q = (idx - FBNIC_CSR_START_QUEUE) / FBNIC_QUEUE_STRIDE;
 	uint32_t r = (idx - FBNIC_CSR_START_QUEUE) % FBNIC_QUEUE_STRIDE;
-	bool head_high, reset, enable;
+	bool head_high, reset, enable, was_rx_on;
 	if (q >= FBNIC_MAX_QUEUES)
 		return;
 	fbnic_trace(dev, FBNIC_TR_QUEUE_WRITE, q, r, val);
-	bool was_rx_on = rx_on(&dev->queues.q[q]);
 	switch (r) {
 	case FBNIC_QUEUE_TWQ0_CTL:
 	case FBNIC_QUEUE_TWQ1_CTL:
 	case FBNIC_QUEUE_TCQ_CTL:
 	case FBNIC_QUEUE_RCQ_CTL:
+		was_rx_on = rx_on(&dev->queues.q[q]);
 		/* RESET (0) and ENABLE (1) are the only bits. */
 		val &= FBNIC_QUEUE_TWQ_CTL_RESET | FBNIC_QUEUE_TWQ_CTL_ENABLE;
 		reset = val & FBNIC_QUEUE_TWQ_CTL_RESET;
@@ -391,6 +392,7 @@ static void queue_write(struct fbnic *dev, uint32_t idx, uint32_t val)
 		/* ENABLE covers the whole BDQ; PPQ_ENABLE adds the payload
 		 * ring (fbnic_enable_bdq writes both, fbnic_disable_bdq
 		 * clears ENABLE only). */
+		was_rx_on = rx_on(&dev->queues.q[q]);
 		val &= FBNIC_QUEUE_BDQ_CTL_RESET | FBNIC_QUEUE_BDQ_CTL_ENABLE |
 		       FBNIC_QUEUE_BDQ_CTL_PPQ_ENABLE;
 		reset = val & FBNIC_QUEUE_BDQ_CTL_RESET;
