@@ -23,6 +23,10 @@
 #define SUB "control"
 #define MAX_CLIENTS 8
 #define MAX_ARGS 8
+/* How long an answer may wait for a client to read: a client that sends
+ * commands and never reads its answers would otherwise stop the control
+ * thread, and every other client with it, on a full socket buffer. */
+#define SEND_WAIT_MS 1000
 
 /* A client's partial line.  Socket clients answer on fd; the session of
  * control_feed has fd -1 and answers into out, set for the call.  An
@@ -35,6 +39,7 @@ struct client {
 	char *ans_text;
 	size_t ans_len;
 	size_t used;
+	bool stalled; /* an answer did not fit within SEND_WAIT_MS: closed */
 	char buf[CONTROL_LINE_MAX];
 };
 
@@ -48,6 +53,10 @@ struct control {
 	struct client feed; /* control_feed's session */
 	/* sensor alarm thresholds (command "sensor alarm") */
 	long temp_alarm_mc, volt_alarm_lo_mv, volt_alarm_hi_mv;
+	/* bounded resources (dump): connections refused beyond MAX_CLIENTS,
+	 * clients closed for not reading their answers or for a line
+	 * longer than CONTROL_LINE_MAX; only the control thread writes */
+	unsigned long long clients_refused, clients_stalled, lines_too_long;
 };
 
 /* A command runs with the device lock held (runner_call) and writes its
@@ -74,6 +83,12 @@ static const char *cmd_dump(struct control *c, struct fbnic *dev, int argc,
 	runner_dump(c->runner, out);
 	/* The pending counts of rate-limited logs go to the log now. */
 	log_flush_suppressed();
+	fprintf(out, "control.clients_refused %llu\n",
+		__atomic_load_n(&c->clients_refused, __ATOMIC_RELAXED));
+	fprintf(out, "control.clients_stalled %llu\n",
+		__atomic_load_n(&c->clients_stalled, __ATOMIC_RELAXED));
+	fprintf(out, "control.lines_too_long %llu\n",
+		__atomic_load_n(&c->lines_too_long, __ATOMIC_RELAXED));
 	fprintf(out, "log.lines %llu\n", log_lines_written());
 	fprintf(out, "log.suppressed %llu\n", log_suppressed_total());
 	return NULL;
@@ -326,8 +341,23 @@ static void reply(struct client *cl, const char *text, size_t len)
 		fwrite(text, 1, len, cl->out);
 		return;
 	}
-	ssize_t n = send(cl->fd, text, len, MSG_NOSIGNAL);
-	(void)n;
+	/* Client sockets are non-blocking: wait SEND_WAIT_MS at most for room,
+	 * then give up on the client (its caller closes it). */
+	while (len && !cl->stalled) {
+		ssize_t n = send(cl->fd, text, len, MSG_NOSIGNAL);
+		if (n > 0) {
+			text += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd p = { .fd = cl->fd, .events = POLLOUT };
+			if (poll(&p, 1, SEND_WAIT_MS) <= 0)
+				cl->stalled = true;
+		} else {
+			cl->stalled = true; /* gone: the next recv sees it */
+		}
+	}
 }
 
 /* Run one line.  strtok_r: control_feed may run on another thread than
@@ -379,6 +409,7 @@ static void client_close(struct client *cl)
 	close(cl->fd);
 	cl->fd = -1;
 	cl->used = 0;
+	cl->stalled = false;
 	client_drop_answer(cl);
 }
 
@@ -388,15 +419,18 @@ static void client_close(struct client *cl)
 static bool client_lines(struct control *c, struct client *cl)
 {
 	char *nl;
-	while ((nl = memchr(cl->buf, '\n', cl->used))) {
+	while (!cl->stalled && (nl = memchr(cl->buf, '\n', cl->used))) {
 		*nl = '\0';
 		run_line(c, cl, cl->buf);
 		size_t rest = cl->used - (size_t)(nl + 1 - cl->buf);
 		memmove(cl->buf, nl + 1, rest);
 		cl->used = rest;
 	}
+	if (cl->stalled)
+		return true;
 	if (cl->used < sizeof(cl->buf))
 		return false;
+	__atomic_fetch_add(&c->lines_too_long, 1, __ATOMIC_RELAXED);
 	char e[64];
 	int n = snprintf(e, sizeof(e), "error: line longer than %d bytes\n",
 			 CONTROL_LINE_MAX);
@@ -407,13 +441,22 @@ static bool client_lines(struct control *c, struct client *cl)
 static void client_input(struct control *c, struct client *cl)
 {
 	ssize_t n = recv(cl->fd, cl->buf + cl->used, sizeof(cl->buf) - cl->used, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
 	if (n <= 0) {
 		client_close(cl);
 		return;
 	}
 	cl->used += (size_t)n;
-	if (client_lines(c, cl))
-		client_close(cl);
+	if (!client_lines(c, cl))
+		return;
+	if (cl->stalled) {
+		__atomic_fetch_add(&c->clients_stalled, 1, __ATOMIC_RELAXED);
+		log_ratelimited(LOG_WARN, SUB,
+				"closing a control client that did not read its "
+				"answers within %d ms", SEND_WAIT_MS);
+	}
+	client_close(cl);
 }
 
 /* As client_input with recv returning at most the buffer's free space each
@@ -471,13 +514,24 @@ static void *control_thread(void *arg)
 		if (p[0].revents)
 			break;
 		if (p[1].revents) {
-			int fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+			int fd = accept4(c->listen_fd, NULL, NULL,
+					 SOCK_CLOEXEC | SOCK_NONBLOCK);
 			int slot = -1;
 			for (int i = 0; fd >= 0 && i < MAX_CLIENTS && slot < 0; i++)
 				if (c->clients[i].fd < 0)
 					slot = i;
 			if (fd >= 0 && slot < 0) {
-				dprintf(fd, "error: too many control clients\n");
+				__atomic_fetch_add(&c->clients_refused, 1,
+						   __ATOMIC_RELAXED);
+				log_ratelimited(LOG_WARN, SUB,
+						"refused a control client: %d "
+						"connected, the most served at once",
+						MAX_CLIENTS);
+				static const char e[] =
+					"error: too many control clients\n";
+				ssize_t w = send(fd, e, sizeof(e) - 1,
+						 MSG_NOSIGNAL | MSG_DONTWAIT);
+				(void)w;
 				close(fd);
 			} else if (fd >= 0) {
 				c->clients[slot].fd = fd;

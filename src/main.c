@@ -63,6 +63,9 @@ static void usage(FILE *f)
 		"                       the peer is connected; connect retries until it is\n"
 		"  --pcap FILE          record every frame both ways in FILE (classic pcap,\n"
 		"                       Ethernet); needs --net\n"
+		"  --dma-timeout MS     how long a DMA to guest memory without an fd\n"
+		"                       (a DMA_READ/DMA_WRITE message) waits for the\n"
+		"                       client's reply before it fails (default 10000)\n"
 		"  --log-level LEVEL    error, warn, info (default) or debug\n"
 		"  -h, --help           this text\n");
 }
@@ -130,6 +133,7 @@ int main(int argc, char **argv)
 		{ "fw-latency", required_argument, NULL, 'W' },
 		{ "net", required_argument, NULL, 'N' },
 		{ "pcap", required_argument, NULL, 'P' },
+		{ "dma-timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -145,6 +149,7 @@ int main(int argc, char **argv)
 	const char *socket_path = NULL;
 	const char *control_path = NULL;
 	const char *pcap_path = NULL;
+	unsigned dma_timeout_ms = VU_DMA_TIMEOUT_MS_DEFAULT;
 	struct net_uri net_uri;
 	bool have_net = false;
 	int c;
@@ -291,6 +296,16 @@ int main(int argc, char **argv)
 		case 'P':
 			pcap_path = optarg;
 			break;
+		case 't': {
+			char *end;
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 1 || v > 600000)
+				return bad_arg("--dma-timeout", optarg,
+					       "milliseconds, 1..600000");
+			dma_timeout_ms = (unsigned)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -316,6 +331,7 @@ int main(int argc, char **argv)
 	the_runner = runner_create(socket_path, &cfg, net);
 	if (!the_runner)
 		return 1;
+	runner_set_dma_timeout(the_runner, dma_timeout_ms);
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);

@@ -383,6 +383,11 @@ int runner_run(struct runner *r)
 	return ret;
 }
 
+void runner_set_dma_timeout(struct runner *r, unsigned ms)
+{
+	vu_server_set_dma_timeout(r->srv, ms);
+}
+
 void runner_stop(struct runner *r)
 {
 	vu_server_stop(r->srv);
@@ -429,6 +434,7 @@ void runner_dump(struct runner *r, FILE *out)
 	S(dma_faults);
 	S(dma_messages);
 	S(dma_message_errors);
+	S(dma_message_timeouts);
 	S(unexpected_replies);
 	S(irqs_raised);
 	S(irqs_pending);

@@ -44,6 +44,8 @@ struct runner *runner_create(const char *socket_path,
 int runner_run(struct runner *r);
 /* Async-signal-safe. */
 void runner_stop(struct runner *r);
+/* vu_server_set_dma_timeout: before runner_run. */
+void runner_set_dma_timeout(struct runner *r, unsigned ms);
 void runner_destroy(struct runner *r);
 /* Write the vfio-user server's counters, and the network backend's and
  * its thread's (call with the lock held is fine). */

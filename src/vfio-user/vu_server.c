@@ -34,7 +34,6 @@
 /* Server->client DMA requests are split into chunks well below QEMU's
  * request limit (max_data_xfer_size + 32, hw/vfio-user/proxy.c). */
 #define DMA_MSG_CHUNK (64u * 1024u)
-#define DMA_MSG_TIMEOUT_S 10
 
 #define STAT_INC(s, f) __atomic_fetch_add(&(s)->stats.f, 1, __ATOMIC_RELAXED)
 
@@ -83,6 +82,7 @@ struct vu_server {
 	pthread_cond_t req_cond;
 	struct dma_req *reqs;
 	uint16_t next_req_id;
+	unsigned dma_timeout_ms;
 	bool connected;
 
 	struct vu_dma_table dma;
@@ -1070,12 +1070,21 @@ static int dma_message_chunk(struct vu_server *s, uint64_t gpa, uint8_t *buf,
 
 	struct timespec dl;
 	clock_gettime(CLOCK_MONOTONIC, &dl);
-	dl.tv_sec += DMA_MSG_TIMEOUT_S;
+	uint64_t ns = (uint64_t)dl.tv_nsec + (uint64_t)s->dma_timeout_ms * 1000000u;
+	dl.tv_sec += (time_t)(ns / 1000000000u);
+	dl.tv_nsec = (long)(ns % 1000000000u);
 	pthread_mutex_lock(&s->req_lock);
 	while (!r && !q.done) {
 		if (pthread_cond_timedwait(&s->req_cond, &s->req_lock, &dl) ==
-		    ETIMEDOUT)
+		    ETIMEDOUT && !q.done) {
 			r = -ETIMEDOUT;
+			STAT_INC(s, dma_message_timeouts);
+			log_ratelimited(LOG_WARN, SUB,
+					"%s gpa 0x%llx: no reply within %u ms",
+					is_write ? "DMA_WRITE" : "DMA_READ",
+					(unsigned long long)gpa,
+					s->dma_timeout_ms);
+		}
 	}
 	if (!r)
 		r = q.err;
@@ -1138,6 +1147,7 @@ struct vu_server *vu_server_create(const char *socket_path,
 	s->opaque = opaque;
 	s->conn_fd = -1;
 	s->listen_fd = -1;
+	s->dma_timeout_ms = VU_DMA_TIMEOUT_MS_DEFAULT;
 	s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	s->msg = malloc(VU_MAX_MSG_SIZE);
 	s->reply = malloc(VU_MAX_MSG_SIZE);
@@ -1193,6 +1203,11 @@ void vu_server_destroy(struct vu_server *s)
 	free(s->msg);
 	free(s->reply);
 	free(s);
+}
+
+void vu_server_set_dma_timeout(struct vu_server *s, unsigned ms)
+{
+	s->dma_timeout_ms = ms ? ms : 1;
 }
 
 void vu_server_get_stats(struct vu_server *s, struct vu_stats *out)

@@ -72,6 +72,7 @@ struct vu_stats {
 	uint64_t dma_faults;    /* device DMA outside maps / not permitted */
 	uint64_t dma_messages;  /* DMA_READ/WRITE round trips */
 	uint64_t dma_message_errors;
+	uint64_t dma_message_timeouts; /* no reply within the timeout */
 	uint64_t unexpected_replies;
 	uint64_t irqs_raised;
 	uint64_t irqs_pending;  /* raised while no eventfd: latched */
@@ -112,6 +113,13 @@ int vu_dma_message(struct vu_server *s, uint64_t gpa, void *buf, size_t len,
 		   bool is_write);
 
 void vu_server_get_stats(struct vu_server *s, struct vu_stats *out);
+/* How long vu_dma_message waits for the client's reply before it fails
+ * with -ETIMEDOUT (default VU_DMA_TIMEOUT_MS_DEFAULT).  At most two
+ * requests wait at once, one per thread that may DMA (the device thread
+ * and the net thread), so this bounds the pending server->client
+ * requests in time as well as in number.  Before vu_server_run. */
+#define VU_DMA_TIMEOUT_MS_DEFAULT 10000u
+void vu_server_set_dma_timeout(struct vu_server *s, unsigned ms);
 /* The DMA table, for tests and state dumps. */
 struct vu_dma_table *vu_server_dma(struct vu_server *s);
 

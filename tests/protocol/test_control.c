@@ -261,5 +261,85 @@ static void dump_counts_region_accesses(void)
 	CHECK_INT(vfu_server_stop(&s), 0);
 }
 
+/* Bounded resources: at most 8 clients at once (the 9th is told why and
+ * closed), and a client that sends commands but never reads its answers
+ * is closed once an answer has waited a second for room, instead of
+ * stopping the control thread for every other client.  Both counted. */
+static void bounded_clients(void)
+{
+	struct vfu_server s;
+	if (!start(&s))
+		return;
+	int fd[8];
+	for (int i = 0; i < 8; i++) {
+		fd[i] = ctl_connect();
+		REQUIRE(fd[i] >= 0);
+		ASK_HAS(fd[i], "link\n", "ok\n"); /* accepted and served */
+	}
+	int extra = ctl_connect();
+	REQUIRE(extra >= 0);
+	char buf[128] = "";
+	size_t used = 0;
+	for (;;) {
+		struct pollfd p = { .fd = extra, .events = POLLIN };
+		if (poll(&p, 1, 30000) <= 0)
+			break;
+		ssize_t r = recv(extra, buf + used, sizeof(buf) - 1 - used, 0);
+		if (r <= 0)
+			break; /* closed by the server */
+		used += (size_t)r;
+		buf[used] = '\0';
+	}
+	CHECK(strstr(buf, "error: too many control clients\n") != NULL);
+	close(extra);
+	CHECK_INT(dump_counter(fd[0], "control.clients_refused"), 1);
+
+	/* fd[1] asks for 300 dumps (tens of kB each) and reads nothing. */
+	for (int i = 0; i < 300; i++)
+		CHECK_INT(send(fd[1], "dump\n", 5, MSG_NOSIGNAL), 5);
+	/* The others are still served meanwhile. */
+	ASK_HAS(fd[0], "link\n", "ok\n");
+	/* The server gives up on fd[1] within about a second per answer
+	 * that did not fit: poll until it is counted (bounded). */
+	long long stalled = 0;
+	for (int i = 0; i < 300 && stalled != 1; i++) {
+		stalled = dump_counter(fd[0], "control.clients_stalled");
+		if (stalled != 1)
+			poll(NULL, 0, 100);
+	}
+	CHECK_INT(stalled, 1);
+	/* fd[1] reads what was sent before the close, then the end: end of
+	 * file, or ECONNRESET (the server closed with fd[1]'s unread lines
+	 * still in its socket). */
+	char *sink = malloc(65536);
+	ssize_t r = 1;
+	int err = 0;
+	while (sink && r > 0) {
+		struct pollfd p = { .fd = fd[1], .events = POLLIN };
+		if (poll(&p, 1, 30000) <= 0)
+			break;
+		r = recv(fd[1], sink, 65536, 0);
+		err = r < 0 ? errno : 0;
+	}
+	free(sink);
+	CHECK(r == 0 || (r < 0 && err == ECONNRESET));
+	close(fd[1]);
+	/* Its slot is free again: a new client is served. */
+	fd[1] = ctl_connect();
+	REQUIRE(fd[1] >= 0);
+	ASK_HAS(fd[1], "link\n", "ok\n");
+	CHECK_INT(dump_counter(fd[1], "control.clients_refused"), 1);
+	char *log = vfu_server_log(&s, 0);
+	CHECK(log && strstr(log, "refused a control client: 8 connected"));
+	CHECK(log && strstr(log, "did not read its answers within 1000 ms"));
+	if (test_failures || getenv("TEST_VERBOSE"))
+		fprintf(stderr, "    server log:\n%s", log ? log : "");
+	free(log);
+	for (int i = 0; i < 8; i++)
+		close(fd[i]);
+	CHECK_INT(vfu_server_stop(&s), 0);
+}
+
 TEST_MAIN("protocol-control", TEST_CASE(commands), TEST_CASE(malformed),
-	  TEST_CASE(dump_flushes_suppressed), TEST_CASE(dump_counts_region_accesses))
+	  TEST_CASE(dump_flushes_suppressed), TEST_CASE(dump_counts_region_accesses),
+	  TEST_CASE(bounded_clients))

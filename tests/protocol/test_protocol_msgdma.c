@@ -25,9 +25,10 @@
 
 static uint8_t guest[GUEST_LEN];
 
-static bool session(struct vfu_server *s, struct vfu_client *c)
+static bool session_with(struct vfu_server *s, struct vfu_client *c,
+			 const char *const *extra)
 {
-	if (!OPEN_SESSION(s, c, NULL))
+	if (!OPEN_SESSION(s, c, extra))
 		return false;
 	memset(guest, 0, sizeof(guest));
 	c->dma_mem = guest;
@@ -37,6 +38,11 @@ static bool session(struct vfu_server *s, struct vfu_client *c)
 			      GUEST_LEN, -1), 0);
 	CFG_WR(c, 0x04, 2, 0x0006); /* memory space + bus master */
 	return true;
+}
+
+static bool session(struct vfu_server *s, struct vfu_client *c)
+{
+	return session_with(s, c, NULL);
 }
 
 static int bar_write32(struct vfu_client *c, uint32_t bar, uint64_t off,
@@ -206,6 +212,52 @@ static void disconnect_during_dma(void)
 	CHECK_INT(vfu_server_stop(&s), 0);
 }
 
+/* A client that never answers a DMA_READ: the device's DMA fails after
+ * --dma-timeout (FW_ERR on the descriptor), the timeout is logged, the
+ * reply arriving later matches no request, and the server keeps serving:
+ * a pending request lives no longer than the timeout. */
+static void dma_read_timeout(void)
+{
+	static const char *const extra[] = { "--dma-timeout", "300", NULL };
+	struct vfu_server s;
+	struct vfu_client c;
+	if (!session_with(&s, &c, extra))
+		return;
+	size_t log0 = vfu_server_log_size(&s);
+	CHECK_INT(bar_write32(&c, 0, AR_CFG_BYTE, FBNIC_PUL_OB_TLP_HDR_CFG_BME), 0);
+	post_tx(&c, 32);
+	struct vfu_msg req = { 0 };
+	REQUIRE(vfu_recv(&c, &req, 2000) == 0);
+	CHECK_EQ(req.hdr.command, VU_CMD_DMA_READ);
+	/* unanswered: the descriptor completes with FW_ERR after 300 ms
+	 * (polled for 10 s at most: a stall, not a speed) */
+	uint64_t d = 0;
+	for (int i = 0; i < 200 && (d & 7) != 7; i++) {
+		poll(NULL, 0, 50);
+		d = BAR_RD(&c, 4, TX_DESC0_BYTE, 4);
+	}
+	CHECK_EQ(d & 7, 7);
+	/* the late reply is refused, and the connection stays usable */
+	size_t n = sizeof(struct vu_dma_access) + 32;
+	uint8_t *out = calloc(1, n);
+	memcpy(out, req.data, sizeof(struct vu_dma_access));
+	CHECK_INT(vfu_send(&c, req.hdr.msg_id, VU_CMD_DMA_READ, VU_F_TYPE_REPLY,
+			   out, n, NULL, 0), 0);
+	free(out);
+	vfu_msg_free(&req);
+	CHECK_EQ(BAR_RD(&c, 4, TX_DESC0_BYTE, 4) & 7, 7);
+	char *log = vfu_server_log(&s, log0);
+	CHECK(log && strstr(log, "DMA_READ gpa 0x100000: no reply within 300 ms"));
+	CHECK(log && strstr(log, "matches no request"));
+	if (test_failures || getenv("TEST_VERBOSE"))
+		fprintf(stderr, "    server log:\n%s", log ? log : "");
+	free(log);
+	vfu_disconnect(&c);
+	CHECK(CHECK_SERVER_WORKS(&s));
+	CHECK_INT(vfu_server_stop(&s), 0);
+}
+
 TEST_MAIN("protocol-msgdma", TEST_CASE(dma_read_message),
 	  TEST_CASE(reply_not_blocked_by_dma), TEST_CASE(dma_read_error_reply),
-	  TEST_CASE(dma_read_malformed_reply), TEST_CASE(disconnect_during_dma))
+	  TEST_CASE(dma_read_malformed_reply), TEST_CASE(disconnect_during_dma),
+	  TEST_CASE(dma_read_timeout))
