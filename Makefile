@@ -52,7 +52,7 @@ PROTOCOL_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/protocol/test_*.c))
 TESTS := $(UNIT_TESTS) $(DEVICE_TESTS) $(PROTOCOL_TESTS)
 FUZZERS := $(patsubst %.c,$(O)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf \
+.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf bench-soak \
 	fuzz fuzzers selftests
 # Keep objects of pattern-rule binaries (else make deletes them as
 # intermediates and relinks every test on the next run).
@@ -144,6 +144,12 @@ bench-guest: all
 # ratios; needs root and the rig.
 bench-iperf: all
 	FBNIC_EMU=$(abspath $(O))/fbnic-emu bench/iperf-compare
+
+# Integrity and endurance: 10 GB checksummed each way, 100 QEMU kills and
+# reconnects, 50 guest reboots, all under traffic (about an hour); needs
+# root and the rig.  SOAK="--gb 1 --reconnects 5 --reboots 5" for less.
+bench-soak: all
+	FBNIC_EMU=$(abspath $(O))/fbnic-emu bench/soak $(SOAK)
 
 clean:
 	rm -rf build
