@@ -52,7 +52,7 @@ PROTOCOL_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/protocol/test_*.c))
 TESTS := $(UNIT_TESTS) $(DEVICE_TESTS) $(PROTOCOL_TESTS)
 FUZZERS := $(patsubst %.c,$(O)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf bench-soak \
+.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf bench-soak FORCE \
 	fuzz fuzzers selftests
 # Keep objects of pattern-rule binaries (else make deletes them as
 # intermediates and relinks every test on the next run).
@@ -72,6 +72,20 @@ $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The version string: VERSION, plus the commit when built in a git
+# checkout.  version-gen.h is rewritten only when the string changes.
+VERSION := $(shell cat VERSION)
+GIT_REV := $(shell git rev-parse --is-inside-work-tree >/dev/null 2>&1 && \
+	git describe --always --dirty --abbrev=7 2>/dev/null)
+VERSION_STR := $(VERSION)$(if $(GIT_REV), (git $(GIT_REV)))
+$(O)/version-gen.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define FBNIC_EMU_VERSION_STR "$(VERSION_STR)"' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(O)/src/util/version.o: $(O)/version-gen.h
+$(O)/src/util/version.o: ALL_CFLAGS += -I$(O)
+FORCE:
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@

@@ -12,13 +12,16 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "dev/csr.h" /* FBNIC_MAX_QUEUES */
 #include "dev/fbnic.h"
 #include "fw/fw.h"
 #include "runner.h"
 #include "util/log.h"
 #include "util/unix_sock.h"
+#include "util/version.h"
 
 #define SUB "control"
 #define MAX_CLIENTS 8
@@ -57,6 +60,7 @@ struct control {
 	 * clients closed for not reading their answers or for a line
 	 * longer than CONTROL_LINE_MAX; only the control thread writes */
 	unsigned long long clients_refused, clients_stalled, lines_too_long;
+	struct timespec started; /* for status's uptime */
 };
 
 /* A command runs with the device lock held (runner_call) and writes its
@@ -96,6 +100,115 @@ static const char *cmd_dump(struct control *c, struct fbnic *dev, int argc,
 
 static const char *cmd_help(struct control *c, struct fbnic *dev, int argc,
 			    char **argv, FILE *out);
+static void print_link(struct fbnic *dev, FILE *out);
+
+/* status: what an operator looks at first, summarised from the counters
+ * `dump` shows (one source): version, uptime, the vfio-user client, the
+ * link, whether a driver runs the device, the queues in use, frames, and
+ * the drops and errors with their counters' names. */
+static const char *cmd_status(struct control *c, struct fbnic *dev, int argc,
+			      char **argv, FILE *out)
+{
+	(void)argv;
+	if (argc != 1)
+		return "usage: status";
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		return "out of memory";
+	fbnic_dump(dev, m);
+	runner_dump(c->runner, m);
+	if (fclose(m)) {
+		free(text);
+		return "out of memory";
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double up = (double)(now.tv_sec - c->started.tv_sec) +
+		    (double)(now.tv_nsec - c->started.tv_nsec) / 1e9;
+	fprintf(out, "version %s\n", fbnic_emu_version());
+	fprintf(out, "uptime %.1f s\n", up);
+	/* "key value" lines: the values status uses, and the drop and error
+	 * counters that are not 0 (a counter with parts, "x.y", stands for
+	 * its parts: only the parts are listed and summed). */
+	unsigned long long connected = 0, connections = 0, tx = 0, rx = 0,
+			   pcicmd = 0, drops = 0, errors = 0;
+	bool txq[FBNIC_MAX_QUEUES] = { false }, rxq[FBNIC_MAX_QUEUES] = { false };
+	char *drop_list = NULL, *err_list = NULL;
+	size_t dl = 0, el = 0;
+	FILE *dm = open_memstream(&drop_list, &dl);
+	FILE *em = open_memstream(&err_list, &el);
+	char *whole = strdup(text), *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char key[96], ring[8];
+		unsigned long long v;
+		unsigned q;
+		if (sscanf(line, "queue.%u.%7s on", &q, ring) == 2 &&
+		    q < FBNIC_MAX_QUEUES) {
+			txq[q] |= !strcmp(ring, "TWQ0");
+			rxq[q] |= !strcmp(ring, "RCQ");
+			continue;
+		}
+		if (sscanf(line, "%95s %lli", key, &v) != 2)
+			continue;
+		if (!strcmp(key, "vfio-user.connected"))
+			connected = v;
+		else if (!strcmp(key, "vfio-user.connections"))
+			connections = v;
+		else if (!strcmp(key, "port.tx_frames"))
+			tx = v;
+		else if (!strcmp(key, "port.rx_frames"))
+			rx = v;
+		else if (!strcmp(key, "pci.command"))
+			pcicmd = v;
+		bool is_drop = strstr(key, "drop") != NULL;
+		bool is_err = !is_drop && (strstr(key, "error") ||
+					  strstr(key, "bad_") ||
+					  strstr(key, "fault"));
+		if (!v || (!is_drop && !is_err))
+			continue;
+		/* a parent with parts: the parts count */
+		char part[100];
+		snprintf(part, sizeof(part), "\n%s.", key);
+		if (whole && strstr(whole, part))
+			continue;
+		fprintf(is_drop ? dm : em, "%s%s %llu", is_drop ? (drops ? ", " : "")
+							       : (errors ? ", " : ""),
+			key, v);
+		if (is_drop)
+			drops += v;
+		else
+			errors += v;
+	}
+	if (dm)
+		fclose(dm);
+	if (em)
+		fclose(em);
+	unsigned ntx = 0, nrx = 0;
+	for (unsigned q = 0; q < FBNIC_MAX_QUEUES; q++) {
+		ntx += txq[q];
+		nrx += rxq[q];
+	}
+	fprintf(out, "client %s (connections %llu)\n",
+		connected ? "connected" : "none", connections);
+	print_link(dev, out);
+	fprintf(out, "driver %s, firmware %s\n",
+		pcicmd & 0x4 ? "bus master on" : "bus master off",
+		fw_host_owned(fbnic_fw(dev)) ? "owned by the host" : "not owned");
+	fprintf(out, "queues tx %u rx %u\n", ntx, nrx);
+	fprintf(out, "frames tx %llu rx %llu\n", tx, rx);
+	fprintf(out, "drops %llu%s%s%s\n", drops, drops ? " (" : "",
+		drops && drop_list ? drop_list : "", drops ? ")" : "");
+	fprintf(out, "errors %llu%s%s%s\n", errors, errors ? " (" : "",
+		errors && err_list ? err_list : "", errors ? ")" : "");
+	free(drop_list);
+	free(err_list);
+	free(whole);
+	free(text);
+	return NULL;
+}
 
 /* Parse a whole decimal integer (sensor values are signed). */
 static bool parse_long(const char *s, long lo, long hi, long *out)
@@ -283,6 +396,8 @@ static const char *cmd_reg(struct control *c, struct fbnic *dev, int argc,
 
 static const struct cmd commands[] = {
 	{ "help", "help", cmd_help },
+	{ "status", "status                   version, uptime, client, link, queues, counters summary",
+	  cmd_status },
 	{ "dump", "dump [trace]             device state and counters, or the event trace",
 	  cmd_dump },
 	{ "trace", "trace on|off|clear        record recent device events (dump trace)",
@@ -555,6 +670,7 @@ struct control *control_create(const char *path, struct runner *r)
 	if (!c)
 		return NULL;
 	c->runner = r;
+	clock_gettime(CLOCK_MONOTONIC, &c->started);
 	c->temp_alarm_mc = 105000;
 	c->volt_alarm_lo_mv = 600;
 	c->volt_alarm_hi_mv = 900;

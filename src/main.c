@@ -15,6 +15,7 @@
 #include "net/net.h"
 #include "runner.h"
 #include "util/log.h"
+#include "util/version.h"
 
 static struct runner *the_runner;
 
@@ -67,7 +68,11 @@ static void usage(FILE *f)
 		"                       (a DMA_READ/DMA_WRITE message) waits for the\n"
 		"                       client's reply before it fails (default 10000)\n"
 		"  --log-level LEVEL    error, warn, info (default) or debug\n"
-		"  -h, --help           this text\n");
+		"  --version            print the version and exit\n"
+		"  -h, --help           this text\n"
+		"\n"
+		"Exit status: 0 after SIGTERM or SIGINT, 1 when it cannot start (a\n"
+		"socket, the backend), 2 on a bad command line.\n");
 }
 
 static int parse_mac(const char *s, uint8_t mac[6])
@@ -135,6 +140,7 @@ int main(int argc, char **argv)
 		{ "pcap", required_argument, NULL, 'P' },
 		{ "dma-timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'X' },
 		{ 0 },
 	};
 	const uint8_t default_mac[6] = { 0x02, 0xfb, 0x00, 0x00, 0x00, 0x01 };
@@ -309,6 +315,9 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'X':
+			printf("fbnic-emu %s\n", fbnic_emu_version());
+			return 0;
 		default:
 			usage(stderr);
 			return 2;
@@ -338,8 +347,9 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	uint8_t mac[6];
 	fbnic_mac_from_dsn(cfg.dsn, mac);
-	log_info("main", "fbnic 1d9b:0013, DSN 0x%016" PRIx64 " (MAC "
-		 "%02x:%02x:%02x:%02x:%02x:%02x), %u MSI-X vectors", cfg.dsn,
+	log_info("main", "fbnic-emu %s: fbnic 1d9b:0013, DSN 0x%016" PRIx64 " (MAC "
+		 "%02x:%02x:%02x:%02x:%02x:%02x), %u MSI-X vectors",
+		 fbnic_emu_version(), cfg.dsn,
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], cfg.msix_vectors);
 	struct control *ctl = NULL;
 	if (control_path && !(ctl = control_create(control_path, the_runner))) {

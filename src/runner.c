@@ -420,6 +420,7 @@ void runner_dump(struct runner *r, FILE *out)
 	struct vu_stats st;
 	vu_server_get_stats(r->srv, &st);
 #define S(f) fprintf(out, "vfio-user." #f " %llu\n", (unsigned long long)st.f)
+	fprintf(out, "vfio-user.connected %d\n", vu_server_connected(r->srv));
 	S(connections);
 	S(messages);
 	S(region_reads);

@@ -1218,6 +1218,14 @@ void vu_server_get_stats(struct vu_server *s, struct vu_stats *out)
 		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
 }
 
+bool vu_server_connected(struct vu_server *s)
+{
+	pthread_mutex_lock(&s->req_lock);
+	bool c = s->connected;
+	pthread_mutex_unlock(&s->req_lock);
+	return c;
+}
+
 struct vu_dma_table *vu_server_dma(struct vu_server *s)
 {
 	return &s->dma;

@@ -113,6 +113,8 @@ int vu_dma_message(struct vu_server *s, uint64_t gpa, void *buf, size_t len,
 		   bool is_write);
 
 void vu_server_get_stats(struct vu_server *s, struct vu_stats *out);
+/* A client is connected now. */
+bool vu_server_connected(struct vu_server *s);
 /* How long vu_dma_message waits for the client's reply before it fails
  * with -ETIMEDOUT (default VU_DMA_TIMEOUT_MS_DEFAULT).  At most two
  * requests wait at once, one per thread that may DMA (the device thread

@@ -85,6 +85,10 @@ static void commands(void)
 	int fd = ctl_connect();
 	REQUIRE(fd >= 0);
 	ASK_HAS(fd, "help\n", "link [up|down");
+	ASK_HAS(fd, "status\n", "version 0.1");
+	ASK_HAS(fd, "status\n", "\nclient none (connections ");
+	ASK_HAS(fd, "status\n", "\ndriver bus master off, firmware not owned\n");
+	ASK_HAS(fd, "status extra\n", "error: usage: status");
 	ASK_HAS(fd, "link\n", "link up mode 100cr2 fec rs speed 100000\nok\n");
 	ASK_HAS(fd, "link down\n", "link down mode 100cr2");
 	ASK_HAS(fd, "link mode 25cr fec baser\n", "mode 25cr fec baser speed 25000\nok\n");
@@ -253,6 +257,12 @@ static void dump_counts_region_accesses(void)
 		CHECK_INT(dump_counter(fd, "vfio-user.region_reads") - r0, 10);
 		CHECK_INT(dump_counter(fd, "vfio-user.region_writes") - w0, 5);
 		CHECK_INT(dump_counter(fd, "vfio-user.region_errors") - e0, 1);
+		/* status sums up the same counters */
+		ASK_HAS(fd, "status\n", "\nclient connected (connections ");
+		/* the misaligned read, as the device and the server count it */
+		ASK_HAS(fd, "status\n", "\nerrors 2 (counters.bad_mmio 1, "
+			"vfio-user.region_errors 1)\n");
+		ASK_HAS(fd, "status\n", "\nqueues tx 0 rx 0\nframes tx 0 rx 0\ndrops 0\n");
 		close(fd);
 		vfu_disconnect(&c);
 	} else {
