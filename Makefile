@@ -32,14 +32,19 @@ CFLAGS_OPT := -O2
 LDFLAGS_SAN :=
 endif
 CFLAGS ?=
-ALL_CFLAGS := $(CFLAGS_BASE) $(CFLAGS_OPT) $(CFLAGS)
-LDLIBS := -pthread $(LDFLAGS_SAN)
+# systemd socket activation through Debian's libsystemd (libsystemd-dev);
+# without it fbnic-emu builds, and refuses sockets handed over.
+HAVE_LIBSYSTEMD := $(shell pkg-config --exists libsystemd 2>/dev/null && echo 1)
+SYSTEMD_CFLAGS := $(if $(HAVE_LIBSYSTEMD),-DHAVE_LIBSYSTEMD $(shell pkg-config --cflags libsystemd))
+SYSTEMD_LIBS := $(if $(HAVE_LIBSYSTEMD),$(shell pkg-config --libs libsystemd))
+ALL_CFLAGS := $(CFLAGS_BASE) $(CFLAGS_OPT) $(SYSTEMD_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+LDLIBS := -pthread $(LDFLAGS_SAN) $(SYSTEMD_LIBS)
 
 # The model and its adapters, everything but main(), as one library.
 LIB_SRCS := $(wildcard src/util/*.c src/link/*.c src/fw/*.c src/dev/*.c src/vfio-user/*.c \
 	src/dp/*.c src/net/*.c \
 	src/pkt/*.c) \
-	src/runner.c src/control.c
+	src/runner.c src/control.c src/activation.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB := $(O)/libfbnic-emu.a
 

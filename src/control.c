@@ -61,6 +61,7 @@ struct control {
 	 * longer than CONTROL_LINE_MAX; only the control thread writes */
 	unsigned long long clients_refused, clients_stalled, lines_too_long;
 	struct timespec started; /* for status's uptime */
+	bool own_path;           /* the socket file is ours to remove */
 };
 
 /* A command runs with the device lock held (runner_call) and writes its
@@ -660,10 +661,16 @@ static void *control_thread(void *arg)
 	return NULL;
 }
 
-struct control *control_create(const char *path, struct runner *r)
+struct control *control_create(const struct sock_spec *sock, struct runner *r)
 {
+	const char *path = sock ? sock->path : NULL;
 	if (path && strlen(path) >= sizeof(((struct control *)0)->path)) {
 		log_err(SUB, "control socket path too long: %s", path);
+		return NULL;
+	}
+	if (sock && sock->connected) {
+		log_err(SUB, "the control channel needs a listening socket, "
+			"not a connection");
 		return NULL;
 	}
 	struct control *c = calloc(1, sizeof(*c));
@@ -678,15 +685,23 @@ struct control *control_create(const char *path, struct runner *r)
 		c->clients[i].fd = -1;
 	c->feed.fd = -1;
 	c->stop_fd = c->listen_fd = -1;
-	if (!path)
+	if (!sock)
 		return c; /* control_feed only */
-	strcpy(c->path, path);
+	if (path)
+		strcpy(c->path, path);
+	else
+		snprintf(c->path, sizeof(c->path), "fd %d", sock->fd);
 	c->stop_fd = eventfd(0, EFD_CLOEXEC);
-	c->listen_fd = c->stop_fd >= 0 ? unix_listen(path, SUB) : -1;
+	if (sock->fd >= 0) {
+		c->listen_fd = sock->fd; /* handed over: not ours to remove */
+	} else {
+		c->listen_fd = c->stop_fd >= 0 ? unix_listen(path, SUB) : -1;
+		c->own_path = c->listen_fd >= 0;
+	}
 	if (c->listen_fd < 0 ||
 	    pthread_create(&c->thread, NULL, control_thread, c)) {
 		if (c->listen_fd >= 0 || c->stop_fd < 0)
-			log_err(SUB, "cannot serve %s: %s", path, strerror(errno));
+			log_err(SUB, "cannot serve %s: %s", c->path, strerror(errno));
 		if (c->listen_fd >= 0)
 			close(c->listen_fd);
 		if (c->stop_fd >= 0)
@@ -694,7 +709,7 @@ struct control *control_create(const char *path, struct runner *r)
 		free(c);
 		return NULL;
 	}
-	log_info(SUB, "control channel on %s", path);
+	log_info(SUB, "control channel on %s", c->path);
 	return c;
 }
 
@@ -716,6 +731,7 @@ void control_destroy(struct control *c)
 			client_close(&c->clients[i]);
 	close(c->listen_fd);
 	close(c->stop_fd);
-	unlink(c->path);
+	if (c->own_path)
+		unlink(c->path);
 	free(c);
 }

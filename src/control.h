@@ -18,9 +18,11 @@ struct control;
  * one gets "error: line longer than 512 bytes" and is disconnected. */
 #define CONTROL_LINE_MAX 512
 
-/* Serve the channel on a socket at path, commands reaching r's device
- * under its lock; path NULL: no socket, no thread, only control_feed. */
-struct control *control_create(const char *path, struct runner *r);
+/* Serve the channel on sock (a path to bind or a listening socket handed
+ * over, util/unix_sock.h), commands reaching r's device under its lock;
+ * sock NULL: no socket, no thread, only control_feed. */
+struct sock_spec;
+struct control *control_create(const struct sock_spec *sock, struct runner *r);
 void control_destroy(struct control *c);
 
 /* One more client without a socket (the fuzz target's way in): data is

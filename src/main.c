@@ -8,13 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "activation.h"
 #include "control.h"
 #include "dev/fbnic.h"
 #include "fw/fw.h"
 #include "net/net.h"
 #include "runner.h"
 #include "util/log.h"
+#include "util/unix_sock.h"
 #include "util/version.h"
 
 static struct runner *the_runner;
@@ -30,13 +34,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: fbnic-emu --socket PATH [options]\n"
+		"       fbnic-emu [options]   (socket-activated: see fbnic-emu(1))\n"
 		"\n"
 		"Emulates a Meta fbnic NIC as a vfio-user device server.  Attach it to\n"
 		"QEMU >= 10.1 with\n"
 		"  -device '{\"driver\":\"vfio-user-pci\",\"socket\":{\"type\":\"unix\",\"path\":\"PATH\"}}'\n"
 		"and fd-backed shared guest RAM (memory-backend-memfd,share=on).\n"
 		"\n"
-		"  --socket PATH        UNIX socket to listen on (required)\n"
+		"  --socket PATH        UNIX socket to listen on (required unless\n"
+		"                       systemd hands one over: socket activation)\n"
 		"  --mac XX:XX:XX:XX:XX:XX  MAC address (default 02:fb:00:00:00:01); the\n"
 		"                       driver reads it from the PCIe Device Serial Number\n"
 		"  --dsn 0xHEX          set the Device Serial Number directly\n"
@@ -323,9 +329,56 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!socket_path || optind != argc) {
+	if (optind != argc) {
 		usage(stderr);
 		return 2;
+	}
+	/* The systemd journal reads stderr: syslog priorities, its own
+	 * timestamps (JOURNAL_STREAM names stderr's device and inode). */
+	const char *js = getenv("JOURNAL_STREAM");
+	struct stat st;
+	unsigned long long jdev, jino;
+	if (js && sscanf(js, "%llu:%llu", &jdev, &jino) == 2 &&
+	    fstat(STDERR_FILENO, &st) == 0 && st.st_dev == jdev &&
+	    st.st_ino == jino)
+		log_set_journal(true);
+	/* Socket activation: the vfio-user socket is the one named
+	 * "vfio-user", or bound at --socket, or the accepted connection of
+	 * an Accept=yes unit ("connection"), or without --socket the only
+	 * one not named "control"; the control channel's is named "control"
+	 * or bound at --control. */
+	struct activation act;
+	if (activation_get(&act))
+		return 1;
+	struct activation_sock *vs = activation_take(&act, "vfio-user", socket_path);
+	if (!vs)
+		vs = activation_take(&act, "connection", NULL);
+	struct activation_sock *cs = activation_take(&act, "control", control_path);
+	if (!vs && !socket_path) {
+		for (unsigned i = 0; i < act.n && !vs; i++)
+			if (!act.s[i].taken)
+				vs = activation_take(&act, act.s[i].name, NULL);
+	}
+	activation_close_rest(&act);
+	if (!vs && !socket_path) {
+		usage(stderr);
+		return 2;
+	}
+	struct sock_spec vsock = { .path = socket_path, .fd = -1 };
+	if (vs) {
+		vsock = (struct sock_spec){ .path = vs->path[0] ? vs->path : NULL,
+					    .fd = vs->fd,
+					    .connected = !vs->listening };
+	}
+	struct sock_spec csock = { .path = control_path, .fd = -1 };
+	if (cs) {
+		if (!cs->listening) {
+			fprintf(stderr, "fbnic-emu: the control socket handed "
+				"over is a connection, not a listening socket\n");
+			return 2;
+		}
+		csock = (struct sock_spec){ .path = cs->path[0] ? cs->path : NULL,
+					    .fd = cs->fd };
 	}
 	if (pcap_path && !have_net) {
 		fprintf(stderr, "fbnic-emu: --pcap needs --net (no frames cross "
@@ -337,7 +390,7 @@ int main(int argc, char **argv)
 	struct net *net = NULL;
 	if (have_net && !(net = net_open(&net_uri, pcap_path)))
 		return 1; /* net_open logged why */
-	the_runner = runner_create(socket_path, &cfg, net);
+	the_runner = runner_create(&vsock, &cfg, net);
 	if (!the_runner)
 		return 1;
 	runner_set_dma_timeout(the_runner, dma_timeout_ms);
@@ -352,7 +405,7 @@ int main(int argc, char **argv)
 		 fbnic_emu_version(), cfg.dsn,
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], cfg.msix_vectors);
 	struct control *ctl = NULL;
-	if (control_path && !(ctl = control_create(control_path, the_runner))) {
+	if ((control_path || cs) && !(ctl = control_create(&csock, the_runner))) {
 		runner_destroy(the_runner);
 		return 1;
 	}

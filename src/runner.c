@@ -311,7 +311,7 @@ void runner_device_desc(const struct fbnic *dev, struct vu_device_desc *desc)
 	desc->irq_flags[VU_IRQ_REQ] = VU_IRQ_INFO_EVENTFD;
 }
 
-struct runner *runner_create(const char *socket_path,
+struct runner *runner_create(const struct sock_spec *sock,
 			     const struct fbnic_config *cfg, struct net *net)
 {
 	struct runner *r = calloc(1, sizeof(*r));
@@ -354,7 +354,7 @@ struct runner *runner_create(const char *socket_path,
 	}
 	struct vu_device_desc desc;
 	runner_device_desc(r->dev, &desc);
-	r->srv = vu_server_create(socket_path, &desc, &runner_ops, r);
+	r->srv = vu_server_create(sock, &desc, &runner_ops, r);
 	if (!r->srv) {
 		runner_destroy(r);
 		return NULL;

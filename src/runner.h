@@ -38,7 +38,8 @@ int runner_region_write(struct fbnic *dev, unsigned region, uint64_t off,
  * (what runner_create serves; the vfio-user fuzz target too). */
 void runner_device_desc(const struct fbnic *dev, struct vu_device_desc *desc);
 
-struct runner *runner_create(const char *socket_path,
+struct sock_spec;
+struct runner *runner_create(const struct sock_spec *sock,
 			     const struct fbnic_config *cfg, struct net *net);
 /* Serve until runner_stop(); returns 0. */
 int runner_run(struct runner *r);

@@ -93,6 +93,12 @@ void log_site_msg(struct log_site *site, enum log_level lvl, const char *sub,
 void log_flush_suppressed(void);
 /* Occurrences suppressed so far, over all sites (reported or not). */
 unsigned long long log_suppressed_total(void);
+/* Lines for the systemd journal (stderr is its stream, JOURNAL_STREAM):
+ * "<PRIORITY>subsystem: text", the syslog priority of the level first
+ * and no timestamp (the journal has one), instead of
+ * "SEC.MSEC fbnic-emu LEVEL subsystem: text". */
+void log_set_journal(bool on);
+
 /* Lines written so far (every level, summaries included). */
 unsigned long long log_lines_written(void);
 

@@ -62,6 +62,8 @@ struct dma_req {
 
 struct vu_server {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	bool own_path;  /* bound here: removed at the end */
+	int handed_fd;  /* a connection accepted before us (-1: none) */
 	int listen_fd;
 	int conn_fd;
 	int stop_fd;
@@ -989,9 +991,17 @@ int vu_server_run(struct vu_server *s)
 {
 	s->proto_thread = pthread_self();
 	__atomic_store_n(&s->running, true, __ATOMIC_RELEASE);
-	log_info(SUB, "listening on %s", s->path);
-	while (wait_fd(s, s->listen_fd, POLLIN, -1) == 0) {
-		int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (s->handed_fd >= 0)
+		log_info(SUB, "serving the connection handed over on fd %d",
+			 s->handed_fd);
+	else
+		log_info(SUB, "listening on %s", s->path);
+	while (s->handed_fd >= 0 || wait_fd(s, s->listen_fd, POLLIN, -1) == 0) {
+		int fd = s->handed_fd;
+		bool last = fd >= 0;
+		s->handed_fd = -1;
+		if (!last)
+			fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno != EINTR && errno != EAGAIN)
 				log_warn(SUB, "accept: %s", strerror(errno));
@@ -1010,6 +1020,8 @@ int vu_server_run(struct vu_server *s)
 		pthread_mutex_unlock(&s->req_lock);
 		serve(s);
 		disconnect(s);
+		if (last)
+			break; /* socket activation, one process per connection */
 	}
 	__atomic_store_n(&s->running, false, __ATOMIC_RELEASE);
 	return 0;
@@ -1130,18 +1142,22 @@ int vu_dma_message(struct vu_server *s, uint64_t gpa, void *buf, size_t len,
 
 /* ---- lifecycle ------------------------------------------------------- */
 
-struct vu_server *vu_server_create(const char *socket_path,
+struct vu_server *vu_server_create(const struct sock_spec *sock,
 				   const struct vu_device_desc *desc,
 				   const struct vu_device_ops *ops, void *opaque)
 {
-	if (strlen(socket_path) >= sizeof(((struct vu_server *)0)->path)) {
-		log_err(SUB, "socket path too long: %s", socket_path);
+	if (sock->path && strlen(sock->path) >= sizeof(((struct vu_server *)0)->path)) {
+		log_err(SUB, "socket path too long: %s", sock->path);
 		return NULL;
 	}
 	struct vu_server *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
-	strcpy(s->path, socket_path);
+	if (sock->path)
+		strcpy(s->path, sock->path);
+	else
+		snprintf(s->path, sizeof(s->path), "fd %d", sock->fd);
+	s->handed_fd = -1;
 	s->desc = *desc;
 	s->ops = *ops;
 	s->opaque = opaque;
@@ -1169,8 +1185,13 @@ struct vu_server *vu_server_create(const char *socket_path,
 		for (uint32_t v = 0; ok && v < desc->irq_count[i]; v++)
 			s->irq[i].vec[v].fd = -1;
 	}
-	if (ok) {
-		s->listen_fd = unix_listen(socket_path, SUB);
+	if (ok && sock->fd >= 0 && sock->connected) {
+		s->handed_fd = sock->fd;
+	} else if (ok && sock->fd >= 0) {
+		s->listen_fd = sock->fd;
+	} else if (ok) {
+		s->listen_fd = unix_listen(sock->path, SUB);
+		s->own_path = s->listen_fd >= 0;
 		ok = s->listen_fd >= 0;
 	}
 	if (!ok) {
@@ -1186,10 +1207,12 @@ void vu_server_destroy(struct vu_server *s)
 		return;
 	if (s->conn_fd >= 0)
 		close(s->conn_fd);
-	if (s->listen_fd >= 0) {
+	if (s->handed_fd >= 0)
+		close(s->handed_fd);
+	if (s->listen_fd >= 0)
 		close(s->listen_fd);
+	if (s->own_path)
 		unlink(s->path);
-	}
 	if (s->stop_fd >= 0)
 		close(s->stop_fd);
 	irq_release_all(s, true);

@@ -78,12 +78,15 @@ struct vu_stats {
 	uint64_t irqs_pending;  /* raised while no eventfd: latched */
 };
 
-/* Create the listening socket (unlinking a stale one).  NULL on error. */
-struct vu_server *vu_server_create(const char *socket_path,
+/* Create the listening socket (unlinking a stale one), or take the one
+ * sock names (util/unix_sock.h).  NULL on error. */
+struct sock_spec;
+struct vu_server *vu_server_create(const struct sock_spec *sock,
 				   const struct vu_device_desc *desc,
 				   const struct vu_device_ops *ops,
 				   void *opaque);
-/* Serve clients until vu_server_stop().  Returns 0. */
+/* Serve clients until vu_server_stop() (a connection handed over
+ * already accepted: until it ends).  Returns 0. */
 /* One message from a buffer instead of the socket (fuzzing, tests): run
  * msg (len bytes, header included; fds attached, taken by the server) as
  * if it arrived on a connection whose other end is conn_fd, where the

@@ -34,6 +34,7 @@
 #include "dev/fbnic.h"
 #include "fw/fw.h"
 #include "runner.h"
+#include "util/unix_sock.h"
 #include "util/log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -68,7 +69,8 @@ static void setup(void)
 		.fw_turnaround_ns = FBNIC_FW_TURNAROUND_DEFAULT_NS,
 		.fw = &fwc,
 	};
-	r = runner_create(path, &cfg, NULL);
+	struct sock_spec sock = { .path = path, .fd = -1 };
+	r = runner_create(&sock, &cfg, NULL);
 	unlink(path);
 	ctl = r ? control_create(NULL, r) : NULL;
 	if (!ctl)

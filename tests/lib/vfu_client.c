@@ -806,7 +806,34 @@ static void print_log_tail(const struct vfu_server *s)
 	free(log);
 }
 
+void vfu_client_from_fd(struct vfu_client *c, int fd)
+{
+	memset(c, 0, sizeof(*c));
+	c->timeout_ms = VFU_TIMEOUT_MS;
+	c->sock = fd;
+}
+
+static int server_start(struct vfu_server *s, const char *const *extra,
+			const int *fds, unsigned nfds, const char *names,
+			const char *wait_sock);
+
 int vfu_server_start(struct vfu_server *s, const char *const *extra)
+{
+	return server_start(s, extra, NULL, 0, NULL, "");
+}
+
+int vfu_server_start_activated(struct vfu_server *s, const char *const *extra,
+			       const int *fds, unsigned nfds, const char *names,
+			       const char *wait_sock)
+{
+	return server_start(s, extra, fds, nfds, names,
+			    wait_sock ? wait_sock : NULL);
+}
+
+/* wait_sock "": the server's own <dir>/s.sock, given with --socket. */
+static int server_start(struct vfu_server *s, const char *const *extra,
+			const int *fds, unsigned nfds, const char *names,
+			const char *wait_sock)
 {
 	memset(s, 0, sizeof(*s));
 	s->pid = -1;
@@ -825,11 +852,16 @@ int vfu_server_start(struct vfu_server *s, const char *const *extra)
 	snprintf(s->sock, sizeof(s->sock), "%s/s.sock", s->dir);
 	snprintf(s->log, sizeof(s->log), "%s/stderr.log", s->dir);
 
+	bool own_sock = wait_sock && !*wait_sock;
+	if (wait_sock && *wait_sock)
+		snprintf(s->sock, sizeof(s->sock), "%s", wait_sock);
 	const char *argv[64];
 	int argc = 0;
 	argv[argc++] = bin;
-	argv[argc++] = "--socket";
-	argv[argc++] = s->sock;
+	if (own_sock) {
+		argv[argc++] = "--socket";
+		argv[argc++] = s->sock;
+	}
 	for (int i = 0; extra && extra[i] && argc < 62; i++)
 		argv[argc++] = extra[i];
 	argv[argc] = NULL;
@@ -858,9 +890,25 @@ int vfu_server_start(struct vfu_server *s, const char *const *extra)
 		dup2(nul, 0);
 		dup2(logfd, 1);
 		dup2(logfd, 2);
+		/* Socket activation: the fds to 3.. (via copies above any
+		 * target, so no dup2 overwrites a source not yet moved). */
+		int tmp[16];
+		for (unsigned i = 0; i < nfds && i < 16; i++)
+			tmp[i] = fcntl(fds[i], F_DUPFD, 100);
+		for (unsigned i = 0; i < nfds && i < 16; i++)
+			dup2(tmp[i], 3 + (int)i);
 		/* Hand over no other fds: the fd-leak checks count them. */
-		for (int fd = 3; fd < 4096; fd++)
+		for (int fd = 3 + (int)nfds; fd < 4096; fd++)
 			close(fd);
+		if (nfds) {
+			char v[32];
+			snprintf(v, sizeof(v), "%d", (int)getpid());
+			setenv("LISTEN_PID", v, 1);
+			snprintf(v, sizeof(v), "%u", nfds);
+			setenv("LISTEN_FDS", v, 1);
+			if (names)
+				setenv("LISTEN_FDNAMES", names, 1);
+		}
 		signal(SIGPIPE, SIG_DFL);
 		execv(bin, (char *const *)argv);
 		fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
@@ -870,6 +918,8 @@ int vfu_server_start(struct vfu_server *s, const char *const *extra)
 	s->pid = pid;
 	track(s, true);
 
+	if (!wait_sock)
+		return 0; /* a connection handed over: nothing to wait on */
 	/* Wait until the socket accepts a connection (ASan start-up is slow). */
 	int64_t deadline = now_ms() + 20000;
 	for (;;) {
@@ -930,6 +980,13 @@ static void remove_dir(const char *dir)
 	}
 	closedir(d);
 	rmdir(dir);
+}
+
+void vfu_server_forget(struct vfu_server *s)
+{
+	track(s, false);
+	if (!getenv("VFU_KEEP"))
+		remove_dir(s->dir);
 }
 
 int vfu_server_stop(struct vfu_server *s)

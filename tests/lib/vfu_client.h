@@ -143,11 +143,24 @@ int vfu_server_binary(char *out, size_t n);
  * "--socket <dir>/s.sock" + extra (NULL-terminated, may be NULL), and wait
  * until the socket accepts a connection. 0 or -errno (diagnostic printed). */
 int vfu_server_start(struct vfu_server *s, const char *const *extra);
+/* As systemd's socket activation starts it: fds[0..nfds) become fds
+ * 3.. of the server, with LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES
+ * (names: "a:b", NULL for none); argv is extra alone (no --socket).
+ * wait_sock: the path to wait on until it accepts a connection (NULL:
+ * do not wait: a connection handed over).  The caller keeps its fds. */
+int vfu_server_start_activated(struct vfu_server *s, const char *const *extra,
+			       const int *fds, unsigned nfds, const char *names,
+			       const char *wait_sock);
+/* A client on an fd already connected (the other end of a socketpair). */
+void vfu_client_from_fd(struct vfu_client *c, int fd);
 /* SIGTERM, wait (10 s, then SIGKILL), remove the temp dir. 0 if the server
  * exited with status 0; -1 otherwise (exit code, signal and log tail are
  * printed). */
 int vfu_server_stop(struct vfu_server *s);
 bool vfu_server_alive(struct vfu_server *s); /* not exited */
+/* A server that exited by itself (reaped by vfu_server_alive): forget
+ * it and remove its temp dir. */
+void vfu_server_forget(struct vfu_server *s);
 int vfu_server_fd_count(const struct vfu_server *s); /* -1 if unreadable */
 /* Number of open fds once it has not changed for 150 ms (max 3 s). */
 int vfu_server_idle_fds(const struct vfu_server *s);

@@ -13,6 +13,7 @@
 
 #include "control.h"
 #include "runner.h"
+#include "util/unix_sock.h"
 #include "test.h"
 #include "util/log.h"
 
@@ -27,7 +28,8 @@ static bool start(void)
 		 (int)getpid());
 	struct fbnic_config cfg = { .dsn = 0x02fb00fffe000001ull,
 				    .msix_vectors = FBNIC_MSIX_VECTORS_DEFAULT };
-	r = runner_create(path, &cfg, NULL);
+	struct sock_spec sock = { .path = path, .fd = -1 };
+	r = runner_create(&sock, &cfg, NULL);
 	unlink(path);
 	ctl = r ? control_create(NULL, r) : NULL;
 	return ctl != NULL;
