@@ -57,7 +57,7 @@ PROTOCOL_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/protocol/test_*.c))
 TESTS := $(UNIT_TESTS) $(DEVICE_TESTS) $(PROTOCOL_TESTS)
 FUZZERS := $(patsubst %.c,$(O)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf bench-soak FORCE \
+.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf bench-soak FORCE install \
 	fuzz fuzzers selftests
 # Keep objects of pattern-rule binaries (else make deletes them as
 # intermediates and relinks every test on the next run).
@@ -90,6 +90,12 @@ $(O)/version-gen.h: FORCE
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 $(O)/src/util/version.o: $(O)/version-gen.h
 $(O)/src/util/version.o: ALL_CFLAGS += -I$(O)
+# activation.c is built with or without libsystemd: rebuilt when that changes.
+$(O)/systemd-flag: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(HAVE_LIBSYSTEMD)' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(O)/src/activation.o: $(O)/systemd-flag
 FORCE:
 
 $(LIB): $(LIB_OBJS)
@@ -109,6 +115,7 @@ tests: $(O)/fbnic-emu $(TESTS)
 
 # make check: build both flavours, then run the suites; one summary line.
 check:
+	@tools/need-build-deps
 	$(MAKE) --no-print-directory O=build tests
 	$(MAKE) --no-print-directory O=build/san SAN=1 tests
 	$(MAKE) --no-print-directory O=build/tsan SAN=thread tests
@@ -169,6 +176,40 @@ bench-iperf: all
 # root and the rig.  SOAK="--gb 1 --reconnects 5 --reboots 5" for less.
 bench-soak: all
 	FBNIC_EMU=$(abspath $(O))/fbnic-emu bench/soak $(SOAK)
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: fbnic-emu and fbnic-ctl
+# in bin; the guest rig (fbnic-vm) and the selftest runner
+# (fbnic-selftests) under lib/fbnic-emu with links in bin; man pages;
+# systemd units (socket activation); bash completion.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib/fbnic-emu
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+MANPAGES := $(wildcard man/*.1)
+UNITS := $(wildcard systemd/*.socket systemd/*.service)
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/tools/vm \
+		$(DESTDIR)$(LIBDIR)/tests/guest $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPLETIONDIR)
+	install -m 755 $(O)/fbnic-emu $(DESTDIR)$(BINDIR)/fbnic-emu
+	install -m 755 tools/fbnic-ctl $(DESTDIR)$(BINDIR)/fbnic-ctl
+	install -m 755 tools/fbnic-vm tools/fbnic-selftests tools/fbnic-ctl \
+		$(DESTDIR)$(LIBDIR)/tools/
+	install -m 755 $(wildcard tools/vm/*) $(DESTDIR)$(LIBDIR)/tools/vm/
+	install -m 644 tests/guest/ksft-expect $(DESTDIR)$(LIBDIR)/tests/guest/
+	ln -sf ../lib/fbnic-emu/tools/fbnic-vm $(DESTDIR)$(BINDIR)/fbnic-vm
+	ln -sf ../lib/fbnic-emu/tools/fbnic-selftests $(DESTDIR)$(BINDIR)/fbnic-selftests
+	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+	for u in $(UNITS); do \
+		sed 's|/usr/bin/fbnic-emu|$(BINDIR)/fbnic-emu|' $$u \
+			>$(DESTDIR)$(UNITDIR)/$$(basename $$u) || exit 1; \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$(basename $$u); \
+	done
+	install -m 644 tools/completion.bash $(DESTDIR)$(COMPLETIONDIR)/fbnic-emu
+	ln -sf fbnic-emu $(DESTDIR)$(COMPLETIONDIR)/fbnic-vm
+	ln -sf fbnic-emu $(DESTDIR)$(COMPLETIONDIR)/fbnic-selftests
 
 clean:
 	rm -rf build

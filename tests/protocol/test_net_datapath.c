@@ -19,13 +19,17 @@
  * while this client serves them.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -389,6 +393,122 @@ static void test_rx_hold_resume_and_tx_message_dma(void)
 	rx_hold_resume_and_tx(true);
 }
 
+/* The peer floods the device until its socket fails. */
+static void *flood(void *arg)
+{
+	int fd = *(int *)arg;
+	uint8_t f[1514];
+	test_frame(f, sizeof(f), 7);
+	while (peer_send(fd, f, sizeof(f)))
+		;
+	return NULL;
+}
+
+/* SIGTERM in the middle of traffic both ways (what systemctl stop
+ * sends): frames pour in from the peer, more than the posted buffers
+ * take (the net thread holds one), TX packets wait on a peer that does
+ * not read (the stream's send queue full, the ring held).  fbnic-emu
+ * exits 0 within seconds, leaves none of its sockets behind (vfio-user,
+ * control, the stream's listening socket), and its pcap ends on a whole
+ * record. */
+static void test_sigterm_mid_traffic(void)
+{
+	serving = NULL;
+	snprintf(dir, sizeof(dir), "/tmp/fbnic-net-dp.XXXXXX");
+	REQUIRE(mkdtemp(dir));
+	snprintf(net_path, sizeof(net_path), "%s/net.sock", dir);
+	snprintf(ctl_path, sizeof(ctl_path), "%s/ctl.sock", dir);
+	snprintf(pcap_path, sizeof(pcap_path), "%s/x.pcap", dir);
+	char uri[128];
+	snprintf(uri, sizeof(uri), "stream:unix:%s,listen", net_path);
+	const char *const extra[] = { "--net", uri,    "--control", ctl_path,
+				      "--pcap", pcap_path, NULL };
+	struct vfu_server s;
+	struct vfu_client c;
+	if (!OPEN_SESSION(&s, &c, extra))
+		return;
+	int memfd = vfu_memfd(RAM_SIZE);
+	REQUIRE(memfd >= 0);
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	REQUIRE(ram != MAP_FAILED);
+	CHECK_INT(vfu_dma_map(&c, VU_DMA_READ | VU_DMA_WRITE, 0, RAM_IOVA,
+			      RAM_SIZE, memfd), 0);
+	CFG_WR(&c, 0x04, 2, 0x0006);
+	int ctl = vfu_unix_connect(ctl_path);
+	REQUIRE(ctl >= 0);
+	int peer = vfu_unix_connect(net_path);
+	REQUIRE(peer >= 0);
+	CHECK_VALUE(ctl, "link.up", 1);
+	queue0_up(&c);
+	bdq_fill(&c, OFF_HPQ, OFF_HPQ_BUF, FBNIC_QUEUE_BDQ_HPQ_TAIL);
+	bdq_fill(&c, OFF_PPQ, OFF_PPQ_BUF, FBNIC_QUEUE_BDQ_PPQ_TAIL);
+	pthread_t th;
+	REQUIRE(pthread_create(&th, NULL, flood, &peer) == 0);
+	/* 31 TX packets of 1514 bytes to a peer that reads nothing */
+	uint8_t f[1514];
+	test_frame(f, sizeof(f), 9);
+	memcpy(ram + OFF_TX_BUF, f, sizeof(f));
+	for (unsigned i = 0; i < 31; i++) {
+		*desc(OFF_TWQ, 2 * i, RING) =
+			FBNIC_TWD_FLAG_REQ_COMPLETION | FBNIC_TWD_FLAG_DEST_MAC |
+			FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK, FBNIC_TWD_TYPE_META);
+		*desc(OFF_TWQ, 2 * i + 1, RING) =
+			FBNIC_FIELD_PREP(FBNIC_TWD_ADDR_MASK, RAM_IOVA + OFF_TX_BUF) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, sizeof(f)) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK, FBNIC_TWD_TYPE_LAST_AL);
+	}
+	qwr(&c, FBNIC_QUEUE_TWQ0_TAIL, 62);
+	/* traffic in flight: the RX buffers used up and a frame held */
+	CHECK_VALUE(ctl, "net.holding", 1);
+	CHECK(dump_value(ctl, "port.tx_frames") > 0);
+	close(ctl);
+
+	kill(s.pid, SIGTERM);
+	bool gone = false;
+	for (int i = 0; i < 1000 && !(gone = !vfu_server_alive(&s)); i++)
+		pause_10ms();
+	CHECK(gone);
+	CHECK(gone && WIFEXITED(s.status) && WEXITSTATUS(s.status) == 0);
+	CHECK(access(s.sock, F_OK) != 0 && errno == ENOENT);
+	CHECK(access(ctl_path, F_OK) != 0 && errno == ENOENT);
+	CHECK(access(net_path, F_OK) != 0 && errno == ENOENT);
+	shutdown(peer, SHUT_RDWR);
+	pthread_join(th, NULL);
+	close(peer);
+	vfu_disconnect(&c);
+	if (gone)
+		vfu_server_forget(&s);
+	else
+		vfu_server_stop(&s);
+	munmap(ram, RAM_SIZE);
+	close(memfd);
+
+	/* The pcap: whole records up to its end. */
+	FILE *pf = fopen(pcap_path, "rb");
+	REQUIRE(pf);
+	uint8_t hdr[24], rec[16];
+	CHECK_INT(fread(hdr, 1, 24, pf), 24);
+	unsigned records = 0;
+	size_t n;
+	while ((n = fread(rec, 1, 16, pf)) == 16) {
+		uint32_t incl;
+		memcpy(&incl, rec + 8, 4);
+		REQUIRE(incl <= 65535);
+		static uint8_t body[65536];
+		if (fread(body, 1, incl, pf) != incl) {
+			n = 1; /* a cut record */
+			break;
+		}
+		records++;
+	}
+	CHECK_INT(n, 0);
+	CHECK(records > 31);
+	fclose(pf);
+	unlink(pcap_path);
+	rmdir(dir);
+}
+
 TEST_MAIN("protocol-net-datapath",
 	  TEST_CASE(test_rx_hold_resume_and_tx_fd_memory),
-	  TEST_CASE(test_rx_hold_resume_and_tx_message_dma))
+	  TEST_CASE(test_rx_hold_resume_and_tx_message_dma),
+	  TEST_CASE(test_sigterm_mid_traffic))
