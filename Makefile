@@ -57,7 +57,7 @@ PROTOCOL_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/protocol/test_*.c))
 TESTS := $(UNIT_TESTS) $(DEVICE_TESTS) $(PROTOCOL_TESTS)
 FUZZERS := $(patsubst %.c,$(O)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf bench-soak FORCE install \
+.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf bench-soak FORCE install deb \
 	fuzz fuzzers selftests
 # Keep objects of pattern-rule binaries (else make deletes them as
 # intermediates and relinks every test on the next run).
@@ -105,11 +105,11 @@ $(LIB): $(LIB_OBJS)
 
 $(O)/fbnic-emu: $(O)/src/main.o $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/tests/%: $(O)/tests/%.o $(TESTLIB_OBJS) $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 tests: $(O)/fbnic-emu $(TESTS)
 
@@ -156,7 +156,7 @@ selftests: all
 BENCHES := $(patsubst %.c,$(O)/%,$(wildcard bench/*.c))
 $(O)/bench/%: $(O)/bench/%.o $(TESTLIB_OBJS) $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Benchmarks print figures; timing goals live here, never in tests.
 bench: $(O)/fbnic-emu $(BENCHES)
@@ -210,6 +210,19 @@ install: all
 	install -m 644 tools/completion.bash $(DESTDIR)$(COMPLETIONDIR)/fbnic-emu
 	ln -sf fbnic-emu $(DESTDIR)$(COMPLETIONDIR)/fbnic-vm
 	ln -sf fbnic-emu $(DESTDIR)$(COMPLETIONDIR)/fbnic-selftests
+
+# make deb: the Debian package (debian/, debhelper) built from a copy of
+# the tree in build/debsrc, checked by lintian (errors and warnings fail);
+# the .deb lands in build/.
+deb:
+	@tools/need-deb-tools
+	rm -rf build/debsrc && mkdir -p build/debsrc/fbnic-emu-$(VERSION)
+	tar -c --exclude=./build --exclude=./.git . | tar -x -C build/debsrc/fbnic-emu-$(VERSION)
+	cd build/debsrc/fbnic-emu-$(VERSION) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -n 30 ../build.log; exit 1; }
+	lintian --fail-on error,warning build/debsrc/fbnic-emu_$(VERSION)_*.changes
+	cp build/debsrc/fbnic-emu_$(VERSION)_*.deb build/
+	@ls build/fbnic-emu_$(VERSION)_*.deb
 
 clean:
 	rm -rf build
