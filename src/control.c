@@ -42,7 +42,8 @@ struct client {
 	char *ans_text;
 	size_t ans_len;
 	size_t used;
-	bool stalled; /* an answer did not fit within SEND_WAIT_MS: closed */
+	bool stalled; /* an answer could not be sent: the client is closed */
+	bool gone;    /* ... because it went away, not for not reading */
 	char buf[CONTROL_LINE_MAX];
 };
 
@@ -471,7 +472,7 @@ static void reply(struct client *cl, const char *text, size_t len)
 			if (poll(&p, 1, SEND_WAIT_MS) <= 0)
 				cl->stalled = true;
 		} else {
-			cl->stalled = true; /* gone: the next recv sees it */
+			cl->stalled = cl->gone = true; /* EPIPE, ECONNRESET */
 		}
 	}
 }
@@ -525,7 +526,7 @@ static void client_close(struct client *cl)
 	close(cl->fd);
 	cl->fd = -1;
 	cl->used = 0;
-	cl->stalled = false;
+	cl->stalled = cl->gone = false;
 	client_drop_answer(cl);
 }
 
@@ -566,7 +567,7 @@ static void client_input(struct control *c, struct client *cl)
 	cl->used += (size_t)n;
 	if (!client_lines(c, cl))
 		return;
-	if (cl->stalled) {
+	if (cl->stalled && !cl->gone) {
 		__atomic_fetch_add(&c->clients_stalled, 1, __ATOMIC_RELAXED);
 		log_ratelimited(LOG_WARN, SUB,
 				"closing a control client that did not read its "

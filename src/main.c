@@ -344,9 +344,9 @@ int main(int argc, char **argv)
 		log_set_journal(true);
 	/* Socket activation: the vfio-user socket is the one named
 	 * "vfio-user", or bound at --socket, or the accepted connection of
-	 * an Accept=yes unit ("connection"), or without --socket the only
-	 * one not named "control"; the control channel's is named "control"
-	 * or bound at --control. */
+	 * an Accept=yes unit ("connection"), or without --socket the first
+	 * one left; the control channel's is named "control" or bound at
+	 * --control.  One left over is closed. */
 	struct activation act;
 	if (activation_get(&act))
 		return 1;
