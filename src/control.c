@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "dev/csr.h" /* FBNIC_MAX_QUEUES */
+#include "dev/fault.h"
 #include "dev/fbnic.h"
 #include "fw/fw.h"
 #include "runner.h"
@@ -25,7 +26,7 @@
 
 #define SUB "control"
 #define MAX_CLIENTS 8
-#define MAX_ARGS 8
+#define MAX_ARGS 12
 /* How long an answer may wait for a client to read: a client that sends
  * commands and never reads its answers would otherwise stop the control
  * thread, and every other client with it, on a full socket buffer. */
@@ -338,6 +339,76 @@ static void join_args(char *dst, size_t cap, int argc, char **argv)
 	}
 }
 
+/* fault list | fault clear [KIND] |
+ * fault KIND [queue Q | vector V] [count N | prob P] [seed S]
+ * KIND: rx drop, rx corrupt, tx drop, tx stall, irq drop, dma fail */
+static const char *cmd_fault(struct control *c, struct fbnic *dev, int argc,
+			     char **argv, FILE *out)
+{
+	(void)c;
+	if (argc == 2 && !strcmp(argv[1], "list")) {
+		fbnic_fault_list(dev, out);
+		return NULL;
+	}
+	if (argc == 2 && !strcmp(argv[1], "clear")) {
+		fbnic_fault_clear(dev, -1);
+		fbnic_fault_list(dev, out);
+		return NULL;
+	}
+	int k;
+	if (argc == 4 && !strcmp(argv[1], "clear")) {
+		if ((k = fbnic_fault_parse(argv[2], argv[3])) < 0)
+			return "unknown fault (rx drop|rx corrupt|tx drop|tx stall|irq drop|dma fail)";
+		fbnic_fault_clear(dev, k);
+		fbnic_fault_list(dev, out);
+		return NULL;
+	}
+	if (argc < 3 || (k = fbnic_fault_parse(argv[1], argv[2])) < 0)
+		return "usage: fault list | clear [KIND] | KIND [queue Q|vector V] "
+		       "[count N|prob P] [seed S]; KIND: rx drop, rx corrupt, "
+		       "tx drop, tx stall, irq drop, dma fail";
+	uint32_t scope = FBNIC_FAULT_ALL;
+	unsigned long long count = 1, seed = 1;
+	uint32_t ppm = 0;
+	bool irq = k == FBNIC_FAULT_IRQ_DROP;
+	for (int i = 3; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return "a value missing after the last word";
+		const char *w = argv[i], *v = argv[i + 1];
+		char *end;
+		errno = 0;
+		if (!strcmp(w, irq ? "vector" : "queue")) {
+			unsigned long n = strtoul(v, &end, 0);
+			unsigned max = irq ? FBNIC_MSIX_VECTORS_MAX : FBNIC_MAX_QUEUES;
+			if (errno || *end || !*v || n >= max)
+				return irq ? "vector wants 0..257" : "queue wants 0..127";
+			scope = (uint32_t)n;
+		} else if (!strcmp(w, "count")) {
+			count = strtoull(v, &end, 0);
+			if (errno || *end || !*v || !count)
+				return "count wants a positive number";
+			ppm = 0;
+		} else if (!strcmp(w, "prob")) {
+			double p = strtod(v, &end);
+			if (errno || *end || end == v || !(p > 0 && p <= 1))
+				return "prob wants a probability, 0 < P <= 1";
+			ppm = (uint32_t)(p * 1e6 + 0.5);
+			if (!ppm)
+				ppm = 1;
+		} else if (!strcmp(w, "seed")) {
+			seed = strtoull(v, &end, 0);
+			if (errno || *end || !*v)
+				return "seed wants a number";
+		} else {
+			return irq ? "want vector V, count N, prob P or seed S"
+				   : "want queue Q, count N, prob P or seed S";
+		}
+	}
+	fbnic_fault_arm(dev, (enum fbnic_fault_kind)k, scope, count, ppm, seed);
+	fbnic_fault_list(dev, out);
+	return NULL;
+}
+
 /* fw [heartbeat stop|resume | reboot [CRASH REASON...] | log TEXT...] */
 static const char *cmd_fw(struct control *c, struct fbnic *dev, int argc,
 			  char **argv, FILE *out)
@@ -410,6 +481,8 @@ static const struct cmd commands[] = {
 	{ "sensor", "sensor [temp MC|volt MV|fail ERRNO|ok|alarm temp MC|alarm volt LO HI]",
 	  cmd_sensor },
 	{ "fw", "fw [heartbeat stop|resume|reboot [CRASH REASON]|log TEXT]", cmd_fw },
+	{ "fault", "fault list|clear [KIND]|KIND [queue Q|vector V] [count N|prob P] [seed S]",
+	  cmd_fault },
 	{ NULL, NULL, NULL },
 };
 

@@ -35,8 +35,27 @@ int fbnic_dma_write(struct fbnic *dev, uint64_t gpa, const void *buf,
 	return r;
 }
 
+int fbnic_dma_read_q(struct fbnic *dev, unsigned q, uint64_t gpa, void *buf,
+		     size_t len)
+{
+	if (fbnic_fault_fire(dev, FBNIC_FAULT_DMA_FAIL, q))
+		return -EIO;
+	return fbnic_dma_read(dev, gpa, buf, len);
+}
+
+int fbnic_dma_write_q(struct fbnic *dev, unsigned q, uint64_t gpa,
+		      const void *buf, size_t len)
+{
+	if (fbnic_fault_fire(dev, FBNIC_FAULT_DMA_FAIL, q))
+		return -EIO;
+	return fbnic_dma_write(dev, gpa, buf, len);
+}
+
 void fbnic_bus_msix(struct fbnic *dev, unsigned vector)
 {
+	/* an injected "irq drop": the message never reaches the host */
+	if (fbnic_fault_fire(dev, FBNIC_FAULT_IRQ_DROP, vector))
+		return;
 	fbnic_trace(dev, FBNIC_TR_IRQ, vector, 0, 0);
 	dev->host.msix_raise(dev->host.opaque, vector);
 }

@@ -22,6 +22,12 @@ bool fbnic_bus_master(const struct fbnic *dev);
 int fbnic_dma_read(struct fbnic *dev, uint64_t gpa, void *buf, size_t len);
 int fbnic_dma_write(struct fbnic *dev, uint64_t gpa, const void *buf,
 		    size_t len);
+/* A data-path DMA for queue q: as above, or -EIO when an injected
+ * "dma fail" fires for q (fault.h). */
+int fbnic_dma_read_q(struct fbnic *dev, unsigned q, uint64_t gpa, void *buf,
+		     size_t len);
+int fbnic_dma_write_q(struct fbnic *dev, unsigned q, uint64_t gpa,
+		      const void *buf, size_t len);
 /* Send the MSI-X message of a vector (after the interrupt block's own
  * masking, intr.c). */
 void fbnic_bus_msix(struct fbnic *dev, unsigned vector);

@@ -5,6 +5,7 @@
 
 #include "bus.h"
 #include "dp/dp.h"
+#include "fault.h"
 #include "fbnic.h"
 #include "fw/fw.h"
 #include "intr.h"
@@ -57,7 +58,17 @@ struct fbnic {
 	struct fbnic_ptp ptp;
 	struct fbnic_queues queues;
 	struct fbnic_dp dp; /* the data path's counters, kept across resets */
+	struct fbnic_faults faults; /* armed by the operator: kept across resets */
 };
+
+/* A chance for injected fault k at queue or vector `where` (fault.h):
+ * true if it fires now.  Nothing armed: one test of a mask. */
+static inline bool fbnic_fault_fire(struct fbnic *dev, enum fbnic_fault_kind k,
+				    uint32_t where)
+{
+	return __builtin_expect((dev->faults.armed >> k) & 1, 0) &&
+	       fbnic_fault_fire_slow(dev, k, where);
+}
 
 static inline void fbnic_dirty_mark(uint64_t *map, uint32_t idx)
 {

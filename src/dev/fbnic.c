@@ -441,5 +441,6 @@ void fbnic_dump(struct fbnic *dev, FILE *out)
 			fbnic_bar4_blocks[i]->dump(dev, out);
 	fbnic_port_dump(dev, out);
 	fbnic_dp_dump(dev, out);
+	fbnic_fault_dump(dev, out);
 	fprintf(out, "timers.fired %llu\n", (unsigned long long)dev->timers.fired);
 }

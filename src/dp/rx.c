@@ -142,13 +142,13 @@ static int bdq_put(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 {
 	struct fbnic_ring *bdq = ring_of(dev, q, r);
 	uint64_t bd;
-	if (fbnic_dma_read(dev, fbnic_ring_entry(bdq, bdq->head), &bd,
-			   sizeof(bd)))
+	if (fbnic_dma_read_q(dev, q, fbnic_ring_entry(bdq, bdq->head), &bd,
+			     sizeof(bd)))
 		goto fault;
 	if (dev->queues.q[q].gen != gen)
 		return -1;
 	uint64_t addr = bd & FBNIC_BD_DESC_ADDR_MASK;
-	if (n && fbnic_dma_write(dev, addr + off, data, n))
+	if (n && fbnic_dma_write_q(dev, q, addr + off, data, n))
 		goto fault;
 	if (dev->queues.q[q].gen != gen)
 		return -1;
@@ -168,8 +168,8 @@ static int rcq_put(struct fbnic *dev, unsigned q, uint32_t gen, uint64_t rcd)
 	struct fbnic_ring *rcq = ring_of(dev, q, FBNIC_RING_RCQ);
 	if (rcq->phase)
 		rcd |= FBNIC_RCD_DONE;
-	if (fbnic_dma_write(dev, fbnic_ring_entry(rcq, rcq->tail), &rcd,
-			    sizeof(rcd))) {
+	if (fbnic_dma_write_q(dev, q, fbnic_ring_entry(rcq, rcq->tail), &rcd,
+			      sizeof(rcd))) {
 		if (dev->queues.q[q].gen == gen) {
 			dev->dp.stats.rx_dma_errors++;
 			fbnic_queue_ring_error(dev, q, FBNIC_RING_RCQ,
@@ -275,6 +275,32 @@ static void rcq_interrupt(struct fbnic *dev, unsigned q, unsigned nrcd)
 
 /* ---- the frame -------------------------------------------------------- */
 
+/* An injected "rx corrupt": a copy of the frame with one bit flipped in
+ * its TCP or UDP segment (header or payload: what the L4 checksum
+ * covers), else anywhere after the Ethernet header, as a wire error the
+ * FCS missed.  Classification and layout keep the original's parse; the
+ * checksum verdict the device computes from the copy reports the damage
+ * (but a UDP datagram without a checksum carries it silently, as on a
+ * wire). */
+static const uint8_t *rx_corrupt(struct fbnic *dev, const uint8_t *frame,
+				 size_t len, const struct pkt_info *pi)
+{
+	static _Thread_local uint8_t copy[FBNIC_PORT_MAX_FRAME];
+	if (len <= 14 || len > sizeof(copy))
+		return frame;
+	memcpy(copy, frame, len);
+	size_t from = 14, to = len;
+	if ((pi->l4 == PKT_L4_TCP || pi->l4 == PKT_L4_UDP) &&
+	    pi->l4_off < pkt_l4_end(pi) && pkt_l4_end(pi) <= len) {
+		from = pi->l4_off;
+		to = pkt_l4_end(pi);
+	}
+	uint64_t r = fbnic_fault_random(dev, FBNIC_FAULT_RX_CORRUPT);
+	size_t at = from + (size_t)(r % (to - from));
+	copy[at] ^= (uint8_t)(1u << ((r >> 32) % 8));
+	return copy;
+}
+
 static void count_drop(struct fbnic *dev, uint64_t *counter, unsigned q,
 		       uint32_t reg)
 {
@@ -321,6 +347,12 @@ int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len)
 		count_drop(dev, &dev->dp.stats.rx_drop_queue_off, q, 0);
 		return 0;
 	}
+	/* Injected faults (dev/fault.h): the frame lost on the wire, or one
+	 * bit of its payload flipped there, before the device sees it. */
+	if (fbnic_fault_fire(dev, FBNIC_FAULT_RX_DROP, q))
+		return 0;
+	if (fbnic_fault_fire(dev, FBNIC_FAULT_RX_CORRUPT, q))
+		frame = rx_corrupt(dev, frame, len, &pi);
 	if (rx_layout(dev, q, &pi, len, &res, &lo) ||
 	    (lo.npay && !ring_of(dev, q, FBNIC_RING_PPQ)->enabled)) {
 		count_drop(dev, &dev->dp.stats.rx_drop_layout, q,

@@ -98,8 +98,9 @@ static int tx_fetch(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 			  dev->csr[FBNIC_QM_TWQ_DEFAULT_META_L];
 	}
 	while (i < avail) {
-		if (fbnic_dma_read(dev, fbnic_ring_entry(ring, ring->head + i),
-				   &d, sizeof(d))) {
+		if (fbnic_dma_read_q(dev, q,
+				     fbnic_ring_entry(ring, ring->head + i), &d,
+				     sizeof(d))) {
 			if (still(dev, q, gen))
 				ring_fault(dev, q, r,
 					   &dev->dp.stats.tx_dma_errors,
@@ -154,7 +155,7 @@ static int tx_gather(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 		size_t n = FBNIC_FIELD_GET(FBNIC_TWD_LEN_MASK, p->al[i]);
 		if (!n)
 			continue; /* an empty skb head (fbnic_tx_map) */
-		if (fbnic_dma_read(dev, addr, frame_buf + off, n)) {
+		if (fbnic_dma_read_q(dev, q, addr, frame_buf + off, n)) {
 			if (still(dev, q, gen))
 				ring_fault(dev, q, r,
 					   &dev->dp.stats.tx_dma_errors,
@@ -286,8 +287,8 @@ static int tcq_put(struct fbnic *dev, unsigned q, uint32_t gen, uint64_t tcd)
 	struct fbnic_ring *tcq = ring_of(dev, q, FBNIC_RING_TCQ);
 	if (tcq->phase)
 		tcd |= FBNIC_TCD_DONE;
-	if (fbnic_dma_write(dev, fbnic_ring_entry(tcq, tcq->tail), &tcd,
-			    sizeof(tcd))) {
+	if (fbnic_dma_write_q(dev, q, fbnic_ring_entry(tcq, tcq->tail), &tcd,
+			      sizeof(tcd))) {
 		if (still(dev, q, gen))
 			ring_fault(dev, q, FBNIC_RING_TCQ,
 				   &dev->dp.stats.tx_dma_errors,
@@ -366,6 +367,10 @@ static bool tx_ring(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 	for (unsigned n = 0; n < TX_BUDGET; n++) {
 		if (!twq->enabled || !fbnic_ring_avail(twq))
 			return false;
+		/* An injected "tx stall" (dev/fault.h): no fetch until it is
+		 * cleared, which kicks the queue again. */
+		if (fbnic_fault_fire(dev, FBNIC_FAULT_TX_STALL, q))
+			return false;
 		/* A packet may need two TCDs (timestamp and head): wait for
 		 * the driver to consume (TCQ_HEAD kicks us again). */
 		if (!tcq->enabled || fbnic_ring_room(tcq) < 2) {
@@ -383,7 +388,11 @@ static bool tx_ring(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 			return false;
 		/* No room in the port: the packet stays at the head, no
 		 * completion; fbnic_port_tx_room kicks the ring again. */
-		if (tx_offload_send(dev, p.len, p.meta, &twq->tx_sent)) {
+		/* An injected "tx drop": sent, completed, lost on the wire. */
+		if (!twq->tx_sent &&
+		    fbnic_fault_fire(dev, FBNIC_FAULT_TX_DROP, q)) {
+			/* not sent */
+		} else if (tx_offload_send(dev, p.len, p.meta, &twq->tx_sent)) {
 			dev->dp.stats.tx_wait_port++;
 			return false;
 		}

@@ -143,7 +143,7 @@ static void malformed(void)
 	ASK_HAS(fd, "sensor alarm volt 900 800\n", "error: alarm volt");
 	ASK_HAS(fd, "sensor fail 0\n", "error: fail wants");
 	ASK_HAS(fd, "fw heartbeat maybe\n", "error: usage");
-	ASK_HAS(fd, "a b c d e f g h i\n", "error: too many arguments");
+	ASK_HAS(fd, "a b c d e f g h i j k l m\n", "error: too many arguments");
 	/* Long words: a reboot reason and a log line beyond their buffers
 	 * are truncated (this once overflowed the joining code). */
 	char line[512], word[71];

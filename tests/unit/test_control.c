@@ -68,7 +68,7 @@ static void test_cut_anywhere(void)
 	static const char session[] =
 		"link mode 100cr2 fec rs\nlink\nreg MAC_COMMAND_CONFIG 0x11002\n"
 		"\n  \r\nbogus\nsensor temp 61000\nlink mode 25cr fec baser\n"
-		"a b c d e f g h i\nlink\0ignored\nhelp\n";
+		"a b c d e f g h i j k l m\nlink\0ignored\nhelp\n";
 	int ret;
 	char *whole = feed(session, sizeof(session) - 1, 0, &ret);
 	REQUIRE(whole != NULL);
@@ -149,5 +149,49 @@ static void test_too_long_and_end(void)
 	stop();
 }
 
-TEST_MAIN("unit-control", TEST_CASE(test_cut_anywhere),
+/* The fault commands: arm, list, clear; malformed ones refused with
+ * the reason, nothing armed by them. */
+static void test_fault_commands(void)
+{
+	REQUIRE(start());
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "fault list\n", "rx drop: off, fired 0\n" },
+		{ "fault rx drop queue 3 count 5\n", "rx drop: armed queue 3 count 5 left" },
+		{ "fault rx corrupt prob 0.01 seed 7\n",
+		  "rx corrupt: armed all prob 0.010000 seed 7" },
+		{ "fault tx stall queue 0\n", "tx stall: armed queue 0 until cleared" },
+		{ "fault irq drop vector 2 count 1\n", "irq drop: armed vector 2 count 1" },
+		{ "fault dma fail queue 127\n", "dma fail: armed queue 127 count 1 left" },
+		{ "fault clear tx stall\n", "tx stall: off" },
+		{ "fault list\n", "rx drop: armed queue 3" },
+		{ "fault clear\n", "rx drop: off, fired 0\nrx corrupt: off" },
+		{ "fault\n", "error: usage: fault list" },
+		{ "fault rx sideways\n", "error: usage: fault list" },
+		{ "fault rx drop queue 128\n", "error: queue wants 0..127" },
+		{ "fault irq drop queue 1\n", "error: want vector V" },
+		{ "fault irq drop vector 999\n", "error: vector wants 0..257" },
+		{ "fault tx drop count 0\n", "error: count wants a positive number" },
+		{ "fault tx drop prob 1.5\n", "error: prob wants a probability" },
+		{ "fault tx drop count\n", "error: a value missing" },
+		{ "fault clear rx bogus\n", "error: unknown fault" },
+		{ "fault list\n", "dma fail: off" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int ret;
+		char *a = feed(cases[i].in, strlen(cases[i].in), 0, &ret);
+		if (!a || !strstr(a, cases[i].want))
+			test_fail(__FILE__, __LINE__, "%s-> %s (want %s)",
+				  cases[i].in, a ? a : "(null)", cases[i].want);
+		free(a);
+	}
+	int ret;
+	char *a = feed("fault list\n", 11, 0, &ret);
+	CHECK(a && !strstr(a, "armed"));
+	free(a);
+	stop();
+}
+
+TEST_MAIN("unit-control", TEST_CASE(test_fault_commands), TEST_CASE(test_cut_anywhere),
 	  TEST_CASE(test_answer_after_longer), TEST_CASE(test_too_long_and_end))

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "fault.h"
+
+#include <string.h>
+
+#include "dev.h"
+#include "util/log.h"
+
+#define SUB "fault"
+
+static const char *const names[FBNIC_FAULT_KINDS] = {
+	[FBNIC_FAULT_RX_DROP] = "rx drop",
+	[FBNIC_FAULT_RX_CORRUPT] = "rx corrupt",
+	[FBNIC_FAULT_TX_DROP] = "tx drop",
+	[FBNIC_FAULT_TX_STALL] = "tx stall",
+	[FBNIC_FAULT_IRQ_DROP] = "irq drop",
+	[FBNIC_FAULT_DMA_FAIL] = "dma fail",
+};
+
+const char *fbnic_fault_name(enum fbnic_fault_kind k)
+{
+	return (unsigned)k < FBNIC_FAULT_KINDS ? names[k] : "?";
+}
+
+int fbnic_fault_parse(const char *what, const char *how)
+{
+	char both[32];
+	if (strlen(what) + strlen(how) + 2 > sizeof(both))
+		return -1;
+	strcpy(both, what);
+	strcat(both, " ");
+	strcat(both, how);
+	for (int k = 0; k < FBNIC_FAULT_KINDS; k++)
+		if (!strcmp(both, names[k]))
+			return k;
+	return -1;
+}
+
+/* splitmix64: small, and the same sequence everywhere for a seed */
+static uint64_t next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+uint64_t fbnic_fault_random(struct fbnic *dev, enum fbnic_fault_kind k)
+{
+	return next(&dev->faults.k[k].rng);
+}
+
+void fbnic_fault_arm(struct fbnic *dev, enum fbnic_fault_kind k, uint32_t scope,
+		     uint64_t count, uint32_t ppm, uint64_t seed)
+{
+	struct fbnic_fault *f = &dev->faults.k[k];
+	*f = (struct fbnic_fault){ .scope = scope,
+				   .left = ppm ? 0 : count,
+				   .ppm = ppm > 1000000 ? 1000000 : ppm,
+				   .seed = seed,
+				   .rng = seed };
+	dev->faults.armed |= 1u << k;
+	log_info(SUB, "%s armed", names[k]);
+	if (k == FBNIC_FAULT_TX_STALL)
+		return;
+	/* count 0 arms nothing that could fire */
+	if (!ppm && !count)
+		dev->faults.armed &= ~(1u << k);
+}
+
+void fbnic_fault_clear(struct fbnic *dev, int k)
+{
+	uint32_t was = dev->faults.armed;
+	if (k < 0)
+		dev->faults.armed = 0;
+	else if (k < FBNIC_FAULT_KINDS)
+		dev->faults.armed &= ~(1u << k);
+	if ((was & ~dev->faults.armed) & (1u << FBNIC_FAULT_TX_STALL))
+		fbnic_queue_tx_kick_busy(dev); /* the held queues go on */
+}
+
+bool fbnic_fault_fire_slow(struct fbnic *dev, enum fbnic_fault_kind k,
+			   uint32_t where)
+{
+	struct fbnic_fault *f = &dev->faults.k[k];
+	if (f->scope != FBNIC_FAULT_ALL && f->scope != where)
+		return false;
+	if (k != FBNIC_FAULT_TX_STALL) {
+		if (f->ppm) {
+			if (next(&f->rng) % 1000000u >= f->ppm)
+				return false;
+		} else if (!f->left) {
+			dev->faults.armed &= ~(1u << k);
+			return false;
+		} else if (--f->left == 0) {
+			dev->faults.armed &= ~(1u << k); /* the last one */
+		}
+	}
+	f->fired++;
+	dev->faults.fired_total[k]++;
+	if (k != FBNIC_FAULT_TX_STALL || f->fired == 1)
+		log_ratelimited(LOG_INFO, SUB, "%s injected at %s %u",
+				names[k],
+				k == FBNIC_FAULT_IRQ_DROP ? "vector" : "queue",
+				where);
+	return true;
+}
+
+void fbnic_fault_list(const struct fbnic *dev, FILE *out)
+{
+	for (int k = 0; k < FBNIC_FAULT_KINDS; k++) {
+		const struct fbnic_fault *f = &dev->faults.k[k];
+		bool on = (dev->faults.armed >> k) & 1;
+		fprintf(out, "%s: %s", names[k], on ? "armed" : "off");
+		if (on) {
+			const char *unit = k == FBNIC_FAULT_IRQ_DROP ? "vector" : "queue";
+			if (f->scope == FBNIC_FAULT_ALL)
+				fprintf(out, " all");
+			else
+				fprintf(out, " %s %u", unit, f->scope);
+			if (k == FBNIC_FAULT_TX_STALL)
+				fprintf(out, " until cleared");
+			else if (f->ppm)
+				fprintf(out, " prob %.6f seed %llu",
+					f->ppm / 1e6, (unsigned long long)f->seed);
+			else
+				fprintf(out, " count %llu left",
+					(unsigned long long)f->left);
+		}
+		fprintf(out, ", fired %llu\n",
+			(unsigned long long)dev->faults.fired_total[k]);
+	}
+}
+
+void fbnic_fault_dump(const struct fbnic *dev, FILE *out)
+{
+	for (int k = 0; k < FBNIC_FAULT_KINDS; k++) {
+		char n[16];
+		strcpy(n, names[k]);
+		n[strcspn(n, " ")] = '_';
+		fprintf(out, "fault.%s.fired %llu\n", n,
+			(unsigned long long)dev->faults.fired_total[k]);
+	}
+}
