@@ -341,7 +341,8 @@ static void join_args(char *dst, size_t cap, int argc, char **argv)
 
 /* fault list | fault clear [KIND] |
  * fault KIND [queue Q | vector V] [count N | prob P] [seed S]
- * KIND: rx drop, rx corrupt, tx drop, tx stall, irq drop, dma fail */
+ * KIND: rx drop, rx corrupt, rx fcs, tx drop, tx stall, irq drop,
+ * dma fail (rx fcs: the port, before any queue: scope all or queue 0) */
 static const char *cmd_fault(struct control *c, struct fbnic *dev, int argc,
 			     char **argv, FILE *out)
 {
@@ -358,7 +359,7 @@ static const char *cmd_fault(struct control *c, struct fbnic *dev, int argc,
 	int k;
 	if (argc == 4 && !strcmp(argv[1], "clear")) {
 		if ((k = fbnic_fault_parse(argv[2], argv[3])) < 0)
-			return "unknown fault (rx drop|rx corrupt|tx drop|tx stall|irq drop|dma fail)";
+			return "unknown fault (rx drop|rx corrupt|rx fcs|tx drop|tx stall|irq drop|dma fail)";
 		fbnic_fault_clear(dev, k);
 		fbnic_fault_list(dev, out);
 		return NULL;
@@ -366,7 +367,7 @@ static const char *cmd_fault(struct control *c, struct fbnic *dev, int argc,
 	if (argc < 3 || (k = fbnic_fault_parse(argv[1], argv[2])) < 0)
 		return "usage: fault list | clear [KIND] | KIND [queue Q|vector V] "
 		       "[count N|prob P] [seed S]; KIND: rx drop, rx corrupt, "
-		       "tx drop, tx stall, irq drop, dma fail";
+		       "rx fcs, tx drop, tx stall, irq drop, dma fail";
 	uint32_t scope = FBNIC_FAULT_ALL;
 	unsigned long long count = 1, seed = 1;
 	uint32_t ppm = 0;

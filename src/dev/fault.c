@@ -11,6 +11,7 @@
 static const char *const names[FBNIC_FAULT_KINDS] = {
 	[FBNIC_FAULT_RX_DROP] = "rx drop",
 	[FBNIC_FAULT_RX_CORRUPT] = "rx corrupt",
+	[FBNIC_FAULT_RX_FCS] = "rx fcs",
 	[FBNIC_FAULT_TX_DROP] = "tx drop",
 	[FBNIC_FAULT_TX_STALL] = "tx stall",
 	[FBNIC_FAULT_IRQ_DROP] = "irq drop",
@@ -101,7 +102,9 @@ bool fbnic_fault_fire_slow(struct fbnic *dev, enum fbnic_fault_kind k,
 	if (k != FBNIC_FAULT_TX_STALL || f->fired == 1)
 		log_ratelimited(LOG_INFO, SUB, "%s injected at %s %u",
 				names[k],
-				k == FBNIC_FAULT_IRQ_DROP ? "vector" : "queue",
+				k == FBNIC_FAULT_IRQ_DROP ? "vector"
+				: k == FBNIC_FAULT_RX_FCS ? "port"
+							  : "queue",
 				where);
 	return true;
 }

@@ -26,6 +26,9 @@ enum fbnic_fault_kind {
 	FBNIC_FAULT_RX_CORRUPT, /* a frame from the wire with one payload
 				   bit flipped: the device's checksum
 				   verdict then reports it bad */
+	FBNIC_FAULT_RX_FCS,     /* a frame from the wire with a bad FCS: the
+				   MAC drops and counts it (the port: scope
+				   0 or all) */
 	FBNIC_FAULT_TX_DROP,    /* a packet completed but lost on the wire */
 	FBNIC_FAULT_TX_STALL,   /* a queue's TX stops fetching descriptors
 				   until cleared (count: ignored) */

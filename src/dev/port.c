@@ -50,6 +50,14 @@ int fbnic_port_rx(struct fbnic *dev, const void *frame, size_t len)
 		p->stats.rx_drop_mac++;
 		return -ENETDOWN;
 	}
+	/* An injected "rx fcs" (dev/fault.h): the frame arrived with a bad
+	 * FCS; the MAC drops it and counts it where the driver reads it
+	 * (MAC_STAT_RX_PACKET_BAD_FCS: FrameCheckSequenceErrors). */
+	if (fbnic_fault_fire(dev, FBNIC_FAULT_RX_FCS, 0)) {
+		fbnic_mac_stat_add(dev, FBNIC_MAC_STAT_RX_PACKET_BAD_FCS_L, 1);
+		p->stats.rx_drop_fcs++;
+		return 0;
+	}
 	if (fbnic_mac_is_control(frame, len)) {
 		fbnic_mac_count_frame(dev, false, frame, len);
 		p->stats.rx_frames++;

@@ -47,6 +47,7 @@
 	X(rx_held, "offers answered 'no room now' (back-pressure)")        \
 	X(rx_drop_mac, "RX frames dropped: MAC RX off or link down")       \
 	X(rx_drop_size, "RX frames dropped: runt or longer than the MTU")  \
+	X(rx_drop_fcs, "RX frames dropped: bad FCS (injected, rx fcs)")   \
 	X(rx_mac_control, "MAC Control frames received and consumed")    \
 	X(resumes, "times the backend was told there is room again")
 

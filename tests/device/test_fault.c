@@ -123,6 +123,22 @@ static void test_rx_corrupt_flips_a_bit_the_checksum_sees(void)
 	h_destroy(h);
 }
 
+/* rx fcs, count 2: the MAC drops the frames and counts them where the
+ * driver reads FCS errors (MAC_STAT_RX_PACKET_BAD_FCS, fbnic_mac.c's
+ * FrameCheckSequenceErrors), and the port counts why. */
+static void test_rx_fcs_counted_by_the_mac(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n);
+	REQUIRE(h);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_RX_FCS, FBNIC_FAULT_ALL, 2, 0, 1);
+	CHECK_INT(rx_frames(&n, 5, NULL), 3);
+	CHECK_INT(h_rd32(h, 0, FBNIC_MAC_STAT_RX_PACKET_BAD_FCS_L), 2);
+	CHECK_INT(h_dump_value(h, "port.rx_drop_fcs"), 2);
+	CHECK_INT(h_dump_value(h, "fault.rx_fcs.fired"), 2);
+	h_destroy(h);
+}
+
 /* tx drop, count 2: three packets sent and completed, one on the wire. */
 static void test_tx_drop_completes_but_loses(void)
 {
@@ -271,6 +287,7 @@ static void test_list(void)
 
 TEST_MAIN("fault", TEST_CASE(test_rx_drop_count),
 	  TEST_CASE(test_rx_corrupt_flips_a_bit_the_checksum_sees),
+	  TEST_CASE(test_rx_fcs_counted_by_the_mac),
 	  TEST_CASE(test_tx_drop_completes_but_loses),
 	  TEST_CASE(test_tx_stall_until_cleared),
 	  TEST_CASE(test_irq_drop_swallows_one_message),

@@ -68,6 +68,17 @@ print("replies %d" % got)
 EOF
 echo "csum-errors $(($(snmp Udp InCsumErrors) - c0))"
 
+# rx fcs: 3 frames with a bad FCS, dropped by the MAC and counted where
+# the driver reads them (MAC_STAT_RX_PACKET_BAD_FCS: ethtool's eth-mac
+# FrameCheckSequenceErrors)
+sec rx-fcs
+fcs() { ethtool -S "$IF" --groups eth-mac 2>/dev/null | awk '$1 == "eth-mac-FrameCheckSequenceErrors:" || $1 == "FrameCheckSequenceErrors:" { print $2 }'; }
+f0=$(fcs)
+req fault rx fcs count 3
+echo "received $(ping -c 10 -i 0.2 -W 2 "$PEER" 2>&1 | received)"
+echo "fcs-errors $(($(fcs) - ${f0:-0}))"
+ethtool -S "$IF" --groups eth-mac 2>&1 | grep -i frame | head -n 3
+
 # tx drop: 5 echo requests completed by the device but lost on the wire
 sec tx-drop
 t0=$(cat "/sys/class/net/$IF/statistics/tx_packets")

@@ -162,6 +162,7 @@ static void test_fault_commands(void)
 		{ "fault rx corrupt prob 0.01 seed 7\n",
 		  "rx corrupt: armed all prob 0.010000 seed 7" },
 		{ "fault tx stall queue 0\n", "tx stall: armed queue 0 until cleared" },
+		{ "fault rx fcs count 2\n", "rx fcs: armed all count 2 left" },
 		{ "fault irq drop vector 2 count 1\n", "irq drop: armed vector 2 count 1" },
 		{ "fault dma fail queue 127\n", "dma fail: armed queue 127 count 1 left" },
 		{ "fault clear tx stall\n", "tx stall: off" },
