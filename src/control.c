@@ -342,7 +342,8 @@ static void join_args(char *dst, size_t cap, int argc, char **argv)
 /* fault list | fault clear [KIND] |
  * fault KIND [queue Q | vector V] [count N | prob P] [seed S]
  * KIND: rx drop, rx corrupt, rx fcs, tx drop, tx stall, irq drop,
- * dma fail (rx fcs: the port, before any queue: scope all or queue 0) */
+ * dma fail, completion delay (with ms MS) (rx fcs: the port, before
+ * any queue: scope all or queue 0) */
 static const char *cmd_fault(struct control *c, struct fbnic *dev, int argc,
 			     char **argv, FILE *out)
 {
@@ -359,7 +360,7 @@ static const char *cmd_fault(struct control *c, struct fbnic *dev, int argc,
 	int k;
 	if (argc == 4 && !strcmp(argv[1], "clear")) {
 		if ((k = fbnic_fault_parse(argv[2], argv[3])) < 0)
-			return "unknown fault (rx drop|rx corrupt|rx fcs|tx drop|tx stall|irq drop|dma fail)";
+			return "unknown fault (rx drop|rx corrupt|rx fcs|tx drop|tx stall|irq drop|dma fail|completion delay)";
 		fbnic_fault_clear(dev, k);
 		fbnic_fault_list(dev, out);
 		return NULL;
@@ -367,9 +368,11 @@ static const char *cmd_fault(struct control *c, struct fbnic *dev, int argc,
 	if (argc < 3 || (k = fbnic_fault_parse(argv[1], argv[2])) < 0)
 		return "usage: fault list | clear [KIND] | KIND [queue Q|vector V] "
 		       "[count N|prob P] [seed S]; KIND: rx drop, rx corrupt, "
-		       "rx fcs, tx drop, tx stall, irq drop, dma fail";
+		       "rx fcs, tx drop, tx stall, irq drop, dma fail, "
+		       "completion delay (with ms MS)";
 	uint32_t scope = FBNIC_FAULT_ALL;
 	unsigned long long count = 1, seed = 1;
+	uint64_t delay_ns = 0;
 	uint32_t ppm = 0;
 	bool irq = k == FBNIC_FAULT_IRQ_DROP;
 	for (int i = 3; i < argc; i += 2) {
@@ -396,6 +399,11 @@ static const char *cmd_fault(struct control *c, struct fbnic *dev, int argc,
 			ppm = (uint32_t)(p * 1e6 + 0.5);
 			if (!ppm)
 				ppm = 1;
+		} else if (!strcmp(w, "ms") && k == FBNIC_FAULT_COMPLETION_DELAY) {
+			double ms = strtod(v, &end);
+			if (errno || *end || end == v || !(ms > 0 && ms <= 60000))
+				return "ms wants milliseconds, 0 < MS <= 60000";
+			delay_ns = (uint64_t)(ms * 1e6 + 0.5);
 		} else if (!strcmp(w, "seed")) {
 			seed = strtoull(v, &end, 0);
 			if (errno || *end || !*v)
@@ -405,7 +413,10 @@ static const char *cmd_fault(struct control *c, struct fbnic *dev, int argc,
 				   : "want queue Q, count N, prob P or seed S";
 		}
 	}
-	fbnic_fault_arm(dev, (enum fbnic_fault_kind)k, scope, count, ppm, seed);
+	if (k == FBNIC_FAULT_COMPLETION_DELAY && !delay_ns)
+		return "completion delay wants ms MS (how long each hold lasts)";
+	fbnic_fault_arm(dev, (enum fbnic_fault_kind)k, scope, count, ppm, seed,
+			delay_ns);
 	fbnic_fault_list(dev, out);
 	return NULL;
 }
@@ -482,7 +493,7 @@ static const struct cmd commands[] = {
 	{ "sensor", "sensor [temp MC|volt MV|fail ERRNO|ok|alarm temp MC|alarm volt LO HI]",
 	  cmd_sensor },
 	{ "fw", "fw [heartbeat stop|resume|reboot [CRASH REASON]|log TEXT]", cmd_fw },
-	{ "fault", "fault list|clear [KIND]|KIND [queue Q|vector V] [count N|prob P] [seed S]",
+	{ "fault", "fault list|clear [KIND]|KIND [queue Q|vector V] [count N|prob P] [seed S] [ms MS]",
 	  cmd_fault },
 	{ NULL, NULL, NULL },
 };

@@ -70,6 +70,16 @@ static inline bool fbnic_fault_fire(struct fbnic *dev, enum fbnic_fault_kind k,
 	       fbnic_fault_fire_slow(dev, k, where);
 }
 
+/* An injected completion delay holds queue q's completions now (fault.h). */
+static inline bool fbnic_fault_hold(struct fbnic *dev, unsigned q)
+{
+	return __builtin_expect(((dev->faults.armed >>
+				  FBNIC_FAULT_COMPLETION_DELAY) & 1) |
+					(dev->faults.holding != 0),
+				0) &&
+	       fbnic_fault_hold_slow(dev, q);
+}
+
 static inline void fbnic_dirty_mark(uint64_t *map, uint32_t idx)
 {
 	uint32_t chunk = idx / FBNIC_DIRTY_CHUNK;

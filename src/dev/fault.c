@@ -16,6 +16,7 @@ static const char *const names[FBNIC_FAULT_KINDS] = {
 	[FBNIC_FAULT_TX_STALL] = "tx stall",
 	[FBNIC_FAULT_IRQ_DROP] = "irq drop",
 	[FBNIC_FAULT_DMA_FAIL] = "dma fail",
+	[FBNIC_FAULT_COMPLETION_DELAY] = "completion delay",
 };
 
 const char *fbnic_fault_name(enum fbnic_fault_kind k)
@@ -52,14 +53,16 @@ uint64_t fbnic_fault_random(struct fbnic *dev, enum fbnic_fault_kind k)
 }
 
 void fbnic_fault_arm(struct fbnic *dev, enum fbnic_fault_kind k, uint32_t scope,
-		     uint64_t count, uint32_t ppm, uint64_t seed)
+		     uint64_t count, uint32_t ppm, uint64_t seed,
+		     uint64_t delay_ns)
 {
 	struct fbnic_fault *f = &dev->faults.k[k];
 	*f = (struct fbnic_fault){ .scope = scope,
 				   .left = ppm ? 0 : count,
 				   .ppm = ppm > 1000000 ? 1000000 : ppm,
 				   .seed = seed,
-				   .rng = seed };
+				   .rng = seed,
+				   .delay_ns = delay_ns };
 	dev->faults.armed |= 1u << k;
 	log_info(SUB, "%s armed", names[k]);
 	if (k == FBNIC_FAULT_TX_STALL)
@@ -78,6 +81,71 @@ void fbnic_fault_clear(struct fbnic *dev, int k)
 		dev->faults.armed &= ~(1u << k);
 	if ((was & ~dev->faults.armed) & (1u << FBNIC_FAULT_TX_STALL))
 		fbnic_queue_tx_kick_busy(dev); /* the held queues go on */
+}
+
+static uint64_t now(struct fbnic *dev)
+{
+	return dev->host.now_ns(dev->host.opaque);
+}
+
+/* The earliest hold's end: the timer's next deadline. */
+static void hold_rearm(struct fbnic *dev)
+{
+	struct fbnic_faults *fs = &dev->faults;
+	uint64_t first = FBNIC_TIMER_NONE;
+	for (unsigned q = 0; fs->holding && q < FBNIC_MAX_QUEUES; q++)
+		if (fs->hold_until[q] && fs->hold_until[q] < first)
+			first = fs->hold_until[q];
+	if (first == FBNIC_TIMER_NONE)
+		fbnic_timer_cancel(dev, &fs->hold_timer);
+	else
+		fbnic_timer_set(dev, &fs->hold_timer, first);
+}
+
+/* Holds over: their queues go on (TX kicked, the port's held frame
+ * offered again). */
+static void hold_expired(struct fbnic *dev, struct fbnic_timer *t)
+{
+	(void)t;
+	struct fbnic_faults *fs = &dev->faults;
+	uint64_t t_now = now(dev);
+	for (unsigned q = 0; fs->holding && q < FBNIC_MAX_QUEUES; q++)
+		if (fs->hold_until[q] && fs->hold_until[q] <= t_now) {
+			fs->hold_until[q] = 0;
+			fs->holding--;
+		}
+	hold_rearm(dev);
+	fbnic_queue_tx_kick_busy(dev);
+	fbnic_port_room(dev);
+}
+
+void fbnic_fault_reset(struct fbnic *dev)
+{
+	struct fbnic_faults *fs = &dev->faults;
+	memset(fs->hold_until, 0, sizeof(fs->hold_until));
+	fs->holding = 0;
+	fbnic_timer_init(&fs->hold_timer, hold_expired);
+}
+
+bool fbnic_fault_hold_slow(struct fbnic *dev, unsigned q)
+{
+	struct fbnic_faults *fs = &dev->faults;
+	if (q >= FBNIC_MAX_QUEUES)
+		return false;
+	uint64_t t_now = now(dev);
+	if (fs->hold_until[q] > t_now)
+		return true; /* the timer is armed for it */
+	if (fs->hold_until[q]) {
+		fs->hold_until[q] = 0;
+		fs->holding--;
+	}
+	if (!fbnic_fault_fire(dev, FBNIC_FAULT_COMPLETION_DELAY, q))
+		return false;
+	uint64_t d = fs->k[FBNIC_FAULT_COMPLETION_DELAY].delay_ns;
+	fs->hold_until[q] = t_now + (d ? d : 1);
+	fs->holding++;
+	hold_rearm(dev);
+	return true;
 }
 
 bool fbnic_fault_fire_slow(struct fbnic *dev, enum fbnic_fault_kind k,
@@ -121,6 +189,9 @@ void fbnic_fault_list(const struct fbnic *dev, FILE *out)
 				fprintf(out, " all");
 			else
 				fprintf(out, " %s %u", unit, f->scope);
+			if (k == FBNIC_FAULT_COMPLETION_DELAY)
+				fprintf(out, " ms %.3f",
+					(double)f->delay_ns / 1e6);
 			if (k == FBNIC_FAULT_TX_STALL)
 				fprintf(out, " until cleared");
 			else if (f->ppm)
@@ -138,7 +209,7 @@ void fbnic_fault_list(const struct fbnic *dev, FILE *out)
 void fbnic_fault_dump(const struct fbnic *dev, FILE *out)
 {
 	for (int k = 0; k < FBNIC_FAULT_KINDS; k++) {
-		char n[16];
+		char n[24];
 		strcpy(n, names[k]);
 		n[strcspn(n, " ")] = '_';
 		fprintf(out, "fault.%s.fired %llu\n", n,

@@ -17,6 +17,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "csr.h"   /* FBNIC_MAX_QUEUES */
+#include "timer.h"
+
 struct fbnic;
 
 /* Where each fires (see the hooks): */
@@ -35,6 +38,9 @@ enum fbnic_fault_kind {
 	FBNIC_FAULT_IRQ_DROP,   /* an MSI-X message swallowed (per vector) */
 	FBNIC_FAULT_DMA_FAIL,   /* a data-path DMA of a queue fails: the ring
 				   stops as on a bus error */
+	FBNIC_FAULT_COMPLETION_DELAY, /* a queue's completions (TCQ and RCQ
+				   write-back) held for delay_ns: TX waits,
+				   frames from the wire wait (held, not lost) */
 	FBNIC_FAULT_KINDS
 };
 
@@ -47,12 +53,17 @@ struct fbnic_fault {
 	uint64_t seed;
 	uint64_t rng;      /* splitmix64 state, from the seed */
 	uint64_t fired;    /* since armed */
+	uint64_t delay_ns; /* completion delay: how long each hold lasts */
 };
 
 struct fbnic_faults {
 	uint32_t armed; /* bit per kind */
 	struct fbnic_fault k[FBNIC_FAULT_KINDS];
 	uint64_t fired_total[FBNIC_FAULT_KINDS]; /* since the process began */
+	/* completion delay: per queue, the end of its hold (0: none) */
+	uint64_t hold_until[FBNIC_MAX_QUEUES];
+	unsigned holding; /* queues with a hold_until */
+	struct fbnic_timer hold_timer;
 };
 
 /* "rx drop", "tx stall", ... */
@@ -61,9 +72,17 @@ const char *fbnic_fault_name(enum fbnic_fault_kind k);
 int fbnic_fault_parse(const char *what, const char *how);
 
 /* Arm kind k (replacing what was armed): ppm 0 fires on the next count
- * chances, else each chance with probability ppm/1e6 from seed. */
+ * chances, else each chance with probability ppm/1e6 from seed; delay_ns
+ * is a completion delay's hold. */
 void fbnic_fault_arm(struct fbnic *dev, enum fbnic_fault_kind k, uint32_t scope,
-		     uint64_t count, uint32_t ppm, uint64_t seed);
+		     uint64_t count, uint32_t ppm, uint64_t seed,
+		     uint64_t delay_ns);
+/* After a function reset (the timers emptied): holds end. */
+void fbnic_fault_reset(struct fbnic *dev);
+/* completion delay (the hook calls fbnic_fault_hold, dev.h): true while
+ * queue q's completions are held, starting a hold when the fault fires;
+ * the hold's end kicks TX and resumes the port. */
+bool fbnic_fault_hold_slow(struct fbnic *dev, unsigned q);
 /* Disarm kind k, or every kind (k < 0); a TX stall cleared lets the
  * held queues go on. */
 void fbnic_fault_clear(struct fbnic *dev, int k);

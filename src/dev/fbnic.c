@@ -132,6 +132,7 @@ void fbnic_reset(struct fbnic *dev)
 {
 	fbnic_trace(dev, FBNIC_TR_RESET, 0, 0, 0);
 	fbnic_timers_reset(dev);
+	fbnic_fault_reset(dev);
 	pcie_cfg_reset(&dev->pci);
 	dirty_clear(dev->csr, dev->csr_dirty, COUNTER_COUNT(dev->csr_dirty));
 	dirty_clear(dev->fw_csr, dev->fw_csr_dirty,

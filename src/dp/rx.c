@@ -347,6 +347,12 @@ int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len)
 		count_drop(dev, &dev->dp.stats.rx_drop_queue_off, q, 0);
 		return 0;
 	}
+	/* An injected "completion delay" (dev/fault.h): the frame waits for
+	 * the hold to end, held as when buffers run out. */
+	if (fbnic_fault_hold(dev, q)) {
+		dev->dp.stats.rx_held++;
+		return -EAGAIN;
+	}
 	/* Injected faults (dev/fault.h): the frame lost on the wire, or one
 	 * bit of its payload flipped there, before the device sees it. */
 	if (fbnic_fault_fire(dev, FBNIC_FAULT_RX_DROP, q))

@@ -371,6 +371,10 @@ static bool tx_ring(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 		 * cleared, which kicks the queue again. */
 		if (fbnic_fault_fire(dev, FBNIC_FAULT_TX_STALL, q))
 			return false;
+		/* An injected "completion delay": nothing completes until
+		 * the hold ends, which kicks the queue again. */
+		if (fbnic_fault_hold(dev, q))
+			return false;
 		/* A packet may need two TCDs (timestamp and head): wait for
 		 * the driver to consume (TCQ_HEAD kicks us again). */
 		if (!tcq->enabled || fbnic_ring_room(tcq) < 2) {

@@ -6,6 +6,7 @@
  * device's reaction is the one the hardware would have; the same seed
  * fires on the same frames.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,7 +72,7 @@ static void test_rx_drop_count(void)
 	struct hnic n;
 	struct harness *h = up(&n);
 	REQUIRE(h);
-	fbnic_fault_arm(h->dev, FBNIC_FAULT_RX_DROP, 0, 3, 0, 1);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_RX_DROP, 0, 3, 0, 1, 0);
 	CHECK_INT(rx_frames(&n, 5, NULL), 2);
 	CHECK_INT(h_dump_value(h, "fault.rx_drop.fired"), 3);
 	CHECK_INT(h_dump_value(h, "dp.rx_frames"), 2);
@@ -79,7 +80,7 @@ static void test_rx_drop_count(void)
 	CHECK_INT(h_dump_value(h, "dp.rx_drop_rpc"), 0);
 	CHECK_INT(rx_frames(&n, 3, NULL), 3); /* disarmed */
 	/* scoped to another queue: queue 0 is untouched */
-	fbnic_fault_arm(h->dev, FBNIC_FAULT_RX_DROP, 5, 10, 0, 1);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_RX_DROP, 5, 10, 0, 1, 0);
 	CHECK_INT(rx_frames(&n, 3, NULL), 3);
 	CHECK_INT(h_dump_value(h, "fault.rx_drop.fired"), 3);
 	h_destroy(h);
@@ -94,7 +95,7 @@ static void test_rx_corrupt_flips_a_bit_the_checksum_sees(void)
 	struct hnic n;
 	struct harness *h = up(&n);
 	REQUIRE(h);
-	fbnic_fault_arm(h->dev, FBNIC_FAULT_RX_CORRUPT, FBNIC_FAULT_ALL, 1, 0, 7);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_RX_CORRUPT, FBNIC_FAULT_ALL, 1, 0, 7, 0);
 	uint8_t f[300];
 	size_t len = build(f, sizeof(f), 200, 3);
 	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
@@ -131,7 +132,7 @@ static void test_rx_fcs_counted_by_the_mac(void)
 	struct hnic n;
 	struct harness *h = up(&n);
 	REQUIRE(h);
-	fbnic_fault_arm(h->dev, FBNIC_FAULT_RX_FCS, FBNIC_FAULT_ALL, 2, 0, 1);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_RX_FCS, FBNIC_FAULT_ALL, 2, 0, 1, 0);
 	CHECK_INT(rx_frames(&n, 5, NULL), 3);
 	CHECK_INT(h_rd32(h, 0, FBNIC_MAC_STAT_RX_PACKET_BAD_FCS_L), 2);
 	CHECK_INT(h_dump_value(h, "port.rx_drop_fcs"), 2);
@@ -145,7 +146,7 @@ static void test_tx_drop_completes_but_loses(void)
 	struct hnic n;
 	struct harness *h = up(&n);
 	REQUIRE(h);
-	fbnic_fault_arm(h->dev, FBNIC_FAULT_TX_DROP, 0, 2, 0, 1);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_TX_DROP, 0, 2, 0, 1, 0);
 	uint8_t f[200];
 	size_t len = build(f, sizeof(f), 100, 1);
 	for (int i = 0; i < 3; i++)
@@ -165,7 +166,7 @@ static void test_tx_stall_until_cleared(void)
 	struct hnic n;
 	struct harness *h = up(&n);
 	REQUIRE(h);
-	fbnic_fault_arm(h->dev, FBNIC_FAULT_TX_STALL, 0, 1, 0, 1);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_TX_STALL, 0, 1, 0, 1, 0);
 	uint8_t f[200];
 	size_t len = build(f, sizeof(f), 100, 1);
 	REQUIRE(hnic_xmit(&n, f, len, 0, 1));
@@ -180,7 +181,7 @@ static void test_tx_stall_until_cleared(void)
 	h_run(h);
 	CHECK_INT(h->nframes, 2);
 	CHECK_INT(hnic_clean_tcq(&n), 2);
-	fbnic_fault_arm(h->dev, FBNIC_FAULT_TX_STALL, 9, 1, 0, 1);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_TX_STALL, 9, 1, 0, 1, 0);
 	REQUIRE(hnic_xmit(&n, f, len, 0, 1));
 	h_run(h);
 	CHECK_INT(h->nframes, 3);
@@ -194,7 +195,7 @@ static void test_irq_drop_swallows_one_message(void)
 	struct hnic n;
 	struct harness *h = up(&n);
 	REQUIRE(h);
-	fbnic_fault_arm(h->dev, FBNIC_FAULT_IRQ_DROP, VEC, 1, 0, 1);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_IRQ_DROP, VEC, 1, 0, 1, 0);
 	unsigned before = h->msix[VEC];
 	CHECK_INT(rx_frames(&n, 1, NULL), 1);
 	CHECK_INT(h->msix[VEC], before);
@@ -218,7 +219,7 @@ static void test_dma_fail_stops_the_ring(void)
 	struct hnic n;
 	struct harness *h = up(&n);
 	REQUIRE(h);
-	fbnic_fault_arm(h->dev, FBNIC_FAULT_DMA_FAIL, 0, 1, 0, 1);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_DMA_FAIL, 0, 1, 0, 1, 0);
 	uint8_t f[200];
 	size_t len = build(f, sizeof(f), 100, 1);
 	REQUIRE(hnic_xmit(&n, f, len, 0, 1));
@@ -227,6 +228,44 @@ static void test_dma_fail_stops_the_ring(void)
 	CHECK_INT(h_dump_value(h, "fault.dma_fail.fired"), 1);
 	CHECK_INT(h_dump_value(h, "dp.tx_dma_errors"), 1);
 	CHECK_INT(h_dump_value(h, "queue.ring_errors"), 1);
+	h_destroy(h);
+}
+
+/* completion delay, 5 ms, count 1 per arm: a TX packet goes out and
+ * completes only when the hold ends; a frame from the wire is held (the
+ * backend told to wait, nothing lost) and taken when it ends. */
+static void test_completion_delay_holds_both_ways(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n);
+	REQUIRE(h);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_COMPLETION_DELAY, 0, 1, 0, 1,
+			5000000);
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 100, 1);
+	REQUIRE(hnic_xmit(&n, f, len, 0, 1));
+	h_run(h);
+	h_advance(h, 4000000);
+	CHECK_INT(h->nframes, 0);
+	CHECK_INT(hnic_clean_tcq(&n), 0);
+	h_advance(h, 2000000);
+	CHECK_INT(h->nframes, 1);
+	CHECK_INT(hnic_clean_tcq(&n), 1);
+	/* RX */
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_COMPLETION_DELAY, 0, 1, 0, 1,
+			5000000);
+	unsigned resumes = h->resumes;
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), -EAGAIN);
+	h_advance(h, 4000000);
+	CHECK_INT(h->resumes, resumes);
+	struct hnic_rx r;
+	CHECK_INT(hnic_rx(&n, &r), 0);
+	h_advance(h, 2000000);
+	CHECK_INT(h->resumes, resumes + 1); /* the port: offer it again */
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	CHECK_INT(hnic_rx(&n, &r), 1);
+	CHECK_INT(h_dump_value(h, "fault.completion_delay.fired"), 2);
+	CHECK_INT(h_dump_value(h, "dp.rx_frames"), 1);
 	h_destroy(h);
 }
 
@@ -240,7 +279,7 @@ static unsigned drop_pattern(uint64_t seed, bool *got)
 		return 0;
 	memset(got, 0, 200 * sizeof(*got));
 	fbnic_fault_arm(h->dev, FBNIC_FAULT_RX_DROP, FBNIC_FAULT_ALL, 0, 300000,
-			seed);
+			seed, 0);
 	unsigned rcvd = rx_frames(&n, 200, got);
 	CHECK_INT(h_dump_value(h, "fault.rx_drop.fired"), 200 - rcvd);
 	h_destroy(h);
@@ -266,8 +305,8 @@ static void test_list(void)
 {
 	struct harness *h = h_create(NULL);
 	REQUIRE(h);
-	fbnic_fault_arm(h->dev, FBNIC_FAULT_IRQ_DROP, 5, 2, 0, 1);
-	fbnic_fault_arm(h->dev, FBNIC_FAULT_RX_CORRUPT, 1, 0, 2500, 9);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_IRQ_DROP, 5, 2, 0, 1, 0);
+	fbnic_fault_arm(h->dev, FBNIC_FAULT_RX_CORRUPT, 1, 0, 2500, 9, 0);
 	char buf[1024] = "";
 	FILE *m = fmemopen(buf, sizeof(buf) - 1, "w");
 	REQUIRE(m);
@@ -292,4 +331,5 @@ TEST_MAIN("fault", TEST_CASE(test_rx_drop_count),
 	  TEST_CASE(test_tx_stall_until_cleared),
 	  TEST_CASE(test_irq_drop_swallows_one_message),
 	  TEST_CASE(test_dma_fail_stops_the_ring),
+	  TEST_CASE(test_completion_delay_holds_both_ways),
 	  TEST_CASE(test_same_seed_same_faults), TEST_CASE(test_list))

@@ -116,6 +116,14 @@ echo "failed-received $(ping -c 5 -i 0.2 -W 1 "$PEER" 2>&1 | received)"
 bounce
 echo "after-received $(ping -c 5 -i 0.2 -W 2 "$PEER" 2>&1 | received)"
 
+# completion delay: 3 holds of 300 ms (TX write-back, or frames from the
+# wire held, not dropped): late replies, none lost
+sec completion-delay
+req fault completion delay ms 300 count 3
+out=$(ping -c 5 -i 0.2 -W 3 "$PEER" 2>&1)
+echo "received $(echo "$out" | received)"
+echo "max-rtt $(echo "$out" | sed -n 's|.*= [0-9.]*/[0-9.]*/\([0-9]*\)[0-9.]*/.*|\1|p')"
+
 # link flap under traffic: carrier follows the cable; traffic resumes
 sec link-flap
 ping -c 100 -i 0.1 -W 1 "$PEER" >/tmp/flap.ping 2>&1 &
