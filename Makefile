@@ -57,7 +57,7 @@ PROTOCOL_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/protocol/test_*.c))
 TESTS := $(UNIT_TESTS) $(DEVICE_TESTS) $(PROTOCOL_TESTS)
 FUZZERS := $(patsubst %.c,$(O)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf bench-soak FORCE install deb \
+.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf bench-soak bench-faults FORCE install deb \
 	fuzz fuzzers selftests
 # Keep objects of pattern-rule binaries (else make deletes them as
 # intermediates and relinks every test on the next run).
@@ -223,6 +223,13 @@ deb:
 	lintian --fail-on error,warning build/debsrc/fbnic-emu_$(VERSION)_*.changes
 	cp build/debsrc/fbnic-emu_$(VERSION)_*.deb build/
 	@ls build/fbnic-emu_$(VERSION)_*.deb
+
+# The fault hooks' cost (bench/fault_cost): the normal build, and one with
+# the hooks compiled out as the baseline.
+bench-faults: $(O)/bench/fault_cost
+	$(MAKE) --no-print-directory O=build/nohooks CFLAGS=-DFBNIC_NO_FAULT_HOOKS build/nohooks/bench/fault_cost
+	@build/nohooks/bench/fault_cost
+	@$(O)/bench/fault_cost
 
 clean:
 	rm -rf build

@@ -63,21 +63,36 @@ struct fbnic {
 
 /* A chance for injected fault k at queue or vector `where` (fault.h):
  * true if it fires now.  Nothing armed: one test of a mask. */
+#ifdef FBNIC_NO_FAULT_HOOKS
+/* bench/fault_cost's baseline: the hooks compiled out. */
+static inline bool fbnic_fault_fire(struct fbnic *dev, enum fbnic_fault_kind k,
+				    uint32_t where)
+{
+	(void)dev, (void)k, (void)where;
+	return false;
+}
+#else
 static inline bool fbnic_fault_fire(struct fbnic *dev, enum fbnic_fault_kind k,
 				    uint32_t where)
 {
 	return __builtin_expect((dev->faults.armed >> k) & 1, 0) &&
 	       fbnic_fault_fire_slow(dev, k, where);
 }
+#endif
 
 /* An injected completion delay holds queue q's completions now (fault.h). */
 static inline bool fbnic_fault_hold(struct fbnic *dev, unsigned q)
 {
+#ifdef FBNIC_NO_FAULT_HOOKS
+	(void)dev, (void)q;
+	return false;
+#else
 	return __builtin_expect(((dev->faults.armed >>
 				  FBNIC_FAULT_COMPLETION_DELAY) & 1) |
 					(dev->faults.holding != 0),
 				0) &&
 	       fbnic_fault_hold_slow(dev, q);
+#endif
 }
 
 static inline void fbnic_dirty_mark(uint64_t *map, uint32_t idx)
