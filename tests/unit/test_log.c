@@ -121,6 +121,26 @@ static void test_line_format(void)
 	capture_end(&c);
 }
 
+/* Under systemd (stderr is the journal's stream): the syslog priority
+ * of each level first, no timestamp (the journal has its own). */
+static void test_journal_format(void)
+{
+	struct capture c;
+	REQUIRE(capture_start(&c, 485 * SEC + 397654321));
+	log_set_journal(true);
+	log_err("main", "e");
+	log_warn("fw", "plain %s", "line");
+	site_a(2);
+	log_info("main", "at %d", 7);
+	log_set_journal(false);
+	CHECK(!strcmp(capture_text(&c),
+		      "<3>main: e\n"
+		      "<4>fw: plain line\n"
+		      "<4>unit: guest error: bad thing 2\n"
+		      "<6>main: at 7\n"));
+	capture_end(&c);
+}
+
 /* The first LOG_RL_BURST occurrences in full, then nothing until the
  * interval has passed; then one line with the count of the dropped. */
 static void test_burst_then_summary(void)
@@ -295,7 +315,7 @@ static void test_threads_add_up(void)
 	capture_end(&c);
 }
 
-TEST_MAIN("unit-log", TEST_CASE(test_line_format),
+TEST_MAIN("unit-log", TEST_CASE(test_line_format), TEST_CASE(test_journal_format),
 	  TEST_CASE(test_burst_then_summary), TEST_CASE(test_flush),
 	  TEST_CASE(test_sites_independent), TEST_CASE(test_threshold),
 	  TEST_CASE(test_threads_add_up))
