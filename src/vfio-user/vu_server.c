@@ -922,10 +922,14 @@ static void disconnect(struct vu_server *s)
 	pthread_cond_broadcast(&s->req_cond);
 	pthread_mutex_unlock(&s->req_lock);
 
+	/* The device first (a reset: its rings off), then the memory: a
+	 * frame arriving from the wire in between would otherwise be DMA'd
+	 * to memory no longer mapped, and its ring stopped as a guest error,
+	 * by a guest that is gone. */
+	s->ops.disconnected(s->opaque);
 	vu_dma_unmap_all(&s->dma);
 	irq_release_all(s, true);
 	s->negotiated = false;
-	s->ops.disconnected(s->opaque);
 	log_info(SUB, "client gone; state released, waiting for the next one");
 }
 
