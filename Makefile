@@ -81,7 +81,9 @@ $(O)/%.o: %.c
 # The version string: VERSION, plus the commit when built in a git
 # checkout.  version-gen.h is rewritten only when the string changes.
 VERSION := $(shell cat VERSION)
-GIT_REV := $(shell git rev-parse --is-inside-work-tree >/dev/null 2>&1 && \
+# (Only this tree's own checkout: a copy inside another repository, as
+# make deb's build/debsrc, is not that repository's commit.)
+GIT_REV := $(shell [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && \
 	git describe --always --dirty --abbrev=7 2>/dev/null)
 VERSION_STR := $(VERSION)$(if $(GIT_REV), (git $(GIT_REV)))
 $(O)/version-gen.h: FORCE
