@@ -22,6 +22,7 @@
 
 #include "harness.h"
 #include "runner.h"
+#include "util/unix_sock.h"
 #include "test.h"
 #include "vfio-user/vfio_user.h"
 #include "vfio-user/vu_server.h"
@@ -73,7 +74,8 @@ static void setup(void)
 						  .disconnected = op_reset };
 	char path[64];
 	snprintf(path, sizeof(path), "/tmp/fuzz-vfio-user.%d.sock", (int)getpid());
-	srv = vu_server_create(path, &desc, &ops, NULL);
+	struct sock_spec sock = { .path = path, .fd = -1 };
+	srv = vu_server_create(&sock, &desc, &ops, NULL);
 	unlink(path);
 	if (!srv)
 		abort();
