@@ -72,15 +72,14 @@ void fbnic_fault_arm(struct fbnic *dev, enum fbnic_fault_kind k, uint32_t scope,
 		dev->faults.armed &= ~(1u << k);
 }
 
-void fbnic_fault_clear(struct fbnic *dev, int k)
+bool fbnic_fault_disarm(struct fbnic *dev, int k)
 {
 	uint32_t was = dev->faults.armed;
 	if (k < 0)
 		dev->faults.armed = 0;
 	else if (k < FBNIC_FAULT_KINDS)
 		dev->faults.armed &= ~(1u << k);
-	if ((was & ~dev->faults.armed) & (1u << FBNIC_FAULT_TX_STALL))
-		fbnic_queue_tx_kick_busy(dev); /* the held queues go on */
+	return (was & ~dev->faults.armed) & (1u << FBNIC_FAULT_TX_STALL);
 }
 
 static uint64_t now(struct fbnic *dev)
@@ -102,11 +101,8 @@ static void hold_rearm(struct fbnic *dev)
 		fbnic_timer_set(dev, &fs->hold_timer, first);
 }
 
-/* Holds over: their queues go on (TX kicked, the port's held frame
- * offered again). */
-static void hold_expired(struct fbnic *dev, struct fbnic_timer *t)
+void fbnic_fault_holds_expire(struct fbnic *dev)
 {
-	(void)t;
 	struct fbnic_faults *fs = &dev->faults;
 	uint64_t t_now = now(dev);
 	for (unsigned q = 0; fs->holding && q < FBNIC_MAX_QUEUES; q++)
@@ -115,16 +111,16 @@ static void hold_expired(struct fbnic *dev, struct fbnic_timer *t)
 			fs->holding--;
 		}
 	hold_rearm(dev);
-	fbnic_queue_tx_kick_busy(dev);
-	fbnic_port_room(dev);
 }
 
-void fbnic_fault_reset(struct fbnic *dev)
+void fbnic_fault_reset(struct fbnic *dev,
+		       void (*hold_over)(struct fbnic *dev,
+					 struct fbnic_timer *t))
 {
 	struct fbnic_faults *fs = &dev->faults;
 	memset(fs->hold_until, 0, sizeof(fs->hold_until));
 	fs->holding = 0;
-	fbnic_timer_init(&fs->hold_timer, hold_expired);
+	fbnic_timer_init(&fs->hold_timer, hold_over);
 }
 
 bool fbnic_fault_hold_slow(struct fbnic *dev, unsigned q)

@@ -77,15 +77,24 @@ int fbnic_fault_parse(const char *what, const char *how);
 void fbnic_fault_arm(struct fbnic *dev, enum fbnic_fault_kind k, uint32_t scope,
 		     uint64_t count, uint32_t ppm, uint64_t seed,
 		     uint64_t delay_ns);
-/* After a function reset (the timers emptied): holds end. */
-void fbnic_fault_reset(struct fbnic *dev);
+/* After a function reset (the timers emptied): holds end; hold_over is
+ * the hold timer's expiry (fbnic.c: fbnic_fault_holds_expire, then the
+ * held queues kicked and the port resumed). */
+void fbnic_fault_reset(struct fbnic *dev,
+		       void (*hold_over)(struct fbnic *dev,
+					 struct fbnic_timer *t));
+/* Forget the holds that are over and re-arm the timer for the next. */
+void fbnic_fault_holds_expire(struct fbnic *dev);
 /* completion delay (the hook calls fbnic_fault_hold, dev.h): true while
  * queue q's completions are held, starting a hold when the fault fires;
  * the hold's end kicks TX and resumes the port. */
 bool fbnic_fault_hold_slow(struct fbnic *dev, unsigned q);
 /* Disarm kind k, or every kind (k < 0); a TX stall cleared lets the
- * held queues go on. */
+ * held queues go on (fbnic.c: it kicks them). */
 void fbnic_fault_clear(struct fbnic *dev, int k);
+/* The part of fbnic_fault_clear in here: true if a TX stall was disarmed.
+ * (This file calls no block: the blocks call it.) */
+bool fbnic_fault_disarm(struct fbnic *dev, int k);
 /* One line per kind: armed (scope, count or probability, seed) or not,
  * and how often it fired. */
 void fbnic_fault_list(const struct fbnic *dev, FILE *out);

@@ -128,11 +128,27 @@ static void dirty_clear(uint32_t *store, uint64_t *map, size_t words)
 	}
 }
 
+/* A completion delay's hold is over (dev/fault.h): its queues go on,
+ * TX kicked, the port's held frame offered again. */
+static void fault_hold_over(struct fbnic *dev, struct fbnic_timer *t)
+{
+	(void)t;
+	fbnic_fault_holds_expire(dev);
+	fbnic_queue_tx_kick_busy(dev);
+	fbnic_port_room(dev);
+}
+
+void fbnic_fault_clear(struct fbnic *dev, int k)
+{
+	if (fbnic_fault_disarm(dev, k))
+		fbnic_queue_tx_kick_busy(dev); /* the stalled queues go on */
+}
+
 void fbnic_reset(struct fbnic *dev)
 {
 	fbnic_trace(dev, FBNIC_TR_RESET, 0, 0, 0);
 	fbnic_timers_reset(dev);
-	fbnic_fault_reset(dev);
+	fbnic_fault_reset(dev, fault_hold_over);
 	pcie_cfg_reset(&dev->pci);
 	dirty_clear(dev->csr, dev->csr_dirty, COUNTER_COUNT(dev->csr_dirty));
 	dirty_clear(dev->fw_csr, dev->fw_csr_dirty,
