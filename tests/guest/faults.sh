@@ -2,8 +2,9 @@
 # shellcheck disable=SC3043  # busybox ash has local
 # Guest side of tests/guest/faults: faults.sh ADDR/PREFIX PEER
 # One queue pair (ethtool -L combined 1: its NAPI vector is MSI-X 2), IPv6
-# off (no neighbour discovery or MLD frames among the counted ones), the
-# peer's MAC resolved; then one fault after another, each armed through a
+# off and the peer's MAC a permanent neighbour (no neighbour discovery,
+# MLD or ARP frames among the counted ones); then one fault after
+# another, each armed through a
 # "=== req fault ..." line the host sends to fbnic-emu's control channel.
 # Output in sections ("=== NAME", then lines) the host checks.
 export LC_ALL=C
@@ -40,6 +41,10 @@ ip addr add "$ADDR" dev "$IF"
 ip link set "$IF" up
 wait_carrier 1 200
 ping -c 2 -W 5 "$PEER" >/dev/null 2>&1; echo "ping-rc $?"
+# The peer's address for good (the host did the same for ours): no ARP
+# frame later, when a fault counts frames
+mac=$(ip neigh show "$PEER" dev "$IF" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')
+ip neigh replace "$PEER" lladdr "$mac" dev "$IF" nud permanent; echo "neigh-rc $?"
 
 # rx drop: 5 of the next frames from the wire (the echo replies) lost
 sec rx-drop
