@@ -982,6 +982,17 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
+bool vfu_server_wait_exit(struct vfu_server *s, int ms)
+{
+	int64_t deadline = now_ms() + ms;
+	while (vfu_server_alive(s)) {
+		if (now_ms() > deadline)
+			return false;
+		sleep_ms(10);
+	}
+	return true;
+}
+
 void vfu_server_forget(struct vfu_server *s)
 {
 	track(s, false);

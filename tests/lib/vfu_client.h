@@ -158,6 +158,9 @@ void vfu_client_from_fd(struct vfu_client *c, int fd);
  * printed). */
 int vfu_server_stop(struct vfu_server *s);
 bool vfu_server_alive(struct vfu_server *s); /* not exited */
+/* Wait up to ms for the server to exit by itself (reaped, status in
+ * s->status); true if it did. */
+bool vfu_server_wait_exit(struct vfu_server *s, int ms);
 /* A server that exited by itself (reaped by vfu_server_alive): forget
  * it and remove its temp dir. */
 void vfu_server_forget(struct vfu_server *s);

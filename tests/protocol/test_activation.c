@@ -154,9 +154,7 @@ static void accepted_connection(void)
 	uint64_t val = 0;
 	CHECK_INT(vfu_bar_read(&cl, 0, 0x11002 * 4, 4, &val), 0);
 	vfu_disconnect(&cl);
-	bool gone = false;
-	for (int i = 0; i < 1000 && !(gone = !vfu_server_alive(&s)); i++)
-		poll(NULL, 0, 10);
+	bool gone = vfu_server_wait_exit(&s, 10000);
 	CHECK(gone);
 	CHECK(gone && WIFEXITED(s.status) && WEXITSTATUS(s.status) == 0);
 	char *log = vfu_server_log(&s, 0);
@@ -179,9 +177,7 @@ static void not_a_socket(void)
 	struct vfu_server s;
 	REQUIRE(vfu_server_start_activated(&s, NULL, &p[0], 1, "vfio-user",
 					   NULL) == 0);
-	bool gone = false;
-	for (int i = 0; i < 1000 && !(gone = !vfu_server_alive(&s)); i++)
-		poll(NULL, 0, 10);
+	bool gone = vfu_server_wait_exit(&s, 10000);
 	CHECK(gone && WIFEXITED(s.status) && WEXITSTATUS(s.status) == 1);
 	char *log = vfu_server_log(&s, 0);
 	CHECK(log && strstr(log, "fd 3 (vfio-user) is not a UNIX stream socket"));

@@ -265,11 +265,19 @@ static bool peer_read(int fd, void *buf, size_t len)
 	return true;
 }
 
-static void rx_hold_resume_and_tx(bool by_messages)
+/* The real binary with a listening stream backend, its control channel
+ * and a pcap in a fresh dir; a session whose guest RAM (RAM_SIZE at
+ * RAM_IOVA, *memfd, mapped at ram) is fd-backed, or with by_messages
+ * reached only by DMA messages this client serves; bus mastering on. */
+static bool dp_session(struct vfu_server *s, struct vfu_client *c,
+		       bool by_messages, int *memfd)
 {
 	serving = NULL;
 	snprintf(dir, sizeof(dir), "/tmp/fbnic-net-dp.XXXXXX");
-	REQUIRE(mkdtemp(dir));
+	if (!mkdtemp(dir)) {
+		test_fail(__FILE__, __LINE__, "mkdtemp %s", dir);
+		return false;
+	}
 	snprintf(net_path, sizeof(net_path), "%s/net.sock", dir);
 	snprintf(ctl_path, sizeof(ctl_path), "%s/ctl.sock", dir);
 	snprintf(pcap_path, sizeof(pcap_path), "%s/x.pcap", dir);
@@ -277,24 +285,49 @@ static void rx_hold_resume_and_tx(bool by_messages)
 	snprintf(uri, sizeof(uri), "stream:unix:%s,listen", net_path);
 	const char *const extra[] = { "--net", uri,    "--control", ctl_path,
 				      "--pcap", pcap_path, NULL };
-	struct vfu_server s;
-	struct vfu_client c;
-	if (!OPEN_SESSION(&s, &c, extra))
-		return;
-	int memfd = vfu_memfd(RAM_SIZE);
-	REQUIRE(memfd >= 0);
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
-	REQUIRE(ram != MAP_FAILED);
-	CHECK_INT(vfu_dma_map(&c, VU_DMA_READ | VU_DMA_WRITE, 0, RAM_IOVA,
-			      RAM_SIZE, by_messages ? -1 : memfd),
+	if (!OPEN_SESSION(s, c, extra))
+		return false;
+	*memfd = vfu_memfd(RAM_SIZE);
+	CHECK(*memfd >= 0);
+	if (*memfd < 0)
+		return false;
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, *memfd, 0);
+	CHECK(ram != MAP_FAILED);
+	if (ram == MAP_FAILED)
+		return false;
+	CHECK_INT(vfu_dma_map(c, VU_DMA_READ | VU_DMA_WRITE, 0, RAM_IOVA,
+			      RAM_SIZE, by_messages ? -1 : *memfd),
 		  0);
 	if (by_messages) {
-		c.dma_mem = ram;
-		c.dma_iova = RAM_IOVA;
-		c.dma_len = RAM_SIZE;
-		serving = &c;
+		c->dma_mem = ram;
+		c->dma_iova = RAM_IOVA;
+		c->dma_len = RAM_SIZE;
+		serving = c;
 	}
-	CFG_WR(&c, 0x04, 2, 0x0006); /* PCI_COMMAND: memory, bus master */
+	CFG_WR(c, 0x04, 2, 0x0006); /* PCI_COMMAND: memory, bus master */
+	return true;
+}
+
+/* A packet as fbnic_tx_map posts it: META at TWQ slot `at`, then the one
+ * buffer at OFF_TX_BUF (len bytes) at the next slot. */
+static void tx_post(unsigned at, size_t len)
+{
+	*desc(OFF_TWQ, at, RING) =
+		FBNIC_TWD_FLAG_REQ_COMPLETION | FBNIC_TWD_FLAG_DEST_MAC |
+		FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK, FBNIC_TWD_TYPE_META);
+	*desc(OFF_TWQ, at + 1, RING) =
+		FBNIC_FIELD_PREP(FBNIC_TWD_ADDR_MASK, RAM_IOVA + OFF_TX_BUF) |
+		FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, len) |
+		FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK, FBNIC_TWD_TYPE_LAST_AL);
+}
+
+static void rx_hold_resume_and_tx(bool by_messages)
+{
+	struct vfu_server s;
+	struct vfu_client c;
+	int memfd = -1;
+	if (!dp_session(&s, &c, by_messages, &memfd))
+		return;
 	int ctl = vfu_unix_connect(ctl_path);
 	REQUIRE(ctl >= 0);
 	int peer = vfu_unix_connect(net_path);
@@ -331,13 +364,7 @@ static void rx_hold_resume_and_tx(bool by_messages)
 
 	/* TX: META then one buffer (fbnic_tx_map), the tail doorbell. */
 	memcpy(ram + OFF_TX_BUF, f3, sizeof(f3));
-	*desc(OFF_TWQ, 0, RING) =
-		FBNIC_TWD_FLAG_REQ_COMPLETION | FBNIC_TWD_FLAG_DEST_MAC |
-		FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK, FBNIC_TWD_TYPE_META);
-	*desc(OFF_TWQ, 1, RING) =
-		FBNIC_FIELD_PREP(FBNIC_TWD_ADDR_MASK, RAM_IOVA + OFF_TX_BUF) |
-		FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, sizeof(f3)) |
-		FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK, FBNIC_TWD_TYPE_LAST_AL);
+	tx_post(0, sizeof(f3));
 	qwr(&c, FBNIC_QUEUE_TWQ0_TAIL, 2);
 	uint32_t be = 0;
 	CHECK(peer_read(peer, &be, 4));
@@ -413,27 +440,11 @@ static void *flood(void *arg)
  * record. */
 static void test_sigterm_mid_traffic(void)
 {
-	serving = NULL;
-	snprintf(dir, sizeof(dir), "/tmp/fbnic-net-dp.XXXXXX");
-	REQUIRE(mkdtemp(dir));
-	snprintf(net_path, sizeof(net_path), "%s/net.sock", dir);
-	snprintf(ctl_path, sizeof(ctl_path), "%s/ctl.sock", dir);
-	snprintf(pcap_path, sizeof(pcap_path), "%s/x.pcap", dir);
-	char uri[128];
-	snprintf(uri, sizeof(uri), "stream:unix:%s,listen", net_path);
-	const char *const extra[] = { "--net", uri,    "--control", ctl_path,
-				      "--pcap", pcap_path, NULL };
 	struct vfu_server s;
 	struct vfu_client c;
-	if (!OPEN_SESSION(&s, &c, extra))
+	int memfd = -1;
+	if (!dp_session(&s, &c, false, &memfd))
 		return;
-	int memfd = vfu_memfd(RAM_SIZE);
-	REQUIRE(memfd >= 0);
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
-	REQUIRE(ram != MAP_FAILED);
-	CHECK_INT(vfu_dma_map(&c, VU_DMA_READ | VU_DMA_WRITE, 0, RAM_IOVA,
-			      RAM_SIZE, memfd), 0);
-	CFG_WR(&c, 0x04, 2, 0x0006);
 	int ctl = vfu_unix_connect(ctl_path);
 	REQUIRE(ctl >= 0);
 	int peer = vfu_unix_connect(net_path);
@@ -448,15 +459,8 @@ static void test_sigterm_mid_traffic(void)
 	uint8_t f[1514];
 	test_frame(f, sizeof(f), 9);
 	memcpy(ram + OFF_TX_BUF, f, sizeof(f));
-	for (unsigned i = 0; i < 31; i++) {
-		*desc(OFF_TWQ, 2 * i, RING) =
-			FBNIC_TWD_FLAG_REQ_COMPLETION | FBNIC_TWD_FLAG_DEST_MAC |
-			FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK, FBNIC_TWD_TYPE_META);
-		*desc(OFF_TWQ, 2 * i + 1, RING) =
-			FBNIC_FIELD_PREP(FBNIC_TWD_ADDR_MASK, RAM_IOVA + OFF_TX_BUF) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, sizeof(f)) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK, FBNIC_TWD_TYPE_LAST_AL);
-	}
+	for (unsigned i = 0; i < 31; i++)
+		tx_post(2 * i, sizeof(f));
 	qwr(&c, FBNIC_QUEUE_TWQ0_TAIL, 62);
 	/* traffic in flight: the RX buffers used up and a frame held */
 	CHECK_VALUE(ctl, "net.holding", 1);
@@ -464,9 +468,7 @@ static void test_sigterm_mid_traffic(void)
 	close(ctl);
 
 	kill(s.pid, SIGTERM);
-	bool gone = false;
-	for (int i = 0; i < 1000 && !(gone = !vfu_server_alive(&s)); i++)
-		pause_10ms();
+	bool gone = vfu_server_wait_exit(&s, 10000);
 	CHECK(gone);
 	CHECK(gone && WIFEXITED(s.status) && WEXITSTATUS(s.status) == 0);
 	CHECK(access(s.sock, F_OK) != 0 && errno == ENOENT);
