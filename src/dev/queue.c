@@ -201,6 +201,8 @@ static void ring_enable(struct fbnic *dev, unsigned q, enum fbnic_ring_idx ring)
 	if (p->err)
 		return; /* stays stopped until RESET */
 	p->enabled = true;
+	if (ring == FBNIC_RING_TWQ0 || ring == FBNIC_RING_TWQ1)
+		dev->queues.tx_used[q / 32] |= 1u << (q % 32);
 	dev->queues.stats.enables++;
 }
 
@@ -224,14 +226,16 @@ void fbnic_queue_tx_kick(struct fbnic *dev, unsigned q)
 
 void fbnic_queue_tx_kick_busy(struct fbnic *dev)
 {
-	for (unsigned q = 0; q < FBNIC_MAX_QUEUES; q++) {
-		const struct fbnic_ring *ring = dev->queues.q[q].ring;
-		if ((ring[FBNIC_RING_TWQ0].enabled &&
-		     fbnic_ring_avail(&ring[FBNIC_RING_TWQ0])) ||
-		    (ring[FBNIC_RING_TWQ1].enabled &&
-		     fbnic_ring_avail(&ring[FBNIC_RING_TWQ1])))
-			fbnic_queue_tx_kick(dev, q);
-	}
+	for (unsigned w = 0; w < FBNIC_MAX_QUEUES / 32; w++)
+		for (uint32_t m = dev->queues.tx_used[w]; m; m &= m - 1) {
+			unsigned q = w * 32 + (unsigned)__builtin_ctz(m);
+			const struct fbnic_ring *ring = dev->queues.q[q].ring;
+			if ((ring[FBNIC_RING_TWQ0].enabled &&
+			     fbnic_ring_avail(&ring[FBNIC_RING_TWQ0])) ||
+			    (ring[FBNIC_RING_TWQ1].enabled &&
+			     fbnic_ring_avail(&ring[FBNIC_RING_TWQ1])))
+				fbnic_queue_tx_kick(dev, q);
+		}
 }
 
 /* The driver posted buffers or consumed completions: a frame the backend

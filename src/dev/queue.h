@@ -102,6 +102,9 @@ struct fbnic_queues {
 	/* Queues whose TX rings have work (a TWQ doorbell, room in the TCQ):
 	 * the data path serves them in fbnic_work. */
 	uint32_t tx_pending[FBNIC_MAX_QUEUES / 32];
+	/* Queues with a TWQ enabled since the function reset: the ones
+	 * fbnic_queue_tx_kick_busy looks at, rather than all 128. */
+	uint32_t tx_used[FBNIC_MAX_QUEUES / 32];
 	/* RX resources were posted since fbnic_work last looked. */
 	bool rx_room;
 	/* Ends the wait of frames held for a restarting queue
