@@ -130,7 +130,8 @@ void hnic_up_rss(struct hnic *n, struct harness *h, unsigned q, unsigned v,
 	       FBNIC_MAC_COMMAND_CONFIG_RX_ENA | FBNIC_MAC_COMMAND_CONFIG_TX_ENA |
 		       FBNIC_MAC_COMMAND_CONFIG_TX_PAD_EN);
 	rings_up(n, twq_size, bdq_size, rcq_size);
-	hnic_rpc_up(h, rss_nq);
+	if (rss_nq)
+		hnic_rpc_up(h, rss_nq);
 	/* the vector unmasked (fbnic_nv_irq_rearm) */
 	h_wr32(h, 0, FBNIC_INTR_CQ_REARM(v), FBNIC_INTR_CQ_REARM_INTR_UNMASK);
 }

@@ -39,7 +39,7 @@ struct hnic {
 void hnic_up(struct hnic *n, struct harness *h, unsigned q, unsigned v,
 	     unsigned twq_size, unsigned bdq_size, unsigned rcq_size);
 /* hnic_up with the classifier's RSS table over rss_nq queues (hnic_up:
- * 1). */
+ * 1); rss_nq 0 leaves the classifier as it is (programmed before). */
 void hnic_up_rss(struct hnic *n, struct harness *h, unsigned q, unsigned v,
 		 unsigned twq_size, unsigned bdq_size, unsigned rcq_size,
 		 unsigned rss_nq);
