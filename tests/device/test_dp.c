@@ -50,6 +50,10 @@ static struct harness *up(struct hnic *n, unsigned bdq, unsigned rcq)
 	return h;
 }
 
+static void coalesce(struct harness *h, unsigned rx_us, unsigned tx_us,
+		     unsigned rcd_threshold);
+static void rearm(struct harness *h);
+
 /* ---- TX --------------------------------------------------------------- */
 
 static void test_tx_gathers_completes_and_interrupts(void)
@@ -146,6 +150,108 @@ static void test_tx_segmentation(void)
 	CHECK_INT(total, 3500);
 	CHECK_INT(hnic_clean_tcq(&n), 1);
 	CHECK_INT(h_dump_value(h, "dp.tx_lso"), 1);
+	h_destroy(h);
+}
+
+/* Netmem TX (devmem TCP, ncdevmem's TX mode): the driver maps only the
+ * headers it built (the linear part); the payload is frags in the pages of
+ * a dma-buf it never reads and cannot checksum, so the device does it all
+ * from what it reads by DMA (fbnic_tx_map, netmem_tx = NETMEM_TX_DMA).
+ * The pages sit apart from everything else, the frags start at odd
+ * offsets and cross page boundaries.  Checked: the frames on the wire
+ * carry exactly the dma-buf's bytes with good checksums, for one CSO
+ * packet and one LSO packet over 15 frags; the dma-buf is left as it was;
+ * the completion is in the TCQ as soon as the frames are out (no device
+ * time has passed), and the vector fires when the driver's default TX
+ * timeout (35 us, FBNIC_TX_USECS_DEFAULT) runs out.  ncdevmem waits 500 ms
+ * for its zerocopy completion. */
+static void test_tx_netmem_payload_from_dmabuf(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	coalesce(h, 30, 35, 0);
+	enum { DMABUF = 16 * 4096 };
+	uint64_t dmabuf = h_alloc(h, DMABUF);
+	uint8_t *pages = h_gpa(h, dmabuf);
+	for (unsigned i = 0; i < DMABUF; i++)
+		pages[i] = (uint8_t)(i * 13 + i / 4096);
+	static uint8_t copy[DMABUF];
+	memcpy(copy, pages, DMABUF);
+	static const struct {
+		int ip;
+		size_t payload;
+		unsigned mss; /* 0: CSO only */
+		unsigned nfrags;
+	} cases[] = { { 6, 1400, 0, 3 }, { 4, 15 * 4000 + 37, 1448, 15 } };
+	for (unsigned c = 0; c < 2; c++) {
+		/* the reference frame: headers, then the payload the frags
+		 * hold, one after the other from dma-buf offset 4093 */
+		static uint8_t f[DMABUF + 256];
+		size_t len = build(f, sizeof(f), cases[c].ip, 6, cases[c].payload);
+		struct pkt_info pi;
+		REQUIRE(pkt_parse(f, len, &pi) == 0);
+		size_t hdrs = pi.payload_off, at = 4093;
+		REQUIRE(at + cases[c].payload <= DMABUF);
+		memcpy(f + hdrs, pages + at, cases[c].payload);
+		uint64_t meta;
+		if (cases[c].mss) {
+			meta = hnic_lso(f, len, cases[c].mss);
+		} else {
+			uint32_t ph;
+			REQUIRE(pkt_csum_pseudo_ipv6(f + pi.l3_off + 8,
+						     f + pi.l3_off + 24, 6,
+						     len - pi.l4_off, &ph) == 0);
+			pkt_put_be16(f + pi.l4_off + 16, pkt_csum_fold(ph));
+			meta = FBNIC_TWD_FLAG_REQ_CSO |
+			       FBNIC_FIELD_PREP(FBNIC_TWD_L2_HLEN_MASK,
+						pi.l3_off / 2) |
+			       FBNIC_FIELD_PREP(FBNIC_TWD_L3_IHLEN_MASK,
+						(pi.l4_off - pi.l3_off) / 2) |
+			       FBNIC_FIELD_PREP(FBNIC_TWD_CSUM_OFFSET_MASK, 16 / 2);
+		}
+		REQUIRE(meta);
+		struct hnic_seg seg[HNIC_MAX_SEGS];
+		uint64_t lin = h_alloc(h, hdrs);
+		memcpy(h_gpa(h, lin), f, hdrs);
+		seg[0] = (struct hnic_seg){ lin, (uint32_t)hdrs };
+		size_t left = cases[c].payload, per = left / cases[c].nfrags;
+		for (unsigned i = 1; i <= cases[c].nfrags; i++) {
+			size_t k = i == cases[c].nfrags ? left : per;
+			seg[i] = (struct hnic_seg){ dmabuf + at, (uint32_t)k };
+			at += k;
+			left -= k;
+		}
+		h_frames_clear(h);
+		unsigned before = h->msix[VEC];
+		uint64_t t0 = h->now;
+		REQUIRE(hnic_xmit_sg(&n, seg, cases[c].nfrags + 1, meta));
+		h_run(h);
+		unsigned nseg = cases[c].mss ? (unsigned)((cases[c].payload +
+				cases[c].mss - 1) / cases[c].mss) : 1;
+		REQUIRE(h->nframes == nseg);
+		size_t off = 0;
+		for (unsigned i = 0; i < nseg; i++) {
+			struct pkt_info po;
+			REQUIRE(pkt_parse(h->frames[i], h->frame_len[i], &po) == 0);
+			CHECK_INT(pkt_l4_csum_verify(h->frames[i], h->frame_len[i], &po), 0);
+			if (po.l3 == PKT_L3_IPV4)
+				CHECK_INT(pkt_ipv4_csum_verify(h->frames[i], h->frame_len[i], &po), 0);
+			CHECK_MEM(h->frames[i] + po.payload_off, f + hdrs + off,
+				  po.payload_len);
+			off += po.payload_len;
+		}
+		CHECK_INT(off, cases[c].payload);
+		/* completed with no device time gone by */
+		CHECK(h->now == t0);
+		CHECK_INT(hnic_clean_tcq(&n), 1);
+		CHECK_INT(n.twq_done, n.twq.tail & (n.twq.size - 1));
+		CHECK_INT(h->msix[VEC], before);
+		h_advance(h, 35000);
+		CHECK_INT(h->msix[VEC], before + 1);
+		rearm(h);
+	}
+	CHECK_MEM(pages, copy, DMABUF);
 	h_destroy(h);
 }
 
@@ -1196,6 +1302,7 @@ TEST_MAIN("dp",
 	  TEST_CASE(test_tx_segmentation),
 	  TEST_CASE(test_tx_udp_segmentation),
 	  TEST_CASE(test_tx_segmentation_ipv6_in_ipv6),
+	  TEST_CASE(test_tx_netmem_payload_from_dmabuf),
 	  TEST_CASE(test_tx_timestamp_completion),
 	  TEST_CASE(test_tx_waits_for_completion_room),
 	  TEST_CASE(test_tx_back_pressure_holds_the_packet),

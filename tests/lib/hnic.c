@@ -205,33 +205,44 @@ void hnic_rpc_up(struct harness *h, unsigned nq)
 	}
 }
 
-bool hnic_xmit(struct hnic *n, const void *frame, size_t len, uint64_t meta,
-	       unsigned nbuf)
+bool hnic_xmit_sg(struct hnic *n, const struct hnic_seg *seg, unsigned nseg,
+		  uint64_t meta)
 {
 	struct hnic_ring *r = &n->twq;
-	if (!nbuf)
-		nbuf = 1;
-	if (r->tail - r->head + 1 + nbuf > r->size - 1)
+	if (!nseg || r->tail - r->head + 1 + nseg > r->size - 1)
 		return false;
-	uint64_t buf = h_alloc(n->h, len ? len : 1);
-	memcpy(h_gpa(n->h, buf), frame, len);
 	*desc(n, r, r->tail++) = meta | FBNIC_TWD_FLAG_REQ_COMPLETION |
 				 FBNIC_TWD_FLAG_DEST_MAC |
 				 FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK,
 						  FBNIC_TWD_TYPE_META);
+	for (unsigned i = 0; i < nseg; i++)
+		*desc(n, r, r->tail++) =
+			FBNIC_FIELD_PREP(FBNIC_TWD_ADDR_MASK, seg[i].gpa) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, seg[i].len) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK,
+					 i + 1 == nseg ? FBNIC_TWD_TYPE_LAST_AL
+						       : FBNIC_TWD_TYPE_AL);
+	wr(n, FBNIC_QUEUE_TWQ0_TAIL, r->tail & (r->size - 1));
+	return true;
+}
+
+bool hnic_xmit(struct hnic *n, const void *frame, size_t len, uint64_t meta,
+	       unsigned nbuf)
+{
+	struct hnic_seg seg[HNIC_MAX_SEGS];
+	if (!nbuf)
+		nbuf = 1;
+	if (nbuf > HNIC_MAX_SEGS)
+		return false;
+	uint64_t buf = h_alloc(n->h, len ? len : 1);
+	memcpy(h_gpa(n->h, buf), frame, len);
 	size_t off = 0;
 	for (unsigned i = 0; i < nbuf; i++) {
 		size_t chunk = i + 1 == nbuf ? len - off : len / nbuf;
-		*desc(n, r, r->tail++) =
-			FBNIC_FIELD_PREP(FBNIC_TWD_ADDR_MASK, buf + off) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, chunk) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK,
-					 i + 1 == nbuf ? FBNIC_TWD_TYPE_LAST_AL
-						       : FBNIC_TWD_TYPE_AL);
+		seg[i] = (struct hnic_seg){ buf + off, (uint32_t)chunk };
 		off += chunk;
 	}
-	wr(n, FBNIC_QUEUE_TWQ0_TAIL, r->tail & (r->size - 1));
-	return true;
+	return hnic_xmit_sg(n, seg, nbuf, meta);
 }
 
 /* The phase rule of fbnic_clean_tcq / fbnic_clean_rcq: on even laps an

@@ -64,6 +64,16 @@ void hnic_restart(struct hnic *n, unsigned twq_size, unsigned bdq_size,
  * the tail doorbell.  false if the ring has no room. */
 bool hnic_xmit(struct hnic *n, const void *frame, size_t len,
 	       uint64_t meta, unsigned nbuf);
+/* hnic_xmit with the address descriptors given: one per piece of guest
+ * memory, in order (the linear part, then the skb's frags: for netmem TX,
+ * pages of a dma-buf the driver never reads, fbnic_tx_map). */
+#define HNIC_MAX_SEGS 24u
+struct hnic_seg {
+	uint64_t gpa;
+	uint32_t len;
+};
+bool hnic_xmit_sg(struct hnic *n, const struct hnic_seg *seg, unsigned nseg,
+		  uint64_t meta);
 /* An LSO request for a plain TCP or UDP frame over IPv4 or IPv6 as
  * fbnic_tx_offloads + fbnic_tx_lso make it: the L4 checksum field set to
  * the pseudo-header's sum without the length, and the META bits (REQ_LSO,
