@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "bytes.h"
 
@@ -17,20 +18,46 @@ static uint32_t fold64(uint64_t sum)
 	return (uint32_t)sum;
 }
 
+/* Eight bytes at a time: the sum of native 32-bit loads, folded, is the
+ * sum of native 16-bit words, and on a little-endian host that is the
+ * big-endian sum byte-swapped (RFC 1071 2(B) and 2(C)). */
 uint32_t pkt_csum_partial(const void *buf, size_t len, uint32_t seed)
 {
 	const uint8_t *p = buf;
-	uint64_t sum = seed;
-	size_t i;
+	uint64_t acc = 0;
 
 	if (!p)
 		return seed;
-	/* 64 bits hold 2^48 words of 0xffff: no carry is lost. */
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return fold64(sum);
+	/* 64 bits hold 2^32 additions of 32-bit values: nothing is lost. */
+	for (; len >= 8; p += 8, len -= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		acc += (w & 0xffffffffu) + (w >> 32);
+	}
+	if (len >= 4) {
+		uint32_t w;
+		memcpy(&w, p, 4);
+		acc += w;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		uint16_t w;
+		memcpy(&w, p, 2);
+		acc += w;
+		p += 2;
+		len -= 2;
+	}
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (len)
+		acc += p[0]; /* the high byte of a word padded with 0 */
+	uint16_t s = pkt_csum_swab16(pkt_csum_fold(fold64(acc)));
+#else
+	if (len)
+		acc += (uint32_t)p[0] << 8;
+	uint16_t s = pkt_csum_fold(fold64(acc));
+#endif
+	return fold64((uint64_t)seed + s);
 }
 
 uint16_t pkt_csum_fold(uint32_t sum)
