@@ -32,6 +32,44 @@ int pkt_toeplitz(const uint8_t *key, size_t key_len, const uint8_t *in,
 	return 0;
 }
 
+int pkt_toeplitz_table_init(struct pkt_toeplitz_table *t, const uint8_t *key,
+			    size_t key_len)
+{
+	if (!t || !key || key_len < 5)
+		return -EINVAL;
+	size_t n = key_len - 4;
+	if (n > PKT_RSS_FIELDS_MAX)
+		n = PKT_RSS_FIELDS_MAX;
+	t->max_in = n;
+	for (size_t i = 0; i < n; i++) {
+		/* the window of each of byte i's 8 bits, most significant
+		 * first: key bits 8i + k .. 8i + k + 31 */
+		uint64_t w = (uint64_t)pkt_get_be32(key + i) << 8 | key[i + 4];
+		uint32_t bitwin[8];
+		for (unsigned k = 0; k < 8; k++)
+			bitwin[k] = (uint32_t)(w >> (8 - k));
+		t->t[i][0] = 0;
+		for (unsigned b = 1; b < 256; b++) {
+			/* b's lowest set bit j is input bit 7 - j */
+			unsigned j = (unsigned)__builtin_ctz(b);
+			t->t[i][b] = t->t[i][b & (b - 1)] ^ bitwin[7 - j];
+		}
+	}
+	return 0;
+}
+
+int pkt_toeplitz_lookup(const struct pkt_toeplitz_table *t, const uint8_t *in,
+			size_t in_len, uint32_t *hash)
+{
+	if (!t || !hash || (!in && in_len) || in_len > t->max_in)
+		return -EINVAL;
+	uint32_t h = 0;
+	for (size_t i = 0; i < in_len; i++)
+		h ^= t->t[i][in[i]];
+	*hash = h;
+	return 0;
+}
+
 int pkt_rss_input_fields(const uint8_t *frame, size_t len,
 			 const struct pkt_info *pi, unsigned fields,
 			 uint8_t out[PKT_RSS_FIELDS_MAX])

@@ -53,6 +53,22 @@
 int pkt_toeplitz(const uint8_t *key, size_t key_len, const uint8_t *in,
 		 size_t in_len, uint32_t *hash);
 
+/* The same hash by table lookup, one per input byte: for a key fixed
+ * while many inputs are hashed (a device's RSS key).  t[i][b] is the
+ * hash of byte value b at input position i.  Inputs up to max_in bytes
+ * (the key's length - 4, at most PKT_RSS_FIELDS_MAX). */
+struct pkt_toeplitz_table {
+	size_t max_in;
+	uint32_t t[PKT_RSS_FIELDS_MAX][256];
+};
+/* Fill t for key; -EINVAL for NULL pointers or a key under 5 bytes. */
+int pkt_toeplitz_table_init(struct pkt_toeplitz_table *t, const uint8_t *key,
+			    size_t key_len);
+/* *hash = Toeplitz(key, input) for the table's key; -EINVAL for NULL
+ * pointers or in_len above t->max_in. */
+int pkt_toeplitz_lookup(const struct pkt_toeplitz_table *t, const uint8_t *in,
+			size_t in_len, uint32_t *hash);
+
 /* Build the hash input of a parsed frame into out: the 4-tuple when
  * `ports` is set and the frame has a TCP or UDP header (never for a
  * fragment: its ports are not in every fragment), else the 2-tuple.

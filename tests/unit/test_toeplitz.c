@@ -135,6 +135,50 @@ static void test_random_vs_reference(void)
 	}
 }
 
+/* The table: Microsoft's rows with its key and fbnic's 54-byte length,
+ * random keys and inputs of every length against the definition, and
+ * inputs longer than the table refused. */
+static void test_table(void)
+{
+	static struct pkt_toeplitz_table t;
+	uint8_t in[PKT_RSS_FIELDS_MAX + 1];
+	uint32_t h = 0;
+	CHECK_INT(pkt_toeplitz_table_init(&t, msrss_key, sizeof(msrss_key)), 0);
+	CHECK_INT(t.max_in, 36);
+	for (size_t i = 0; i < N6; i++) {
+		size_t len = row_input(&msrss_rows6[i], AF_INET6, true, in);
+		CHECK_INT(pkt_toeplitz_lookup(&t, in, len, &h), 0);
+		CHECK_EQ(h, msrss_rows6[i].with_ports);
+	}
+	for (size_t i = 0; i < N4; i++) {
+		size_t len = row_input(&msrss_rows4[i], AF_INET, false, in);
+		CHECK_INT(pkt_toeplitz_lookup(&t, in, len, &h), 0);
+		CHECK_EQ(h, msrss_rows4[i].without_ports);
+	}
+	CHECK_INT(pkt_toeplitz_lookup(&t, in, 37, &h), -EINVAL);
+	unsigned int seed = 99;
+	uint8_t key[54];
+	unsigned bad = 0;
+	for (int round = 0; round < 20; round++) {
+		for (size_t i = 0; i < sizeof(key); i++)
+			key[i] = (uint8_t)rand_r(&seed);
+		CHECK_INT(pkt_toeplitz_table_init(&t, key, sizeof(key)), 0);
+		CHECK_INT(t.max_in, PKT_RSS_FIELDS_MAX);
+		for (size_t n = 0; n <= PKT_RSS_FIELDS_MAX; n++) {
+			for (size_t i = 0; i < n; i++)
+				in[i] = (uint8_t)rand_r(&seed);
+			if (pkt_toeplitz_lookup(&t, in, n, &h) ||
+			    h != ref_toeplitz(key, in, n))
+				bad++;
+		}
+		CHECK_INT(pkt_toeplitz_lookup(&t, in, PKT_RSS_FIELDS_MAX + 1, &h),
+			  -EINVAL);
+	}
+	CHECK_INT(bad, 0);
+	CHECK_INT(pkt_toeplitz_table_init(&t, key, 4), -EINVAL);
+	CHECK_INT(pkt_toeplitz_table_init(NULL, key, 40), -EINVAL);
+}
+
 /* A frame carrying the row's addresses and ports. */
 static size_t row_frame(const struct msrss_row *r, int af, uint8_t proto,
 			uint8_t *buf, size_t cap)
@@ -323,6 +367,7 @@ TEST_MAIN("toeplitz",
 	  TEST_CASE(test_ms_ipv6),
 	  TEST_CASE(test_key_length),
 	  TEST_CASE(test_random_vs_reference),
+	  TEST_CASE(test_table),
 	  TEST_CASE(test_hash_from_frames),
 	  TEST_CASE(test_fallbacks),
 	  TEST_CASE(test_input_fields))
