@@ -15,12 +15,33 @@
 STORAGE(TCE);
 STORAGE(TCE_RAM);
 STORAGE(TMI);
-STORAGE(RPC);
-STORAGE(RPC_RAM);
 STORAGE(FAB);
 STORAGE(PCIE_SS_COMPHY);
 STORAGE(NS_OTP);
 #undef STORAGE
+
+/* RPC and RPC_RAM: storage; a write or a reset tells the data path to
+ * rebuild what its classifier derives from them (dp/rpc.h, the TCAMs'
+ * valid entries and the RSS key's table). */
+static void rpc_write(struct fbnic *dev, uint32_t idx, uint32_t val)
+{
+	fbnic_csr_set(dev, idx, val);
+	dev->dp.rpc_gen++;
+}
+
+static void rpc_reset(struct fbnic *dev)
+{
+	dev->dp.rpc_gen++;
+}
+
+static const struct reg_block blk_RPC = {
+	"RPC", FBNIC_CSR_START_RPC, FBNIC_CSR_END_RPC, NULL, rpc_write,
+	NULL, rpc_reset, NULL
+};
+static const struct reg_block blk_RPC_RAM = {
+	"RPC_RAM", FBNIC_CSR_START_RPC_RAM, FBNIC_CSR_END_RPC_RAM, NULL,
+	rpc_write, NULL, rpc_reset, NULL
+};
 
 /* MASTER: storage, with the liveness rule on FBNIC_MASTER_SPARE_0: the
  * driver re-reads it after any all-ones read and detaches the device if

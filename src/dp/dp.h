@@ -23,10 +23,12 @@
 #ifndef FBNIC_EMU_DP_DP_H
 #define FBNIC_EMU_DP_DP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rpc.h"
 #include "util/counters.h"
 
 #define FBNIC_DP_COUNTERS(X)                                               \
@@ -61,6 +63,12 @@ struct fbnic_dp {
 	} stats;
 	/* classifier drops by reason (enum fbnic_rpc_drop, dp/rpc.h) */
 	uint64_t rx_drop_reason[16];
+	/* Bumped by every write to the RPC blocks and by the reset
+	 * (dev/blocks.c); the classifier's cache is rebuilt when it moved
+	 * since rpc_built_gen. */
+	uint32_t rpc_gen, rpc_built_gen;
+	bool rpc_built;
+	struct fbnic_rpc_cache rpc;
 };
 
 struct fbnic;

@@ -35,17 +35,16 @@ static bool tcam_word_match(uint32_t reg, uint16_t key)
 
 /* The lowest valid MACDA entry matching da, or -1.  Word 0 holds
  * address bytes 4-5, word 1 bytes 2-3, word 2 bytes 0-1. */
-static int macda_lookup(const uint32_t *csr, const uint8_t *da)
+static int macda_lookup(const uint32_t *csr, const struct fbnic_rpc_cache *c,
+			const uint8_t *da)
 {
 	const unsigned last = FBNIC_RPC_TCAM_MACDA_WORD_LEN;
 	uint16_t key[FBNIC_RPC_TCAM_MACDA_WORD_LEN];
 
 	for (unsigned w = 0; w < last; w++)
 		key[w] = pkt_get_be16(da + 2 * (last - 1 - w));
-	for (unsigned e = 0; e < FBNIC_RPC_TCAM_MACDA_NUM_ENTRIES; e++) {
-		if (!(csr[FBNIC_RPC_TCAM_MACDA(e, last)] &
-		      FBNIC_RPC_TCAM_VALIDATE))
-			continue;
+	for (uint32_t m = c->macda_valid; m; m &= m - 1) {
+		unsigned e = (unsigned)__builtin_ctz(m);
 		unsigned w = 0;
 		while (w < last &&
 		       tcam_word_match(csr[FBNIC_RPC_TCAM_MACDA(e, w)], key[w]))
@@ -60,16 +59,16 @@ static int macda_lookup(const uint32_t *csr, const uint8_t *da)
  * IP TCAM matching addr (16 bytes; IPv4 as ::a.b.c.d), or -1.  Word w
  * holds 16-bit group 7 - w; word 8 VALIDATE and the IPv6 flag, which
  * must equal the frame's unless its mask bit (16) is set. */
-static int ip_lookup(const uint32_t *csr, bool dst, const uint8_t *addr,
-		     bool v6)
+static int ip_lookup(const uint32_t *csr, const struct fbnic_rpc_cache *c,
+		     bool dst, const uint8_t *addr, bool v6)
 {
 	const unsigned last = FBNIC_RPC_TCAM_IP_ADDR_WORD_LEN;
 
-	for (unsigned e = 0; e < FBNIC_RPC_TCAM_IP_ADDR_NUM_ENTRIES; e++) {
+	for (unsigned m = dst ? c->ipdst_valid : c->ipsrc_valid; m; m &= m - 1) {
+		unsigned e = (unsigned)__builtin_ctz(m);
 		uint32_t ctl = csr[dst ? FBNIC_RPC_TCAM_IPDST(e, last) :
 				   FBNIC_RPC_TCAM_IPSRC(e, last)];
-		if (!(ctl & FBNIC_RPC_TCAM_VALIDATE) ||
-		    !tcam_word_match(ctl & ~FBNIC_RPC_TCAM_VALIDATE,
+		if (!tcam_word_match(ctl & ~FBNIC_RPC_TCAM_VALIDATE,
 				     v6 ? FBNIC_RPC_TCAM_IP_ADDR_IS_V6 : 0))
 			continue;
 		unsigned w = 0;
@@ -89,14 +88,13 @@ static int ip_lookup(const uint32_t *csr, bool dst, const uint8_t *addr,
 
 /* The lowest valid action entry whose unmasked bits equal the key, or
  * -1. */
-static int act_lookup(const uint32_t *csr,
+static int act_lookup(const uint32_t *csr, const struct fbnic_rpc_cache *c,
 		      const uint16_t key[FBNIC_RPC_TCAM_ACT_WORD_LEN])
 {
 	const unsigned last = FBNIC_RPC_TCAM_ACT_WORD_LEN;
 
-	for (unsigned e = 0; e < FBNIC_RPC_TCAM_ACT_NUM_ENTRIES; e++) {
-		if (!(csr[FBNIC_RPC_TCAM_ACT(e, last)] & FBNIC_RPC_TCAM_VALIDATE))
-			continue;
+	for (uint64_t m = c->act_valid; m; m &= m - 1) {
+		unsigned e = (unsigned)__builtin_ctzll(m);
 		unsigned w = 0;
 		while (w < last &&
 		       tcam_word_match(csr[FBNIC_RPC_TCAM_ACT(e, w)], key[w]))
@@ -128,35 +126,65 @@ static unsigned rss_fields(uint32_t act1)
 	return f;
 }
 
-/* The Toeplitz hash of the frame's fields act1 enables, with the key of
- * RSS_KEY(0..13): key byte 4k + j is bits 31 - 8j .. 24 - 8j of dword k
- * (fbnic_ethtool.c fbnic_get_rxfh), the last dword's bits below 23 are
- * not key bits (fbnic_rpc.c fbnic_rss_key_fill). */
-static uint32_t rss_hash(const uint32_t *csr, uint32_t act1,
-			 const uint8_t *frame, size_t len,
-			 const struct pkt_info *pi)
+/* The RSS key of RSS_KEY(0..13): key byte 4k + j is bits 31 - 8j ..
+ * 24 - 8j of dword k (fbnic_ethtool.c fbnic_get_rxfh), the last dword's
+ * bits below 23 are not key bits (fbnic_rpc.c fbnic_rss_key_fill). */
+static void rss_key(const uint32_t *csr, uint8_t key[FBNIC_RPC_RSS_KEY_BYTE_LEN])
 {
-	uint8_t key[FBNIC_RPC_RSS_KEY_BYTE_LEN];
-	uint8_t in[PKT_RSS_FIELDS_MAX];
-	uint32_t hash = 0;
-
-	int n = pkt_rss_input_fields(frame, len, pi, rss_fields(act1), in);
-	if (n <= 0)
-		return 0;
 	for (unsigned i = 0; i < FBNIC_RPC_RSS_KEY_BYTE_LEN; i++) {
 		uint32_t d = csr[FBNIC_RPC_RSS_KEY(i / 4)];
 		if (i / 4 == FBNIC_RPC_RSS_KEY_LAST_IDX)
 			d &= FBNIC_RPC_RSS_KEY_LAST_MASK;
 		key[i] = (uint8_t)(d >> (24 - 8 * (i % 4)));
 	}
-	if (pkt_toeplitz(key, sizeof(key), in, (size_t)n, &hash))
+}
+
+void fbnic_rpc_cache_build(struct fbnic_rpc_cache *c, const uint32_t *csr)
+{
+	c->act_valid = 0;
+	for (unsigned e = 0; e < FBNIC_RPC_TCAM_ACT_NUM_ENTRIES; e++)
+		if (csr[FBNIC_RPC_TCAM_ACT(e, FBNIC_RPC_TCAM_ACT_WORD_LEN)] &
+		    FBNIC_RPC_TCAM_VALIDATE)
+			c->act_valid |= 1ull << e;
+	c->macda_valid = 0;
+	for (unsigned e = 0; e < FBNIC_RPC_TCAM_MACDA_NUM_ENTRIES; e++)
+		if (csr[FBNIC_RPC_TCAM_MACDA(e, FBNIC_RPC_TCAM_MACDA_WORD_LEN)] &
+		    FBNIC_RPC_TCAM_VALIDATE)
+			c->macda_valid |= 1u << e;
+	c->ipsrc_valid = c->ipdst_valid = 0;
+	for (unsigned e = 0; e < FBNIC_RPC_TCAM_IP_ADDR_NUM_ENTRIES; e++) {
+		const unsigned last = FBNIC_RPC_TCAM_IP_ADDR_WORD_LEN;
+		if (csr[FBNIC_RPC_TCAM_IPSRC(e, last)] & FBNIC_RPC_TCAM_VALIDATE)
+			c->ipsrc_valid |= (uint8_t)(1u << e);
+		if (csr[FBNIC_RPC_TCAM_IPDST(e, last)] & FBNIC_RPC_TCAM_VALIDATE)
+			c->ipdst_valid |= (uint8_t)(1u << e);
+	}
+	uint8_t key[FBNIC_RPC_RSS_KEY_BYTE_LEN];
+	rss_key(csr, key);
+	/* 54 bytes: inputs up to 50, more than PKT_RSS_FIELDS_MAX */
+	pkt_toeplitz_table_init(&c->rss, key, sizeof(key));
+}
+
+/* The Toeplitz hash of the frame's fields act1 enables, with the key
+ * the cache holds. */
+static uint32_t rss_hash(const struct fbnic_rpc_cache *c, uint32_t act1,
+			 const uint8_t *frame, size_t len,
+			 const struct pkt_info *pi)
+{
+	uint8_t in[PKT_RSS_FIELDS_MAX];
+	uint32_t hash = 0;
+	int n = pkt_rss_input_fields(frame, len, pi, rss_fields(act1), in);
+	if (n <= 0)
+		return 0;
+	if (pkt_toeplitz_lookup(&c->rss, in, (size_t)n, &hash))
 		return 0;
 	return hash;
 }
 
 /* The action key of fbnic_rpc.h: words 0 (IP TCAM entries), 1 (MACDA
  * entry, layers), 3 and 4 (ports); the rest 0. */
-static void build_key(const uint32_t *csr, const uint8_t *frame, size_t len,
+static void build_key(const uint32_t *csr, const struct fbnic_rpc_cache *c,
+		      const uint8_t *frame, size_t len,
 		      const struct pkt_info *pi, int macda,
 		      uint16_t key[FBNIC_RPC_TCAM_ACT_WORD_LEN])
 {
@@ -187,11 +215,11 @@ static void build_key(const uint32_t *csr, const uint8_t *frame, size_t len,
 	key[1] |= FBNIC_RPC_TCAM_ACT1_IP_VALID;
 	if (v6)
 		key[1] |= FBNIC_RPC_TCAM_ACT1_IP_IS_V6;
-	int e = ip_lookup(csr, false, src, v6);
+	int e = ip_lookup(csr, c, false, src, v6);
 	if (e >= 0)
 		key[0] |= FBNIC_RPC_TCAM_ACT0_IPSRC_VALID |
 			  field_prep(FBNIC_RPC_TCAM_ACT0_IPSRC_IDX, (unsigned)e);
-	e = ip_lookup(csr, true, dst, v6);
+	e = ip_lookup(csr, c, true, dst, v6);
 	if (e >= 0)
 		key[0] |= FBNIC_RPC_TCAM_ACT0_IPDST_VALID |
 			  field_prep(FBNIC_RPC_TCAM_ACT0_IPDST_IDX, (unsigned)e);
@@ -209,7 +237,8 @@ static void build_key(const uint32_t *csr, const uint8_t *frame, size_t len,
 		pkt_get_be16(frame + pi->l4_off + 2);
 }
 
-void fbnic_rpc_classify(const uint32_t *csr, const uint8_t *frame, size_t len,
+void fbnic_rpc_classify(const uint32_t *csr, const struct fbnic_rpc_cache *c,
+			const uint8_t *frame, size_t len,
 			const struct pkt_info *pi, struct fbnic_rpc_result *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -235,9 +264,9 @@ void fbnic_rpc_classify(const uint32_t *csr, const uint8_t *frame, size_t len,
 
 	uint16_t key[FBNIC_RPC_TCAM_ACT_WORD_LEN];
 	if (len >= PKT_ETH_ALEN)
-		out->macda_idx = macda_lookup(csr, frame);
-	build_key(csr, frame, len, pi, out->macda_idx, key);
-	out->act_idx = act_lookup(csr, key);
+		out->macda_idx = macda_lookup(csr, c, frame);
+	build_key(csr, c, frame, len, pi, out->macda_idx, key);
+	out->act_idx = act_lookup(csr, c, key);
 
 	uint32_t act0, act1;
 	if (out->act_idx >= 0) {
@@ -249,7 +278,7 @@ void fbnic_rpc_classify(const uint32_t *csr, const uint8_t *frame, size_t len,
 	}
 	out->dma_hint = field_get(act0, FBNIC_RPC_ACT_TBL0_DMA_HINT);
 	out->ts = (act0 & FBNIC_RPC_ACT_TBL0_TS_ENA) != 0;
-	out->hash = rss_hash(csr, act1, frame, len, pi);
+	out->hash = rss_hash(c, act1, frame, len, pi);
 
 	if (act0 & FBNIC_RPC_ACT_TBL0_DROP) {
 		out->drop = out->act_idx < 0 ? FBNIC_RPC_DROP_MISS :

@@ -45,6 +45,7 @@
 #include <stdint.h>
 
 #include "pkt/parse.h"
+#include "pkt/toeplitz.h"
 
 enum fbnic_rpc_drop {
 	FBNIC_RPC_DROP_NONE = 0,	/* delivered to the host */
@@ -74,14 +75,27 @@ struct fbnic_rpc_result {
 	unsigned l3_type, l4_type; /* FBNIC_RCD_META_L3_TYPE_* / L4_TYPE_* */
 };
 
+/* What the classifier derives from its registers once rather than per
+ * frame: which TCAM entries are valid (VALIDATE), and the RSS key as a
+ * Toeplitz table.  Built from the register file by fbnic_rpc_cache_build,
+ * again after any RPC register changes (the caller tracks that). */
+struct fbnic_rpc_cache {
+	uint64_t act_valid;   /* bit e: action TCAM entry e */
+	uint32_t macda_valid; /* bit e: MACDA TCAM entry e */
+	uint8_t ipsrc_valid, ipdst_valid;
+	struct pkt_toeplitz_table rss;
+};
+void fbnic_rpc_cache_build(struct fbnic_rpc_cache *c, const uint32_t *csr);
+
 /* Classify one frame (no FCS) of len bytes.
  * csr: BAR0 as dwords, indexed by the FBNIC_* register indexes of
- * dev/csr.h (the device's register file, read live).  pi: pkt_parse() of
- * the frame.  No logging, no allocation, no device state: a pure
- * function of its inputs.  out is always filled; hash, dma_hint, ts,
+ * dev/csr.h (the device's register file, read live); c: built from the
+ * same registers.  pi: pkt_parse() of the frame.  No logging, no
+ * allocation, no device state: a pure function of its inputs.  out is always filled; hash, dma_hint, ts,
  * act_idx and macda_idx stay 0 / -1 when RMI_CONFIG stopped the frame,
  * l3_type and l4_type are always those of pi. */
-void fbnic_rpc_classify(const uint32_t *csr, const uint8_t *frame, size_t len,
+void fbnic_rpc_classify(const uint32_t *csr, const struct fbnic_rpc_cache *c,
+			const uint8_t *frame, size_t len,
 			const struct pkt_info *pi, struct fbnic_rpc_result *out);
 
 /* A short name for counters and logs ("none", "rmi_disabled", ...). */

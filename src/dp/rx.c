@@ -309,6 +309,18 @@ static void count_drop(struct fbnic *dev, uint64_t *counter, unsigned q,
 		fbnic_queue_count(dev, q, reg, 1);
 }
 
+/* The classifier's cache, rebuilt after the RPC registers changed. */
+static const struct fbnic_rpc_cache *rpc_cache(struct fbnic *dev)
+{
+	struct fbnic_dp *dp = &dev->dp;
+	if (!dp->rpc_built || dp->rpc_built_gen != dp->rpc_gen) {
+		fbnic_rpc_cache_build(&dp->rpc, dev->csr);
+		dp->rpc_built_gen = dp->rpc_gen;
+		dp->rpc_built = true;
+	}
+	return &dp->rpc;
+}
+
 int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len)
 {
 	struct fbnic_rpc_result res;
@@ -317,7 +329,7 @@ int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len)
 
 	/* A malformed frame still classifies with what parsed (parse.h). */
 	pkt_parse(frame, len, &pi);
-	fbnic_rpc_classify(dev->csr, frame, len, &pi, &res);
+	fbnic_rpc_classify(dev->csr, rpc_cache(dev), frame, len, &pi, &res);
 	if (!res.host) {
 		dev->dp.stats.rx_drop_rpc++;
 		if ((unsigned)res.drop < COUNTER_COUNT(dev->dp.rx_drop_reason))

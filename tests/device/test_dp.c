@@ -19,6 +19,7 @@
 #include "pkt/bytes.h"
 #include "pkt/csum.h"
 #include "pkt/parse.h"
+#include "pkt/toeplitz.h"
 #include "pktref.h"
 #include "test.h"
 
@@ -1078,6 +1079,70 @@ static void test_rx_classifier_drop_and_rss_spread(void)
 	h_destroy(h);
 }
 
+/* The classifier keeps what it derives from its registers (valid TCAM
+ * entries, the RSS key's table) between frames: every register change
+ * after traffic takes effect on the next frame.  A MACDA entry
+ * invalidated drops the device's unicast, validated again delivers it; a
+ * new RSS key changes the hash to the one the key gives; an action entry
+ * retargeted to drop drops; after a reset and ifup the key is the
+ * driver's again. */
+static void test_rx_classifier_follows_register_changes(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 6, 100);
+	static struct hnic_rx r;
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	REQUIRE(hnic_rx(&n, &r) == 1);
+	uint32_t hash0 = (uint32_t)FBNIC_FIELD_GET(FBNIC_RCD_META_RSS_HASH_MASK, r.meta);
+	hnic_rx_refill(&n);
+	/* hnic_rpc_up put the device's MAC in MACDA entry 30 */
+	uint32_t v = FBNIC_RPC_TCAM_MACDA(30, FBNIC_RPC_TCAM_MACDA_WORD_LEN);
+	h_wr32(h, 0, v, 0);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	CHECK_INT(hnic_rx(&n, &r), 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_rpc.miss"), 1);
+	h_wr32(h, 0, v, FBNIC_RPC_TCAM_VALIDATE);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	REQUIRE(hnic_rx(&n, &r) == 1);
+	CHECK_INT(FBNIC_FIELD_GET(FBNIC_RCD_META_RSS_HASH_MASK, r.meta), hash0);
+	hnic_rx_refill(&n);
+	/* a new key: the hash is Toeplitz of the TCP 4-tuple with it */
+	uint8_t key[FBNIC_RPC_RSS_KEY_BYTE_LEN];
+	for (unsigned i = 0; i < FBNIC_RPC_RSS_KEY_DWORD_LEN; i++) {
+		uint32_t d = 0x13579bdfu * (i + 7);
+		h_wr32(h, 0, FBNIC_RPC_RSS_KEY(i), d);
+		if (i == FBNIC_RPC_RSS_KEY_LAST_IDX)
+			d &= FBNIC_RPC_RSS_KEY_LAST_MASK;
+		for (unsigned j = 0; j < 4 && 4 * i + j < sizeof(key); j++)
+			key[4 * i + j] = (uint8_t)(d >> (24 - 8 * j));
+	}
+	struct pkt_info pi;
+	REQUIRE(pkt_parse(f, len, &pi) == 0);
+	uint32_t want;
+	REQUIRE(pkt_rss_hash(key, sizeof(key), f, len, &pi, true, &want) > 0);
+	CHECK(want != hash0);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	REQUIRE(hnic_rx(&n, &r) == 1);
+	CHECK_INT(FBNIC_FIELD_GET(FBNIC_RCD_META_RSS_HASH_MASK, r.meta), want);
+	hnic_rx_refill(&n);
+	/* the TCP4 rule (entry 60) now drops */
+	h_wr32(h, 0, FBNIC_RPC_ACT_TBL0(60), FBNIC_RPC_ACT_TBL0_DROP);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	CHECK_INT(hnic_rx(&n, &r), 0);
+	CHECK_INT(h_dump_value(h, "dp.rx_drop_rpc.drop_action"), 1);
+	/* after a reset, programmed again as at ifup: the old key's hash */
+	fbnic_reset(h->dev);
+	h_enable_bus_master(h);
+	hnic_up(&n, h, 0, VEC, 256, 64, 256);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	REQUIRE(hnic_rx(&n, &r) == 1);
+	CHECK_INT(FBNIC_FIELD_GET(FBNIC_RCD_META_RSS_HASH_MASK, r.meta), hash0);
+	h_destroy(h);
+}
+
 /* A TCP frame from source port sport (hashed on 4 tuple: the driver's
  * default for TCP), its first payload byte tag. */
 static size_t flow_frame(uint8_t *f, size_t cap, unsigned sport, uint8_t tag)
@@ -1320,6 +1385,7 @@ TEST_MAIN("dp",
 	  TEST_CASE(test_rx_reset_during_dma),
 	  TEST_CASE(test_rx_bad_buffer_address),
 	  TEST_CASE(test_rx_classifier_drop_and_rss_spread),
+	  TEST_CASE(test_rx_classifier_follows_register_changes),
 	  TEST_CASE(test_queue_restart_under_traffic),
 	  TEST_CASE(test_frame_crosses_two_devices),
 	  TEST_CASE(test_rx_interrupt_waits_for_the_timeout),

@@ -911,7 +911,9 @@ static void classify(const uint8_t *frame, size_t len,
 	uint8_t *f = pr_dup(frame, len);
 
 	pkt_parse(f, len, &pi);
-	fbnic_rpc_classify(csr, f, len, &pi, r);
+	static struct fbnic_rpc_cache c;
+	fbnic_rpc_cache_build(&c, csr);
+	fbnic_rpc_classify(csr, &c, f, len, &pi, r);
 	free(f);
 }
 
@@ -1595,15 +1597,17 @@ static void test_truncated_and_mutated(void)
 	/* An info that does not describe the buffer is not trusted. */
 	uint8_t *f = pr_dup(f_v6_tcp_ext, 60);
 	REQUIRE(pkt_parse(f_v6_tcp_ext, sizeof(f_v6_tcp_ext), &pi) == 0);
-	fbnic_rpc_classify(csr, f, 60, &pi, &r);
+	static struct fbnic_rpc_cache c;
+	fbnic_rpc_cache_build(&c, csr);
+	fbnic_rpc_classify(csr, &c, f, 60, &pi, &r);
 	check_result_sane(&r);
 	pi.l3_off = 1000;
-	fbnic_rpc_classify(csr, f, 60, &pi, &r);
+	fbnic_rpc_classify(csr, &c, f, 60, &pi, &r);
 	check_result_sane(&r);
 	free(f);
 	f = pr_dup(f_v4_tcp, 3);
 	REQUIRE(pkt_parse(f_v4_tcp, sizeof(f_v4_tcp), &pi) == 0);
-	fbnic_rpc_classify(csr, f, 3, &pi, &r);
+	fbnic_rpc_classify(csr, &c, f, 3, &pi, &r);
 	check_result_sane(&r);
 	CHECK_INT(r.macda_idx, -1);
 	free(f);
