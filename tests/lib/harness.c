@@ -72,6 +72,8 @@ static int h_send(void *o, const void *frame, size_t len)
 		h->tx_refused++;
 		return -EAGAIN;
 	}
+	if (h->send_hook)
+		return h->send_hook(h, frame, len);
 	if (h->nframes == H_MAX_FRAMES)
 		return -ENOBUFS;
 	h->frames[h->nframes] = malloc(len ? len : 1);

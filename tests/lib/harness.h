@@ -41,6 +41,10 @@ struct harness {
 	 * round trip (register writes, a reset). */
 	void (*dma_hook)(struct harness *h, void *arg);
 	void *dma_hook_arg;
+	/* Set: port_send hands each frame to it (a cable to another device,
+	 * say) instead of recording it; its answer is port_send's. */
+	int (*send_hook)(struct harness *h, const void *frame, size_t len);
+	void *send_hook_arg;
 };
 
 /* A device with the default config (DSN 0x02fb00fffe000001, 130 vectors)

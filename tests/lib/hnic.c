@@ -277,11 +277,20 @@ unsigned hnic_clean_tcq(struct hnic *n)
 	return count;
 }
 
-int hnic_rx(struct hnic *n, struct hnic_rx *out)
+/* One packet's RCDs as fbnic_clean_rcq reads them; out NULL: only its
+ * length (*len), nothing copied, as a driver that builds the skb from the
+ * buffers in place. */
+static int rx_walk(struct hnic *n, struct hnic_rx *out, size_t *len_out)
 {
 	struct hnic_ring *r = &n->rcq;
-	unsigned i = r->head;
-	memset(out, 0, sizeof(*out));
+	unsigned i = r->head, npay = 0;
+	size_t total = 0;
+	if (out) {
+		out->len = 0;
+		out->hdr_al = out->opt_meta = out->meta = 0;
+		out->npay = 0;
+		out->has_opt = false;
+	}
 	bool started = false;
 	for (;; i++) {
 		uint64_t d = *desc(n, r, i);
@@ -296,35 +305,60 @@ int hnic_rx(struct hnic *n, struct hnic_rx *out)
 			if (started || id >= n->hpq.size || off + len > 4096)
 				return -1;
 			started = true;
-			out->hdr_al = d;
-			memcpy(out->data, h_gpa(n->h, n->hpq_buf + 4096ull * id + off),
-			       len);
-			out->len = len;
+			if (out) {
+				out->hdr_al = d;
+				memcpy(out->data,
+				       h_gpa(n->h, n->hpq_buf + 4096ull * id + off),
+				       len);
+			}
+			total = len;
 			break;
 		case FBNIC_RCD_TYPE_PAY_AL:
-			if (!started || out->npay == HNIC_MAX_PAY ||
+			if (!started || npay == HNIC_MAX_PAY ||
 			    id >= n->ppq.size || off + len > 4096 ||
-			    out->len + len > sizeof(out->data))
+			    total + len > sizeof(out->data))
 				return -1;
-			out->pay_al[out->npay++] = d;
-			memcpy(out->data + out->len,
-			       h_gpa(n->h, n->ppq_buf + 4096ull * id + off), len);
-			out->len += len;
+			if (out) {
+				out->pay_al[npay] = d;
+				memcpy(out->data + total,
+				       h_gpa(n->h, n->ppq_buf + 4096ull * id + off),
+				       len);
+			}
+			npay++;
+			total += len;
 			break;
 		case FBNIC_RCD_TYPE_OPT_META:
 			if (!started)
 				return -1;
-			out->opt_meta = d;
-			out->has_opt = true;
+			if (out) {
+				out->opt_meta = d;
+				out->has_opt = true;
+			}
 			break;
 		default: /* META closes the packet */
 			if (!started)
 				return -1;
-			out->meta = d;
+			if (out) {
+				out->meta = d;
+				out->npay = npay;
+				out->len = total;
+			}
+			*len_out = total;
 			r->head = i + 1;
 			return 1;
 		}
 	}
+}
+
+int hnic_rx(struct hnic *n, struct hnic_rx *out)
+{
+	size_t len;
+	return rx_walk(n, out, &len);
+}
+
+int hnic_rx_len(struct hnic *n, size_t *len)
+{
+	return rx_walk(n, NULL, len);
 }
 
 void hnic_rx_refill(struct hnic *n)

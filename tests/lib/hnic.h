@@ -95,6 +95,8 @@ struct hnic_rx {
  * from the buffers they name.  1 a packet, 0 none complete yet, -1 a
  * sequence the driver would reject (the test fails on it). */
 int hnic_rx(struct hnic *n, struct hnic_rx *out);
+/* hnic_rx without the copy: the packet's length in *len. */
+int hnic_rx_len(struct hnic *n, size_t *len);
 /* Give the consumed buffers back and write RCQ_HEAD (end of a poll). */
 void hnic_rx_refill(struct hnic *n);
 
