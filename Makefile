@@ -55,9 +55,10 @@ UNIT_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/unit/test_*.c))
 DEVICE_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/device/test_*.c))
 PROTOCOL_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/protocol/test_*.c))
 TESTS := $(UNIT_TESTS) $(DEVICE_TESTS) $(PROTOCOL_TESTS)
+BENCHES := $(patsubst %.c,$(O)/%,$(wildcard bench/*.c))
 FUZZERS := $(patsubst %.c,$(O)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf bench-soak bench-faults FORCE install deb \
+.PHONY: all tests check check-build check-guest demo clean bench bench-guest bench-iperf bench-soak bench-faults bench-pps FORCE install deb \
 	fuzz fuzzers selftests
 # Keep objects of pattern-rule binaries (else make deletes them as
 # intermediates and relinks every test on the next run).
@@ -113,7 +114,8 @@ $(O)/tests/%: $(O)/tests/%.o $(TESTLIB_OBJS) $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-tests: $(O)/fbnic-emu $(TESTS)
+# (The benchmarks too: built with the tests, they cannot rot.)
+tests: $(O)/fbnic-emu $(TESTS) $(BENCHES)
 
 # make check: build both flavours, then run the suites; one summary line.
 check:
@@ -155,7 +157,6 @@ selftests: all
 	FBNIC_EMU=$(abspath $(O))/fbnic-emu tools/fbnic-selftests $(if $(REPEAT),--repeat $(REPEAT)) \
 		$(if $(PEER),--peer $(PEER)) $(if $(SMP),--smp $(SMP)) $(KSFT)
 
-BENCHES := $(patsubst %.c,$(O)/%,$(wildcard bench/*.c))
 $(O)/bench/%: $(O)/bench/%.o $(TESTLIB_OBJS) $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -225,6 +226,10 @@ deb:
 	lintian --fail-on error,warning build/debsrc/fbnic-emu_$(VERSION)_*.changes
 	cp build/debsrc/fbnic-emu_$(VERSION)_*.deb build/
 	@ls build/fbnic-emu_$(VERSION)_*.deb
+
+# The model's own packet rate, no VM (bench/pps): PPS_TIME seconds per size.
+bench-pps: $(O)/bench/pps
+	@$(O)/bench/pps $(PPS_TIME)
 
 # The fault hooks' cost (bench/fault_cost): the normal build, and one with
 # the hooks compiled out as the baseline.
