@@ -18,7 +18,7 @@ static uint32_t fold64(uint64_t sum)
 	return (uint32_t)sum;
 }
 
-/* Eight bytes at a time: the sum of native 32-bit loads, folded, is the
+/* Eight bytes at a time: the sum of native 64-bit loads, folded, is the
  * sum of native 16-bit words, and on a little-endian host that is the
  * big-endian sum byte-swapped (RFC 1071 2(B) and 2(C)). */
 uint32_t pkt_csum_partial(const void *buf, size_t len, uint32_t seed)
@@ -28,12 +28,16 @@ uint32_t pkt_csum_partial(const void *buf, size_t len, uint32_t seed)
 
 	if (!p)
 		return seed;
-	/* 64 bits hold 2^32 additions of 32-bit values: nothing is lost. */
+	/* Native 64-bit words with end-around carry: each carry out of
+	 * bit 63 is worth 2^64, which is 1 modulo 0xffff. */
+	uint64_t carries = 0;
 	for (; len >= 8; p += 8, len -= 8) {
 		uint64_t w;
 		memcpy(&w, p, 8);
-		acc += (w & 0xffffffffu) + (w >> 32);
+		acc += w;
+		carries += acc < w;
 	}
+	acc = (acc & 0xffffffffu) + (acc >> 32) + carries;
 	if (len >= 4) {
 		uint32_t w;
 		memcpy(&w, p, 4);
