@@ -11,9 +11,10 @@
  * arrive with its length.
  *
  * For each size it prints Mpps and Gbit/s (Ethernet frame bytes, no FCS),
- * and the run's memcpy bandwidth (1500-byte copies over a 16 MiB working
- * set, as the device's DMA writes spread over guest memory), then one
- * line:
+ * and the share of the run's memcpy bandwidth (1500-byte copies between
+ * pages of 1 MiB buffers, as the device copies between TX buffers and
+ * BDQ pages: cache-warm, the strictest measure); each figure is the best
+ * of several rounds (a busy machine only lowers them).  Then one line:
  *   pps: 64B 6.10 Mpps, 1500B 57% of memcpy
  * Usage: pps [SECONDS-PER-SIZE] (default 1).
  */
@@ -63,7 +64,46 @@ static void die(const char *what)
 	exit(1);
 }
 
-/* Frames per second at this size for about secs seconds. */
+/* B's completed frames, each checked for its length; B's buffers given
+ * back. */
+static unsigned drain(struct hnic *b, size_t len)
+{
+	unsigned got = 0;
+	size_t l;
+	int r;
+	while ((r = hnic_rx_len(b, &l)) == 1) {
+		if (l != len)
+			die("a frame arrived with the wrong length");
+		got++;
+	}
+	if (r < 0)
+		die("bad RCD sequence");
+	hnic_rx_refill(b);
+	return got;
+}
+
+/* One doorbell's burst from A to B: posted, sent, received, completed. */
+static unsigned burst(struct hnic *a, struct hnic *b,
+		      const struct hnic_seg *seg, unsigned nseg, size_t len)
+{
+	unsigned posted = 0;
+	while (posted < BURST && hnic_xmit_sg(a, seg, nseg, 0))
+		posted++;
+	if (!posted)
+		die("TX ring full");
+	h_run(a->h);
+	unsigned got = drain(b, len);
+	if (got < posted) {
+		/* what B had no buffers for waits in A: room again */
+		h_tx_room(a->h, -1);
+		got += drain(b, len);
+	}
+	if (got != posted || hnic_clean_tcq(a) == 0)
+		die("frames lost or not completed");
+	return got;
+}
+
+/* Frames per second at this size: the best of 5 rounds in secs. */
 static double run(struct hnic *a, struct hnic *b, size_t len, double secs)
 {
 	static uint8_t f[9100];
@@ -77,72 +117,58 @@ static double run(struct hnic *a, struct hnic *b, size_t len, double secs)
 	struct hnic_seg seg[4];
 	unsigned nseg = 0;
 	for (size_t off = 0; off < len; off += 4096, nseg++)
-		seg[nseg] = (struct hnic_seg){ buf + off,
-					       (uint32_t)(len - off < 4096 ? len - off : 4096) };
-	unsigned long long frames = 0;
-	double t0 = now_s(), t = t0;
-	while (t - t0 < secs) {
-		for (unsigned k = 0; k < 64; k++) {
-			unsigned posted = 0;
-			while (posted < BURST &&
-			       hnic_xmit_sg(a, seg, nseg, 0))
-				posted++;
-			if (!posted)
-				die("TX ring full");
-			h_run(ha);
-			unsigned got = 0;
-			size_t l;
-			int r;
-			while ((r = hnic_rx_len(b, &l)) == 1) {
-				if (l != len)
-					die("a frame arrived with the wrong length");
-				got++;
-			}
-			if (r < 0)
-				die("bad RCD sequence");
-			hnic_rx_refill(b);
-			/* frames B could not take wait in A: room again */
-			if (got < posted)
-				h_tx_room(ha, -1);
-			while ((r = hnic_rx_len(b, &l)) == 1)
-				got++;
-			hnic_rx_refill(b);
-			if (got != posted || hnic_clean_tcq(a) == 0)
-				die("frames lost or not completed");
-			frames += got;
+		seg[nseg] = (struct hnic_seg){
+			buf + off, (uint32_t)(len - off < 4096 ? len - off : 4096)
+		};
+	double best = 0;
+	for (int round = 0; round < 5; round++) {
+		unsigned long long frames = 0;
+		double t0 = now_s(), t = t0;
+		while (t - t0 < secs / 5) {
+			for (unsigned k = 0; k < 64; k++)
+				frames += burst(a, b, seg, nseg, len);
+			t = now_s();
 		}
-		t = now_s();
+		double pps = (double)frames / (t - t0);
+		if (pps > best)
+			best = pps;
 	}
 	ha->next_alloc = mark;
-	return (double)frames / (t - t0);
+	return best;
 }
 
-/* Bytes per second memcpy moves in 1500-byte copies over 16 MiB. */
+/* Bytes per second memcpy moves in 1500-byte copies from one 4 KiB
+ * page to another over 1 MiB each way, as the device copies frames
+ * between the TX buffers and the BDQ's pages: the best of 10 rounds. */
 static double memcpy_bw(double secs)
 {
-	enum { SET = 16 << 20, CHUNK = 1500 };
-	uint8_t *src = malloc(1 << 20), *dst = malloc(SET);
+	enum { SET = 1 << 20, CHUNK = 1500, PAGES = SET / 4096 };
+	uint8_t *src = malloc(SET), *dst = malloc(SET);
 	if (!src || !dst)
 		die("no memory");
-	memset(src, 0x5a, 1 << 20);
+	memset(src, 0x5a, SET);
 	memset(dst, 0, SET);
-	size_t so = 0, d = 0;
-	unsigned long long bytes = 0;
-	double t0 = now_s(), t = t0;
-	while (t - t0 < secs) {
-		for (unsigned i = 0; i < 4096; i++) {
-			memcpy(dst + d, src + so, CHUNK);
-			d = d + 2048 < SET - CHUNK ? d + 2048 : 0;
-			so = so + CHUNK < (1 << 20) - CHUNK ? so + CHUNK : 0;
+	double best = 0;
+	unsigned page = 0;
+	for (int round = 0; round < 10; round++) {
+		unsigned long long bytes = 0;
+		double t0 = now_s(), t = t0;
+		while (t - t0 < secs / 10) {
+			for (unsigned i = 0; i < 4096; i++, page++)
+				memcpy(dst + 4096 * ((page * 7) % PAGES),
+				       src + 4096 * (page % PAGES), CHUNK);
+			bytes += 4096ull * CHUNK;
+			t = now_s();
 		}
-		bytes += 4096ull * CHUNK;
-		t = now_s();
+		double bw = (double)bytes / (t - t0);
+		if (bw > best)
+			best = bw;
 	}
 	volatile uint8_t sink = dst[12345];
 	(void)sink;
 	free(src);
 	free(dst);
-	return (double)bytes / (t - t0);
+	return best;
 }
 
 int main(int argc, char **argv)
@@ -161,7 +187,8 @@ int main(int argc, char **argv)
 	ha->send_hook_arg = hb;
 	static const size_t sizes[] = { 64, 128, 256, 512, 1024, 1500, 4000, 9000 };
 	double bw = memcpy_bw(secs);
-	printf("memcpy (1500 B copies over 16 MiB): %.2f GB/s\n", bw / 1e9);
+	printf("memcpy (1500 B copies, page to page over 1 MiB): %.2f GB/s\n",
+	       bw / 1e9);
 	double pps64 = 0, frac1500 = 0;
 	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		double pps = run(&a, &b, sizes[i], secs);
