@@ -33,7 +33,24 @@ struct runner {
 	 * received frames to the device under the device lock. */
 	struct net *net;
 	struct net_pump *pump;
+	/* The device thread is in ppoll (under lock): only then does a kick
+	 * or a new deadline need the eventfd. */
+	bool sleeping;
+	uint64_t wakeups; /* eventfd writes (under lock) */
+	/* How long each kind of thread waited for the device lock (under
+	 * lock): whether the data path waits behind register messages and
+	 * the firmware, measured (README, Architecture). */
+	struct lock_stats {
+		uint64_t taken, contended, wait_ns, max_wait_ns;
+	} lock_stats[3];
 };
+
+/* Who takes the device lock: the device thread (TX, timers, the
+ * firmware), the net thread (RX), or another (the vfio-user protocol
+ * thread's register accesses, the control channel). */
+enum lock_role { ROLE_OTHER, ROLE_DEVICE, ROLE_NET };
+static const char *const role_names[] = { "other", "device", "net" };
+static __thread enum lock_role lock_role;
 
 /* Set on the device thread and the net thread: they may drop the device
  * lock to wait for a DMA_READ/WRITE reply (the protocol thread may not,
@@ -47,8 +64,14 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Under lock: wake the device thread if it sleeps (else it looks at
+ * kicked and deadline before it sleeps again). */
 static void wake(struct runner *r)
 {
+	if (!r->sleeping)
+		return;
+	r->sleeping = false;
+	r->wakeups++;
 	uint64_t one = 1;
 	ssize_t n = write(r->wake_fd, &one, sizeof(one));
 	(void)n;
@@ -59,10 +82,24 @@ static void wake(struct runner *r)
  * instead of letting two threads into the core. */
 static void dev_lock(struct runner *r)
 {
-	int err = pthread_mutex_lock(&r->lock);
+	int err = pthread_mutex_trylock(&r->lock);
+	uint64_t t0 = 0;
+	if (err == EBUSY) {
+		t0 = mono_ns();
+		err = pthread_mutex_lock(&r->lock);
+	}
 	if (err) {
 		log_err(SUB, "device lock: %s", strerror(err));
 		abort();
+	}
+	struct lock_stats *ls = &r->lock_stats[lock_role];
+	ls->taken++;
+	if (t0) {
+		uint64_t w = mono_ns() - t0;
+		ls->contended++;
+		ls->wait_ns += w;
+		if (w > ls->max_wait_ns)
+			ls->max_wait_ns = w;
 	}
 }
 
@@ -158,6 +195,7 @@ static int pump_deliver(void *o, const void *frame, size_t len)
 {
 	struct runner *r = o;
 	may_wait_dma = true;
+	lock_role = ROLE_NET;
 	dev_lock(r);
 	int ret = fbnic_port_rx(r->dev, frame, len);
 	dev_unlock(r);
@@ -249,6 +287,7 @@ static void *device_thread(void *arg)
 {
 	struct runner *r = arg;
 	may_wait_dma = true;
+	lock_role = ROLE_DEVICE;
 	/* Interrupt moderation arms timers of tens of microseconds: wake
 	 * for them within a microsecond, not the default 50 µs slack. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
@@ -265,6 +304,7 @@ static void *device_thread(void *arg)
 			timeout = &ts;
 		}
 		if (!r->kicked && !due) {
+			r->sleeping = true;
 			dev_unlock(r);
 			struct pollfd p = { .fd = r->wake_fd, .events = POLLIN };
 			ppoll(&p, 1, timeout, NULL);
@@ -272,6 +312,7 @@ static void *device_thread(void *arg)
 			ssize_t n = read(r->wake_fd, &v, sizeof(v));
 			(void)n;
 			dev_lock(r);
+			r->sleeping = false;
 			continue;
 		}
 		if (r->kicked) {
@@ -376,8 +417,8 @@ int runner_run(struct runner *r)
 		net_pump_stop(r->pump);
 	dev_lock(r);
 	r->stopping = true;
-	dev_unlock(r);
 	wake(r);
+	dev_unlock(r);
 	pthread_join(r->thread, NULL);
 	r->thread_started = false;
 	return ret;
@@ -444,4 +485,16 @@ void runner_dump(struct runner *r, FILE *out)
 		net_dump(r->net, out);
 		net_pump_dump(r->pump, out);
 	}
+	/* (the caller holds the device lock) */
+	const struct lock_stats *ls = r->lock_stats;
+	fprintf(out, "runner.wakeups %llu\n", (unsigned long long)r->wakeups);
+	for (unsigned i = 0; i < 3; i++)
+		fprintf(out,
+			"runner.lock.%s.taken %llu\nrunner.lock.%s.contended %llu\n"
+			"runner.lock.%s.wait_us %llu\nrunner.lock.%s.max_wait_us %llu\n",
+			role_names[i], (unsigned long long)ls[i].taken,
+			role_names[i], (unsigned long long)ls[i].contended,
+			role_names[i], (unsigned long long)(ls[i].wait_ns / 1000),
+			role_names[i],
+			(unsigned long long)(ls[i].max_wait_ns / 1000));
 }

@@ -48,8 +48,9 @@ void runner_stop(struct runner *r);
 /* vu_server_set_dma_timeout: before runner_run. */
 void runner_set_dma_timeout(struct runner *r, unsigned ms);
 void runner_destroy(struct runner *r);
-/* Write the vfio-user server's counters, and the network backend's and
- * its thread's (call with the lock held is fine). */
+/* Write the vfio-user server's counters, the network backend's and its
+ * thread's, and the device lock's waits by thread.  Call with the device
+ * lock held (runner_call: the control channel's commands). */
 void runner_dump(struct runner *r, FILE *out);
 /* Run fn(dev, arg) with the device lock held (control channel). */
 void runner_call(struct runner *r, void (*fn)(struct fbnic *dev, void *arg),

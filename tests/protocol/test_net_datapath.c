@@ -356,6 +356,14 @@ static void rx_hold_resume_and_tx(bool by_messages)
 	CHECK(dump_value(ctl, "port.resumes") >= 1);
 	CHECK(dump_value(ctl, "net.rx_resumes") >= 1);
 	CHECK_VALUE(ctl, "port.rx_frames", 2);
+	/* the device lock's users, counted by thread: the net thread
+	 * delivered, the device thread worked, the protocol and control
+	 * threads took it for registers and these dumps */
+	CHECK(dump_value(ctl, "runner.lock.net.taken") >= 2);
+	CHECK(dump_value(ctl, "runner.lock.device.taken") >= 1);
+	CHECK(dump_value(ctl, "runner.lock.other.taken") >= 1);
+	CHECK(dump_value(ctl, "runner.lock.other.wait_us") >= 0);
+	CHECK(dump_value(ctl, "runner.wakeups") >= 1);
 	unsigned at = 0;
 	CHECK_INT(rx_packet(&at, got, sizeof(got)), sizeof(f1));
 	CHECK_MEM(got, f1, sizeof(f1));
