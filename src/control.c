@@ -381,7 +381,12 @@ static const char *cmd_fault(struct control *c, struct fbnic *dev, int argc,
 		const char *w = argv[i], *v = argv[i + 1];
 		char *end;
 		errno = 0;
-		if (!strcmp(w, irq ? "vector" : "queue")) {
+		if (!strcmp(w, "queue") && k == FBNIC_FAULT_RX_FCS) {
+			/* the MAC checks the FCS before the classifier has
+			 * chosen a queue: there is none to name */
+			return "rx fcs is the MAC's, before any queue: it takes "
+			       "no queue";
+		} else if (!strcmp(w, irq ? "vector" : "queue")) {
 			unsigned long n = strtoul(v, &end, 0);
 			unsigned max = irq ? FBNIC_MSIX_VECTORS_MAX : FBNIC_MAX_QUEUES;
 			if (errno || *end || !*v || n >= max)

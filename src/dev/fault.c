@@ -180,6 +180,7 @@ void fbnic_fault_list(const struct fbnic *dev, FILE *out)
 		bool on = (dev->faults.armed >> k) & 1;
 		fprintf(out, "%s: %s", names[k], on ? "armed" : "off");
 		if (on) {
+			/* (rx fcs is always "all": the MAC's one port) */
 			const char *unit = k == FBNIC_FAULT_IRQ_DROP ? "vector" : "queue";
 			if (f->scope == FBNIC_FAULT_ALL)
 				fprintf(out, " all");

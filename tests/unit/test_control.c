@@ -163,6 +163,7 @@ static void test_fault_commands(void)
 		  "rx corrupt: armed all prob 0.010000 seed 7" },
 		{ "fault tx stall queue 0\n", "tx stall: armed queue 0 until cleared" },
 		{ "fault rx fcs count 2\n", "rx fcs: armed all count 2 left" },
+		{ "fault rx fcs queue 0\n", "error: rx fcs is the MAC's, before any queue" },
 		{ "fault completion delay queue 1 ms 20 count 3\n",
 		  "completion delay: armed queue 1 ms 20.000 count 3 left" },
 		{ "fault completion delay\n", "error: completion delay wants ms MS" },
