@@ -16,7 +16,8 @@
  * BDQ pages: cache-warm, the strictest measure); each figure is the best
  * of several rounds (a busy machine only lowers them).  Then one line:
  *   pps: 64B 6.10 Mpps, 1500B 57% of memcpy
- * Usage: pps [SECONDS-PER-SIZE] (default 1).
+ * Usage: pps [SECONDS-PER-SIZE [SIZE]] (default 1 s, every size; with
+ * SIZE only that one, for a profiler).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,14 +191,19 @@ int main(int argc, char **argv)
 	printf("memcpy (1500 B copies, page to page over 1 MiB): %.2f GB/s\n",
 	       bw / 1e9);
 	double pps64 = 0, frac1500 = 0;
-	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		double pps = run(&a, &b, sizes[i], secs);
-		double gbit = pps * (double)sizes[i] * 8 / 1e9;
+	size_t only[1] = { argc > 2 ? (size_t)atol(argv[2]) : 0 };
+	if (argc > 2 && (only[0] < 60 || only[0] > 9000))
+		die("SIZE wants 60..9000");
+	const size_t *list = argc > 2 ? only : sizes;
+	unsigned n = argc > 2 ? 1 : sizeof(sizes) / sizeof(sizes[0]);
+	for (unsigned i = 0; i < n; i++) {
+		double pps = run(&a, &b, list[i], secs);
+		double gbit = pps * (double)list[i] * 8 / 1e9;
 		printf("%5zu B: %6.2f Mpps %7.2f Gbit/s  %5.1f%% of memcpy\n",
-		       sizes[i], pps / 1e6, gbit, 100 * gbit * 1e9 / 8 / bw);
-		if (sizes[i] == 64)
+		       list[i], pps / 1e6, gbit, 100 * gbit * 1e9 / 8 / bw);
+		if (list[i] == 64)
 			pps64 = pps;
-		if (sizes[i] == 1500)
+		if (list[i] == 1500)
 			frac1500 = pps * 1500 / bw;
 	}
 	printf("pps: 64B %.2f Mpps, 1500B %.0f%% of memcpy\n", pps64 / 1e6,
