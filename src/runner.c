@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -485,6 +486,15 @@ void runner_dump(struct runner *r, FILE *out)
 		net_dump(r->net, out);
 		net_pump_dump(r->pump, out);
 	}
+	/* fbnic-emu's own CPU time, every thread (bench/iperf-compare's CPU
+	 * per packet) */
+	struct rusage ru;
+	if (!getrusage(RUSAGE_SELF, &ru))
+		fprintf(out, "process.cpu_us %llu\n",
+			(unsigned long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+					1000000ull +
+				(unsigned long long)(ru.ru_utime.tv_usec +
+						     ru.ru_stime.tv_usec));
 	/* (the caller holds the device lock) */
 	const struct lock_stats *ls = r->lock_stats;
 	fprintf(out, "runner.wakeups %llu\n", (unsigned long long)r->wakeups);
