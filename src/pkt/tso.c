@@ -173,3 +173,36 @@ int pkt_tso_segment(const uint8_t *frame, size_t len,
 	pkt_put_be16(l4 + csum_off, csum);
 	return (int)slen;
 }
+
+int pkt_tso_gso_prepare(uint8_t *frame, size_t len,
+			const struct pkt_tso_layout *lo, unsigned int mss)
+{
+	if (!frame)
+		return -EINVAL;
+	int count = pkt_tso_count(len, lo, mss);
+	if (count < 0)
+		return count;
+	if (lo->udp || (lo->l3 != PKT_TSO_L3_IPV4 && lo->l3 != PKT_TSO_L3_IPV6) ||
+	    len > 65535)
+		return -EOPNOTSUPP;
+	int rc = frame_check(frame, lo);
+	if (rc)
+		return rc;
+	uint8_t *ip = frame + lo->l3_off;
+	if (lo->l3 == PKT_TSO_L3_IPV4) {
+		uint16_t csum;
+		if (pkt_ipv4_hdr_csum(ip, lo->l4_off - lo->l3_off, &csum))
+			return -EPROTO;
+		pkt_put_be16(ip + PKT_IPV4_TOT_LEN_OFF, (uint16_t)(len - lo->l3_off));
+		pkt_ipv4_hdr_csum(ip, lo->l4_off - lo->l3_off, &csum);
+		pkt_put_be16(ip + PKT_IPV4_CSUM_OFF, csum);
+	} else {
+		pkt_put_be16(ip + PKT_IPV6_PLEN_OFF,
+			     (uint16_t)(len - lo->l3_off - PKT_IPV6_HLEN));
+	}
+	uint8_t *l4 = frame + lo->l4_off;
+	uint32_t seed = pkt_csum_add(pkt_get_be16(l4 + PKT_TCP_CSUM_OFF),
+				     (uint32_t)(len - lo->l4_off));
+	pkt_put_be16(l4 + PKT_TCP_CSUM_OFF, pkt_csum_fold(seed));
+	return 0;
+}

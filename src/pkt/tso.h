@@ -91,4 +91,15 @@ int pkt_tso_segment(const uint8_t *frame, size_t len,
 		    const struct pkt_tso_layout *lo, unsigned int mss,
 		    unsigned int n, uint8_t *out, size_t cap);
 
+/* Make frame (len bytes, laid out as lo says, TCP over IPv4 or IPv6) one
+ * packet for a receiver that segments it (a virtio-net GSO header,
+ * NEEDS_CSUM): the IP length field the whole packet's (and IPv4's header
+ * checksum), the TCP checksum field the pseudo-header's sum with the
+ * whole TCP length, not complemented, from the seed the TWD leaves there
+ * (the sum without the length, fbnic_tx_lso).  The bytes are checked as
+ * for pkt_tso_segment.  0, or a negative errno with frame unchanged
+ * (-EOPNOTSUPP: UDP, tunnels, or a packet over 65535 bytes). */
+int pkt_tso_gso_prepare(uint8_t *frame, size_t len,
+			const struct pkt_tso_layout *lo, unsigned int mss);
+
 #endif
