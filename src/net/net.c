@@ -276,21 +276,36 @@ static void tx_full(struct net *n, bool full)
 	n->ops->rearm(n);
 }
 
-int net_send(struct net *n, const void *frame, size_t len)
+bool net_can_gso(struct net *n)
+{
+	pthread_mutex_lock(&n->lock);
+	bool ok = n->ops->send_gso && n->pcap_fd < 0;
+	pthread_mutex_unlock(&n->lock);
+	return ok;
+}
+
+static int send_common(struct net *n, const void *frame, size_t len,
+		       const struct net_gso *g)
 {
 	pthread_mutex_lock(&n->lock);
 	int r;
+	if (g && (!n->ops->send_gso || n->pcap_fd >= 0)) {
+		pthread_mutex_unlock(&n->lock);
+		return -EOPNOTSUPP;
+	}
 	if (len == 0 || len > NET_FRAME_MAX) {
 		n->stats.tx_drop_size++;
 		log_ratelimited(LOG_WARN, SUB, "%s: frame of %zu bytes not sent",
 				n->name, len);
 		r = -EMSGSIZE;
 	} else {
-		r = n->ops->send(n, frame, len);
+		r = g ? n->ops->send_gso(n, frame, len, g)
+		      : n->ops->send(n, frame, len);
 	}
 	if (r == 0) {
 		n->stats.tx_frames++;
 		n->stats.tx_bytes += len;
+		n->stats.tx_gso += g != NULL;
 		record(n, frame, len);
 	}
 	if (r == -EAGAIN) {
@@ -301,6 +316,17 @@ int net_send(struct net *n, const void *frame, size_t len)
 	}
 	pthread_mutex_unlock(&n->lock);
 	return r;
+}
+
+int net_send(struct net *n, const void *frame, size_t len)
+{
+	return send_common(n, frame, len, NULL);
+}
+
+int net_send_gso(struct net *n, const void *frame, size_t len,
+		 const struct net_gso *g)
+{
+	return send_common(n, frame, len, g);
 }
 
 void net_rx_pause(struct net *n, bool paused)

@@ -76,7 +76,11 @@ int net_uri_parse(const char *s, struct net_uri *u, const char **why);
 	X(connects, "stream peers connected")                              \
 	X(disconnects, "stream peers gone (or dropped)")                   \
 	X(connect_failures, "connection attempts that failed (retried)")   \
-	X(pcap_errors, "frames the pcap file could not record")
+	X(pcap_errors, "frames the pcap file could not record")             \
+	X(tx_gso, "of the frames sent, TCP packets the receiver segments " \
+		  "(net_send_gso)")                                        \
+	X(rx_drop_offload, "received frames a tap handed over with an "     \
+			   "offload asked for (checksum or segmentation)")
 
 struct net_stats {
 	NET_COUNTERS(COUNTER_FIELD)
@@ -107,6 +111,28 @@ int net_recv(struct net *n, void *buf, size_t cap);
  * net_tx_room() says so; another -errno dropped (counted by reason: no
  * peer, too big, an error). */
 int net_send(struct net *n, const void *frame, size_t len);
+/* TCP segmentation offload to the backend: one TCP packet of up to
+ * NET_FRAME_MAX bytes, cut into segments of mss payload bytes by the
+ * receiver, as a virtio-net header says it (the tap's IFF_VNET_HDR:
+ * gso_type TCPV4 or TCPV6, gso_size, hdr_len, and NEEDS_CSUM with
+ * csum_start and csum_offset: the frame's TCP checksum field holds the
+ * pseudo-header's sum, length included, not complemented).  The headers
+ * are those of the whole packet (IPv4 total length, IPv6 payload
+ * length). */
+struct net_gso {
+	bool v6;
+	uint16_t mss;
+	uint16_t hdr_len;     /* Ethernet to the end of the TCP header */
+	uint16_t csum_start;  /* the TCP header */
+	uint16_t csum_offset; /* of its checksum field from csum_start */
+};
+/* The backend takes net_send_gso: a tap, and no pcap (which records the
+ * frames as on a wire). */
+bool net_can_gso(struct net *n);
+/* net_send for a packet the receiver segments (above); -EOPNOTSUPP
+ * (nothing taken, nothing counted) when !net_can_gso. */
+int net_send_gso(struct net *n, const void *frame, size_t len,
+		 const struct net_gso *g);
 /* After a net_send answered -EAGAIN: true, once, when net_service() found
  * the backend able to take frames again (net_fd() turns readable for it);
  * false if a net_send was taken meanwhile (its caller knows).  Takes and

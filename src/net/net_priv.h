@@ -23,6 +23,10 @@ struct net_ops {
 	/* As net_recv / net_send (net.h), without the common counting. */
 	int (*recv)(struct net *n, void *buf, size_t cap);
 	int (*send)(struct net *n, const void *frame, size_t len);
+	/* As net_send_gso; NULL: the backend cannot (a stream: frames go
+	 * as on a wire). */
+	int (*send_gso)(struct net *n, const void *frame, size_t len,
+			const struct net_gso *g);
 	/* A watched fd is ready (epoll events). */
 	void (*event)(struct net *n, uint32_t tag, uint32_t events);
 	/* n->rx_paused or n->tx_full changed: watch for received frames or

@@ -6,10 +6,14 @@
  * the interface (CAP_NET_ADMIN) or attaches to a persistent one; the
  * interface goes away with the fd unless it was made persistent.
  *
- * No IFF_VNET_HDR: the device computes checksums and segments itself, so
- * there is nothing to tell the kernel, and without the header the kernel
- * hands us whole frames (it does the segmentation and checksums of its
- * own frames, as it does for any interface without those offloads).
+ * IFF_VNET_HDR: every read and write starts with a struct virtio_net_hdr
+ * (10 bytes, TUNSETVNETHDRSZ).  Writes use it for one thing: a TCP packet
+ * the kernel segments (net_send_gso: GSO TCPV4/TCPV6 with NEEDS_CSUM), so
+ * a guest's TSO packet reaches the host as one packet, as from
+ * virtio-net.  Reads ask for no offload (TUNSETOFFLOAD 0): the kernel
+ * segments and checksums its own frames before the tap, as for any
+ * interface without those offloads, and the header says nothing; a
+ * frame whose header asks for work anyway is dropped and counted.
  *
  * Never blocking: a write the kernel cannot take now (EAGAIN, ENOBUFS)
  * is refused with -EAGAIN, nothing taken (back-pressure), and the fd is
@@ -20,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -51,7 +56,7 @@ static int tap_open(struct net *n)
 		free(t);
 		return -err;
 	}
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
 	memcpy(ifr.ifr_name, n->uri.addr, strlen(n->uri.addr)); /* < IFNAMSIZ */
 	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
 		int err = errno;
@@ -59,6 +64,16 @@ static int tap_open(struct net *n)
 			err == EBUSY ? " (another process has it open)"
 			: err == EPERM ? " (creating a tap needs CAP_NET_ADMIN)"
 				       : "");
+		close(t->fd);
+		free(t);
+		return -err;
+	}
+	int hsz = (int)sizeof(struct virtio_net_hdr);
+	if (ioctl(t->fd, TUNSETVNETHDRSZ, &hsz) < 0 ||
+	    ioctl(t->fd, TUNSETOFFLOAD, 0UL) < 0) {
+		int err = errno;
+		log_err(SUB, "%s: virtio-net header setup: %s", n->name,
+			strerror(err));
 		close(t->fd);
 		free(t);
 		return -err;
@@ -83,8 +98,10 @@ static int tap_recv(struct net *n, void *buf, size_t cap)
 	/* A frame longer than buf spills into `over`, so it is seen and
 	 * dropped rather than passed on cut. */
 	char over[64];
-	struct iovec iov[2] = { { buf, cap }, { over, sizeof(over) } };
-	ssize_t r = readv(t->fd, iov, 2);
+	struct virtio_net_hdr h;
+	struct iovec iov[3] = { { &h, sizeof(h) }, { buf, cap },
+				{ over, sizeof(over) } };
+	ssize_t r = readv(t->fd, iov, 3);
 	if (r < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return -EAGAIN;
@@ -94,8 +111,18 @@ static int tap_recv(struct net *n, void *buf, size_t cap)
 				strerror(err));
 		return -err;
 	}
-	if (r == 0)
+	if (r <= (ssize_t)sizeof(h))
 		return -EAGAIN;
+	r -= (ssize_t)sizeof(h);
+	if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE ||
+	    (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)) {
+		n->stats.rx_drop_offload++;
+		log_ratelimited(LOG_WARN, SUB, "%s: dropped a frame the kernel "
+				"handed over with an offload (gso type %u, flags "
+				"0x%x) although none was enabled", n->name,
+				h.gso_type, h.flags);
+		return -EPROTO;
+	}
 	if ((size_t)r > cap || (size_t)r > NET_FRAME_MAX) {
 		n->stats.rx_drop_size++;
 		log_ratelimited(LOG_WARN, SUB, "%s: dropped a frame of %zd bytes "
@@ -105,11 +132,14 @@ static int tap_recv(struct net *n, void *buf, size_t cap)
 	return (int)r;
 }
 
-static int tap_send(struct net *n, const void *frame, size_t len)
+static int tap_write(struct net *n, const struct virtio_net_hdr *h,
+		     const void *frame, size_t len)
 {
 	struct tap *t = n->priv;
-	ssize_t r = write(t->fd, frame, len);
-	if (r == (ssize_t)len)
+	struct iovec iov[2] = { { (void *)h, sizeof(*h) },
+				{ (void *)frame, len } };
+	ssize_t r = writev(t->fd, iov, 2);
+	if (r == (ssize_t)(sizeof(*h) + len))
 		return 0;
 	int err = r < 0 ? errno : EIO;
 	if (r < 0 && (err == EAGAIN || err == ENOBUFS))
@@ -124,6 +154,27 @@ static int tap_send(struct net *n, const void *frame, size_t len)
 				r < 0 ? strerror(err) : "short write");
 	}
 	return -err;
+}
+
+static int tap_send(struct net *n, const void *frame, size_t len)
+{
+	static const struct virtio_net_hdr none = { 0 };
+	return tap_write(n, &none, frame, len);
+}
+
+static int tap_send_gso(struct net *n, const void *frame, size_t len,
+			const struct net_gso *g)
+{
+	struct virtio_net_hdr h = {
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		.gso_type = g->v6 ? VIRTIO_NET_HDR_GSO_TCPV6
+				  : VIRTIO_NET_HDR_GSO_TCPV4,
+		.hdr_len = g->hdr_len,
+		.gso_size = g->mss,
+		.csum_start = g->csum_start,
+		.csum_offset = g->csum_offset,
+	};
+	return tap_write(n, &h, frame, len);
 }
 
 static void tap_event(struct net *n, uint32_t tag, uint32_t events)
@@ -174,6 +225,7 @@ const struct net_ops net_tap_ops = {
 	.open = tap_open,
 	.recv = tap_recv,
 	.send = tap_send,
+	.send_gso = tap_send_gso,
 	.event = tap_event,
 	.rearm = tap_rearm,
 	.tx_ready = tap_tx_ready,
