@@ -178,6 +178,20 @@ static int host_port_send(void *o, const void *frame, size_t len)
 	return net_send(r->net, frame, len);
 }
 
+/* A TCP packet for the backend's receiver to segment (a tap: net.h
+ * net_send_gso); offered to the core only when the backend can. */
+static int host_port_send_gso(void *o, const void *frame, size_t len,
+			      const struct fbnic_gso *g)
+{
+	struct runner *r = o;
+	struct net_gso ng = { .v6 = g->v6,
+			      .mss = g->mss,
+			      .hdr_len = g->hdr_len,
+			      .csum_start = g->csum_start,
+			      .csum_offset = g->csum_offset };
+	return net_send_gso(r->net, frame, len, &ng);
+}
+
 /* From the device thread, with the device lock held: the pump only gets
  * a flag and a wake-up. */
 static void host_port_resume(void *o)
@@ -380,6 +394,8 @@ struct runner *runner_create(const struct sock_spec *sock,
 		/* Without a backend the device counts its frames as
 		 * tx_drop_backend. */
 		.port_send = net ? host_port_send : NULL,
+		.port_send_gso = net && net_can_gso(net) ? host_port_send_gso
+							 : NULL,
 		.port_resume = net ? host_port_resume : NULL,
 	};
 	if (net) {

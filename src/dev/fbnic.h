@@ -28,6 +28,19 @@ struct fbnic;
 struct fw;        /* the firmware model (fw/fw.h) */
 struct fw_config;
 
+/* A TCP packet handed to the backend whole, for its receiver to cut into
+ * segments (port_send_gso): the virtio-net header's GSO TCPV4/TCPV6 with
+ * NEEDS_CSUM.  The frame's TCP checksum field holds the pseudo-header's
+ * sum, length included, not complemented; its IP header is the whole
+ * packet's. */
+struct fbnic_gso {
+	bool v6;
+	uint16_t mss;         /* payload bytes per segment */
+	uint16_t hdr_len;     /* Ethernet to the end of the TCP header */
+	uint16_t csum_start;  /* the TCP header */
+	uint16_t csum_offset; /* of its checksum field */
+};
+
 /* Services an adapter provides to the core. */
 struct fbnic_host {
 	void *opaque;
@@ -52,6 +65,12 @@ struct fbnic_host {
 	 * again; another -errno dropped (counted as a TX drop).  Called
 	 * under the device lock: never blocks.  NULL: no backend. */
 	int (*port_send)(void *opaque, const void *frame, size_t len);
+	/* Optional (NULL: none): port_send for a TCP packet the backend's
+	 * receiver segments (struct fbnic_gso), as a tap does for
+	 * virtio-net; the same answers, and -EOPNOTSUPP: not taken, the
+	 * device segments it itself. */
+	int (*port_send_gso)(void *opaque, const void *frame, size_t len,
+			     const struct fbnic_gso *g);
 	/* After fbnic_port_rx answered -EAGAIN, the device has room again:
 	 * offer the held frame (and the ones after it). */
 	void (*port_resume)(void *opaque);

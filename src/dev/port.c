@@ -6,16 +6,24 @@
 #include "dev.h"
 #include "mac.h"
 
-int fbnic_port_tx(struct fbnic *dev, const void *frame, size_t len)
+/* A frame, or a GSO packet (g), to the backend; the MAC counts nseg
+ * frames: the segments of a GSO packet. */
+static int port_send(struct fbnic *dev, const void *frame, size_t len,
+		     const struct fbnic_gso *g, unsigned nseg)
 {
 	struct fbnic_port *p = &dev->port;
+	if (g && !dev->host.port_send_gso)
+		return -EOPNOTSUPP;
 	if (!fbnic_mac_tx_ready(dev)) {
-		p->stats.tx_drop_mac++;
+		p->stats.tx_drop_mac += nseg;
 		return -ENETDOWN;
 	}
-	int r = dev->host.port_send
-			? dev->host.port_send(dev->host.opaque, frame, len)
-			: -ENOTCONN;
+	int r = g ? dev->host.port_send_gso(dev->host.opaque, frame, len, g)
+	      : dev->host.port_send
+		      ? dev->host.port_send(dev->host.opaque, frame, len)
+		      : -ENOTCONN;
+	if (g && r == -EOPNOTSUPP)
+		return r;
 	fbnic_trace(dev, FBNIC_TR_PORT_TX, 0, len, (uint32_t)r);
 	if (r == -EAGAIN) {
 		/* Not on the wire yet: the MAC counts it when it goes. */
@@ -23,18 +31,41 @@ int fbnic_port_tx(struct fbnic *dev, const void *frame, size_t len)
 		p->tx_blocked = true;
 		return r;
 	}
-	fbnic_mac_count_frame(dev, true, frame, len);
+	if (!g) {
+		fbnic_mac_count_frame(dev, true, frame, len);
+	} else {
+		/* the segments: headers plus mss bytes, the last the rest */
+		size_t pay = len - g->hdr_len;
+		for (unsigned i = 0; i < nseg; i++, pay -= g->mss)
+			fbnic_mac_count_frame(dev, true, frame,
+					      g->hdr_len + (pay < g->mss ? pay
+									 : g->mss));
+	}
 	/* A frame taken (or dropped for a reason other than room) after a
 	 * refusal: the backend has room again, whether or not the adapter
 	 * says so (a stream queue the device's own sends drained). */
 	if (p->tx_blocked)
 		fbnic_port_tx_room(dev);
 	if (r) {
-		p->stats.tx_drop_backend++;
+		p->stats.tx_drop_backend += nseg;
 		return r;
 	}
-	p->stats.tx_frames++;
+	p->stats.tx_frames += nseg;
+	p->stats.tx_gso += g != NULL;
 	return 0;
+}
+
+int fbnic_port_tx(struct fbnic *dev, const void *frame, size_t len)
+{
+	return port_send(dev, frame, len, NULL, 1);
+}
+
+int fbnic_port_tx_gso(struct fbnic *dev, const void *frame, size_t len,
+		      const struct fbnic_gso *g, unsigned nseg)
+{
+	if (!g || !nseg || len < g->hdr_len || g->hdr_len < 14)
+		return -EINVAL;
+	return port_send(dev, frame, len, g, nseg);
 }
 
 int fbnic_port_rx(struct fbnic *dev, const void *frame, size_t len)

@@ -39,6 +39,8 @@
 
 #define FBNIC_PORT_COUNTERS(X)                                             \
 	X(tx_frames, "frames handed to the backend")                       \
+	X(tx_gso, "of them, TCP packets handed whole (each counted above " \
+		  "as the segments it makes)")                             \
 	X(tx_drop_mac, "TX frames dropped: MAC TX off or link down")       \
 	X(tx_drop_backend, "TX frames the backend dropped (or none)")      \
 	X(tx_held, "TX frames answered 'no room now' (back-pressure)")     \
@@ -60,11 +62,18 @@ struct fbnic_port {
 };
 
 struct fbnic;
+struct fbnic_gso;
 
 /* A frame the data path transmits (len without FCS).  0 sent; -EAGAIN
  * the backend has no room now (not sent, not counted by the MAC: send it
  * again after fbnic_port_tx_room); another -errno dropped (counted). */
 int fbnic_port_tx(struct fbnic *dev, const void *frame, size_t len);
+/* fbnic_port_tx for a TCP packet the backend segments (host
+ * port_send_gso): the MAC counts the nseg segments it makes.
+ * -EOPNOTSUPP: the backend cannot, nothing done (segment it and use
+ * fbnic_port_tx). */
+int fbnic_port_tx_gso(struct fbnic *dev, const void *frame, size_t len,
+		      const struct fbnic_gso *g, unsigned nseg);
 /* The guest posted receive buffers: if the backend was held, resume it. */
 void fbnic_port_room(struct fbnic *dev);
 void fbnic_port_dump(struct fbnic *dev, FILE *out);

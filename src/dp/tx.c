@@ -187,6 +187,41 @@ static int wire_send(struct fbnic *dev, uint8_t *frame, size_t len)
 	return 0;
 }
 
+/* A TCP LSO packet handed to the backend whole when it can take it
+ * (host port_send_gso: a tap, whose kernel segments it as it does
+ * virtio-net's): the headers made the whole packet's (pkt/tso.h
+ * pkt_tso_gso_prepare), the MAC counting the n segments it makes.
+ * -EOPNOTSUPP: not handed over (UDP, a tunnel, or the backend cannot),
+ * frame_buf as it was: the caller segments it. */
+static int tx_gso(struct fbnic *dev, size_t len,
+		  const struct pkt_tso_layout *lo, unsigned mss, unsigned n)
+{
+	uint8_t hdr[PKT_TSO_HDR_MAX];
+	size_t hlen = lo->l4_off + lo->l4_len;
+	if (hlen > sizeof(hdr))
+		return -EOPNOTSUPP;
+	memcpy(hdr, frame_buf, hlen);
+	if (pkt_tso_gso_prepare(frame_buf, len, lo, mss))
+		return -EOPNOTSUPP;
+	struct fbnic_gso g = {
+		.v6 = lo->l3 == PKT_TSO_L3_IPV6,
+		.mss = (uint16_t)mss,
+		.hdr_len = (uint16_t)hlen,
+		.csum_start = (uint16_t)lo->l4_off,
+		.csum_offset = PKT_TCP_CSUM_OFF,
+	};
+	int r = fbnic_port_tx_gso(dev, frame_buf, len, &g, n);
+	if (r == -EOPNOTSUPP) {
+		memcpy(frame_buf, hdr, hlen);
+		return r;
+	}
+	if (r == -EAGAIN)
+		return r;
+	dev->dp.stats.tx_frames += n;
+	dev->dp.stats.tx_lso++;
+	return 0;
+}
+
 /* LSO (fbnic_tx_lso): TCP, or UDP (GSO_UDP_L4), in segments of MSS payload
  * bytes, where the TWD says the headers are (L2_HLEN, L3_TYPE, L3_OHLEN,
  * L3_IHLEN, L4_TYPE, L4_HLEN), tunnels included; pkt/tso.h says what
@@ -217,6 +252,11 @@ static int tx_lso(struct fbnic *dev, size_t len, uint64_t meta, uint32_t *sent)
 	int n = pkt_tso_count(len, &lo, mss);
 	if (n < 0)
 		return n;
+	if (*sent == 0 && n > 1 && dev->host.port_send_gso) {
+		int r = tx_gso(dev, len, &lo, mss, (unsigned)n);
+		if (r != -EOPNOTSUPP)
+			return r;
+	}
 	for (unsigned i = *sent; i < (unsigned)n; i++) {
 		int sl = pkt_tso_segment(frame_buf, len, &lo, mss, i, seg_buf,
 					 sizeof(seg_buf));

@@ -256,6 +256,81 @@ static void test_tx_netmem_payload_from_dmabuf(void)
 	h_destroy(h);
 }
 
+/* A backend that segments (a tap: port_send_gso) gets a TCP LSO packet
+ * whole, as virtio-net hands one over: the IP length the whole packet's,
+ * the TCP checksum field the pseudo-header's sum with the whole TCP
+ * length, the payload untouched, the request saying where the headers
+ * end and the MSS; the MAC and the port count the segments it makes.  A
+ * backend with no room holds it and takes it whole later.  UDP LSO and
+ * tunnels are still cut by the device. */
+static void test_tx_gso_to_backend(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	h->gso_ok = true;
+	static uint8_t f[8000], orig[8000];
+	for (int ip = 4; ip <= 6; ip += 2) {
+		h_frames_clear(h);
+		size_t len = build(f, sizeof(f), ip, 6, 3500);
+		struct pkt_info pi;
+		REQUIRE(pkt_parse(f, len, &pi) == 0);
+		uint64_t meta = hnic_lso(f, len, 1000);
+		memcpy(orig, f, len);
+		if (ip == 4)
+			h_tx_room(h, 0); /* no room: held, then taken whole */
+		REQUIRE(hnic_xmit(&n, f, len, meta, 3));
+		h_run(h);
+		if (ip == 4) {
+			CHECK_INT(h->nframes, 0);
+			h_tx_room(h, -1);
+		}
+		REQUIRE(h->nframes == 1);
+		CHECK(h->is_gso[0]);
+		CHECK_INT(h->frame_len[0], len);
+		const struct fbnic_gso *g = &h->gso[0];
+		CHECK_INT(g->v6, ip == 6);
+		CHECK_INT(g->mss, 1000);
+		CHECK_INT(g->hdr_len, pi.payload_off);
+		CHECK_INT(g->csum_start, pi.l4_off);
+		CHECK_INT(g->csum_offset, 16);
+		const uint8_t *o = h->frames[0];
+		CHECK_MEM(o + pi.payload_off, orig + pi.payload_off, 3500);
+		uint32_t ph;
+		if (ip == 4) {
+			CHECK_INT(pkt_get_be16(o + pi.l3_off + 2), len - pi.l3_off);
+			struct pkt_info po;
+			REQUIRE(pkt_parse(o, len, &po) == 0);
+			CHECK_INT(pkt_ipv4_csum_verify(o, len, &po), 0);
+			REQUIRE(pkt_csum_pseudo_ipv4(o + pi.l3_off + 12,
+						     o + pi.l3_off + 16, 6,
+						     len - pi.l4_off, &ph) == 0);
+		} else {
+			CHECK_INT(pkt_get_be16(o + pi.l3_off + 4),
+				  len - pi.l3_off - 40);
+			REQUIRE(pkt_csum_pseudo_ipv6(o + pi.l3_off + 8,
+						     o + pi.l3_off + 24, 6,
+						     len - pi.l4_off, &ph) == 0);
+		}
+		CHECK_INT(pkt_get_be16(o + pi.l4_off + 16), pkt_csum_fold(ph));
+		CHECK_INT(hnic_clean_tcq(&n), 1);
+	}
+	CHECK_INT(h_dump_value(h, "port.tx_gso"), 2);
+	CHECK_INT(h_dump_value(h, "port.tx_frames"), 8);
+	CHECK_INT(h_dump_value(h, "dp.tx_frames"), 8);
+	CHECK_INT(h_dump_value(h, "dp.tx_lso"), 2);
+	/* UDP segmentation: cut by the device */
+	h_frames_clear(h);
+	size_t len = build(f, sizeof(f), 4, 17, 2500);
+	uint64_t meta = hnic_lso(f, len, 1000);
+	REQUIRE(hnic_xmit(&n, f, len, meta, 2));
+	h_run(h);
+	CHECK_INT(h->nframes, 3);
+	CHECK(!h->is_gso[0]);
+	CHECK_INT(h_dump_value(h, "port.tx_gso"), 2);
+	h_destroy(h);
+}
+
 /* IPv6 in IPv6 (L3_TYPE V6V6, L3_OHLEN the outer header, L3_IHLEN the
  * inner: fbnic_tx_lso for an encapsulated skb): both payload lengths per
  * segment, the TCP checksum over the inner pseudo-header.  An L4 type the
@@ -1368,6 +1443,7 @@ TEST_MAIN("dp",
 	  TEST_CASE(test_tx_udp_segmentation),
 	  TEST_CASE(test_tx_segmentation_ipv6_in_ipv6),
 	  TEST_CASE(test_tx_netmem_payload_from_dmabuf),
+	  TEST_CASE(test_tx_gso_to_backend),
 	  TEST_CASE(test_tx_timestamp_completion),
 	  TEST_CASE(test_tx_waits_for_completion_room),
 	  TEST_CASE(test_tx_back_pressure_holds_the_packet),

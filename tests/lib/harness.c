@@ -80,10 +80,26 @@ static int h_send(void *o, const void *frame, size_t len)
 	if (!h->frames[h->nframes])
 		return -ENOMEM;
 	memcpy(h->frames[h->nframes], frame, len);
+	h->is_gso[h->nframes] = false;
 	h->frame_len[h->nframes++] = len;
 	if (h->tx_room > 0)
 		h->tx_room--;
 	return 0;
+}
+
+static int h_send_gso(void *o, const void *frame, size_t len,
+		      const struct fbnic_gso *g)
+{
+	struct harness *h = o;
+	if (!h->gso_ok)
+		return -EOPNOTSUPP;
+	unsigned i = h->nframes;
+	int r = h_send(o, frame, len);
+	if (r == 0 && i < H_MAX_FRAMES) {
+		h->gso[i] = *g;
+		h->is_gso[i] = true;
+	}
+	return r;
 }
 
 static void h_resume(void *o)
@@ -115,6 +131,7 @@ struct harness *h_create(const struct fbnic_config *cfg)
 				   .now_ns = h_now,
 				   .timer_arm = h_timer,
 				   .port_send = h_send,
+				   .port_send_gso = h_send_gso,
 				   .port_resume = h_resume };
 	h->dev = fbnic_create(cfg ? cfg : &def, &host);
 	if (!h->dev) {

@@ -45,6 +45,12 @@ struct harness {
 	 * say) instead of recording it; its answer is port_send's. */
 	int (*send_hook)(struct harness *h, const void *frame, size_t len);
 	void *send_hook_arg;
+	/* The backend takes GSO packets (port_send_gso), as a tap does: each
+	 * recorded as one frame with its request in gso[]; false (as
+	 * created): -EOPNOTSUPP, the device segments. */
+	bool gso_ok;
+	struct fbnic_gso gso[H_MAX_FRAMES];
+	bool is_gso[H_MAX_FRAMES];
 };
 
 /* A device with the default config (DSN 0x02fb00fffe000001, 130 vectors)
