@@ -38,12 +38,13 @@ struct runner {
 	 * or a new deadline need the eventfd. */
 	bool sleeping;
 	uint64_t wakeups; /* eventfd writes (under lock) */
-	/* How long each kind of thread waited for the device lock (under
-	 * lock): whether the data path waits behind register messages and
-	 * the firmware, measured (README, Architecture). */
+	/* How long each kind of thread waited for the device lock, and held
+	 * it (under lock): whether the data path waits behind register
+	 * messages and the firmware, measured (README, Architecture). */
 	struct lock_stats {
-		uint64_t taken, contended, wait_ns, max_wait_ns;
+		uint64_t taken, contended, wait_ns, max_wait_ns, hold_ns;
 	} lock_stats[3];
+	uint64_t locked_at; /* under lock: when its holder took it */
 };
 
 /* Who takes the device lock: the device thread (TX, timers, the
@@ -95,8 +96,9 @@ static void dev_lock(struct runner *r)
 	}
 	struct lock_stats *ls = &r->lock_stats[lock_role];
 	ls->taken++;
+	r->locked_at = mono_ns();
 	if (t0) {
-		uint64_t w = mono_ns() - t0;
+		uint64_t w = r->locked_at - t0;
 		ls->contended++;
 		ls->wait_ns += w;
 		if (w > ls->max_wait_ns)
@@ -106,6 +108,7 @@ static void dev_lock(struct runner *r)
 
 static void dev_unlock(struct runner *r)
 {
+	r->lock_stats[lock_role].hold_ns += mono_ns() - r->locked_at;
 	int err = pthread_mutex_unlock(&r->lock);
 	if (err) {
 		log_err(SUB, "device unlock: %s", strerror(err));
@@ -517,10 +520,12 @@ void runner_dump(struct runner *r, FILE *out)
 	for (unsigned i = 0; i < 3; i++)
 		fprintf(out,
 			"runner.lock.%s.taken %llu\nrunner.lock.%s.contended %llu\n"
-			"runner.lock.%s.wait_us %llu\nrunner.lock.%s.max_wait_us %llu\n",
+			"runner.lock.%s.wait_us %llu\nrunner.lock.%s.max_wait_us %llu\n"
+			"runner.lock.%s.hold_us %llu\n",
 			role_names[i], (unsigned long long)ls[i].taken,
 			role_names[i], (unsigned long long)ls[i].contended,
 			role_names[i], (unsigned long long)(ls[i].wait_ns / 1000),
 			role_names[i],
-			(unsigned long long)(ls[i].max_wait_ns / 1000));
+			(unsigned long long)(ls[i].max_wait_ns / 1000),
+			role_names[i], (unsigned long long)(ls[i].hold_ns / 1000));
 }

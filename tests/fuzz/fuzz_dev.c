@@ -21,6 +21,8 @@
  *                       rings of 2^(4 + sizes%4) entries), classifier on
  *  12 len:2             transmit the next len input bytes (64 or more) on
  *                       the last queue brought up (hnic_xmit, 1..4 buffers)
+ *  13                   the backend takes GSO packets, or no longer (a
+ *                       tap's port_send_gso: LSO handed over whole)
  * An input costs about what its length says: ops 7, 10 and 11 work far
  * more than their few bytes, so each input gets at most OP_BUDGET of each
  * (more are skipped), and op 11 programs the classifier only on its first
@@ -94,6 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(h->frames[i]);
 	h->nframes = 0;
 	h->tx_room = -1;
+	h->gso_ok = false;
 	h->dma_hook = NULL;
 	h->next_alloc = H_MEM_BASE;
 	test_failures = 0;
@@ -103,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	left = size;
 	while (left && !test_failures) {
 		uint8_t op = (uint8_t)take(1);
-		switch (op % 13) {
+		switch (op % 14) {
 		case 0: {
 			uint32_t idx = take(4) % FBNIC_BAR0_DWORDS;
 			h_wr32(h, 0, idx, take(4));
@@ -190,6 +193,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			left -= len;
 			break;
 		}
+		case 13:
+			h->gso_ok = !h->gso_ok;
+			break;
 		}
 		/* frames the port took: keep the capture bounded */
 		if (h->nframes > H_MAX_FRAMES / 2) {
