@@ -223,6 +223,7 @@ static int pump_deliver(void *o, const void *frame, size_t len)
 static void pump_link(void *o, bool up)
 {
 	struct runner *r = o;
+	lock_role = ROLE_NET;
 	dev_lock(r);
 	fbnic_port_link(r->dev, up);
 	dev_unlock(r);
@@ -233,6 +234,7 @@ static void pump_link(void *o, bool up)
 static void pump_tx_room(void *o)
 {
 	struct runner *r = o;
+	lock_role = ROLE_NET;
 	dev_lock(r);
 	fbnic_port_tx_room(r->dev);
 	dev_unlock(r);
