@@ -31,7 +31,7 @@ static const uint8_t dev_mac[6] = { 0x02, 0xfb, 0x00, 0x00, 0x00, 0x01 };
 static size_t build(uint8_t *out, size_t cap, int ip, uint8_t proto,
 		    size_t payload_len)
 {
-	static uint8_t payload[16384];
+	static uint8_t payload[65536];
 	for (size_t i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)(i * 7 + 3);
 	struct pr_spec s = { .ip = ip, .proto = proto, .seq = 1000,
