@@ -13,22 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "dev/fault.h"
 #include "harness.h"
 #include "hnic.h"
 #include "pktref.h"
+#include "test.h"
 #include "util/log.h"
 
 #define VEC 2u
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static size_t frame(uint8_t *out, size_t cap, size_t payload)
 {
@@ -48,7 +41,7 @@ static double rx_ns(struct hnic *n, const uint8_t *f, size_t len, unsigned count
 	static struct hnic_rx r;
 	double best = 1e9;
 	for (int round = 0; round < 5; round++) {
-		double t0 = now_s();
+		double t0 = test_now_s();
 		for (unsigned i = 0; i < count; i++) {
 			if (fbnic_port_rx(n->h->dev, f, len) ||
 			    hnic_rx(n, &r) != 1) {
@@ -59,7 +52,7 @@ static double rx_ns(struct hnic *n, const uint8_t *f, size_t len, unsigned count
 				hnic_rx_refill(n);
 		}
 		hnic_rx_refill(n);
-		double ns = (now_s() - t0) * 1e9 / count;
+		double ns = (test_now_s() - t0) * 1e9 / count;
 		if (ns < best)
 			best = ns;
 	}
@@ -73,7 +66,7 @@ static double tx_ns(struct hnic *n, const uint8_t *f, size_t len, unsigned count
 	uint64_t alloc0 = h->next_alloc;
 	double best = 1e9;
 	for (int round = 0; round < 3; round++) {
-		double t0 = now_s();
+		double t0 = test_now_s();
 		for (unsigned i = 0; i < count; i++) {
 			if (!hnic_xmit(n, f, len, 0, 1)) {
 				fprintf(stderr, "fault_cost: TX ring full\n");
@@ -89,7 +82,7 @@ static double tx_ns(struct hnic *n, const uint8_t *f, size_t len, unsigned count
 				h_frames_clear(h);
 		}
 		h_frames_clear(h);
-		double ns = (now_s() - t0) * 1e9 / count;
+		double ns = (test_now_s() - t0) * 1e9 / count;
 		if (ns < best)
 			best = ns;
 	}

@@ -9,17 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "test.h"
 #include "vfu_client.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {
@@ -31,18 +23,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	uint32_t v = 0;
-	double t0 = now_s();
+	double t0 = test_now_s();
 	for (unsigned i = 0; i < n; i++)
 		vfu_region_read(&c, 0, 0x3106c, 4, &v); /* MASTER_SPARE_0 */
-	double t1 = now_s();
+	double t1 = test_now_s();
 	printf("mmio sync read32:   %8.2f us/op  %9.0f ops/s  (%u ops)\n",
 	       (t1 - t0) * 1e6 / n, n / (t1 - t0), n);
 
-	t0 = now_s();
+	t0 = test_now_s();
 	for (unsigned i = 0; i < n; i++)
 		vfu_region_write_posted(&c, 0, 0x10000 * 4 + 0x1000, 4, &i);
 	vfu_region_read(&c, 0, 0x3106c, 4, &v); /* drains: ordered after them */
-	t1 = now_s();
+	t1 = test_now_s();
 	printf("mmio posted write32: %7.2f us/op  %9.0f ops/s  (%u ops)\n",
 	       (t1 - t0) * 1e6 / n, n / (t1 - t0), n);
 

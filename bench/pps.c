@@ -22,22 +22,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "harness.h"
 #include "hnic.h"
 #include "pktref.h"
+#include "test.h"
 #include "util/log.h"
 
 #define VEC 2u
 #define BURST 64u
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* The cable: A's port into B's. */
 static int cable(struct harness *a, const void *frame, size_t len)
@@ -124,11 +117,11 @@ static double run(struct hnic *a, struct hnic *b, size_t len, double secs)
 	double best = 0;
 	for (int round = 0; round < 5; round++) {
 		unsigned long long frames = 0;
-		double t0 = now_s(), t = t0;
+		double t0 = test_now_s(), t = t0;
 		while (t - t0 < secs / 5) {
 			for (unsigned k = 0; k < 64; k++)
 				frames += burst(a, b, seg, nseg, len);
-			t = now_s();
+			t = test_now_s();
 		}
 		double pps = (double)frames / (t - t0);
 		if (pps > best)
@@ -153,13 +146,13 @@ static double memcpy_bw(double secs)
 	unsigned page = 0;
 	for (int round = 0; round < 10; round++) {
 		unsigned long long bytes = 0;
-		double t0 = now_s(), t = t0;
+		double t0 = test_now_s(), t = t0;
 		while (t - t0 < secs / 10) {
 			for (unsigned i = 0; i < 4096; i++, page++)
 				memcpy(dst + 4096 * ((page * 7) % PAGES),
 				       src + 4096 * (page % PAGES), CHUNK);
 			bytes += 4096ull * CHUNK;
-			t = now_s();
+			t = test_now_s();
 		}
 		double bw = (double)bytes / (t - t0);
 		if (bw > best)

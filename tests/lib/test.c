@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <time.h>
 
 int test_failures;
 static const char *current;
@@ -66,4 +67,11 @@ void test_seed_append(const void *hdr, size_t hlen, const void *msg,
 	fwrite(hdr, 1, hlen, f);
 	fwrite(msg, 1, len, f);
 	fclose(f);
+}
+
+double test_now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -20,6 +20,9 @@ struct test_case {
 
 extern int test_failures; /* failures in the running test */
 
+/* Monotonic time in seconds (the benchmarks' clock). */
+double test_now_s(void);
+
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int test_run_all(const char *suite, const struct test_case *tests, int n,
