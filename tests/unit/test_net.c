@@ -855,6 +855,23 @@ static int packet_socket(const char *name)
 	return s;
 }
 
+/* Wait (up to WAIT_MS) on packet socket ps for a packet of exactly want
+ * bytes into buf, equal to match unless that is NULL (the kernel's own
+ * frames, IPv6 solicitations and such, are skipped): true if one came. */
+static bool packet_wait(int ps, uint8_t *buf, size_t cap, size_t want,
+			const uint8_t *match)
+{
+	for (uint64_t end = now_ms() + WAIT_MS; now_ms() < end;) {
+		struct pollfd pf = { ps, POLLIN, 0 };
+		if (poll(&pf, 1, 50) != 1)
+			continue;
+		if (recv(ps, buf, cap, 0) == (ssize_t)want &&
+		    (!match || !memcmp(buf, match, want)))
+			return true;
+	}
+	return false;
+}
+
 static void test_frame(uint8_t *f, size_t len, uint8_t tag)
 {
 	memset(f, 0xff, 6);                      /* broadcast */
@@ -896,17 +913,11 @@ static void tap_gso(struct net *n)
 			     .csum_start = (uint16_t)l4, .csum_offset = 16 };
 	CHECK_INT(net_send_gso(n, f, len, &g), 0);
 	CHECK_INT(counter(n, "tx_gso"), 1);
-	bool seen = false;
-	for (uint64_t end = now_ms() + WAIT_MS; !seen && now_ms() < end;) {
-		struct pollfd pf = { ps, POLLIN, 0 };
-		if (poll(&pf, 1, 50) != 1)
-			continue;
-		ssize_t r = recv(ps, got, sizeof(got), 0);
-		struct virtio_net_hdr h;
-		if (r != (ssize_t)(sizeof(h) + len))
-			continue;
+	struct virtio_net_hdr h;
+	bool seen = packet_wait(ps, got, sizeof(got), sizeof(h) + len, NULL);
+	CHECK(seen);
+	if (seen) {
 		memcpy(&h, got, sizeof(h));
-		seen = true;
 		CHECK_INT(h.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
 		CHECK_INT(h.gso_size, 1000);
 		CHECK(h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM);
@@ -914,7 +925,6 @@ static void tap_gso(struct net *n)
 		CHECK_INT(h.csum_offset, 16);
 		CHECK_MEM(got + sizeof(h), f, len);
 	}
-	CHECK(seen);
 	close(ps);
 }
 
@@ -936,14 +946,7 @@ static void tap_in_netns(void)
 	REQUIRE(ps >= 0);
 	/* backend -> the interface's receive path: the packet socket sees it */
 	CHECK_INT(net_send(n, f, sizeof(f)), 0);
-	bool seen = false;
-	for (uint64_t end = now_ms() + WAIT_MS; !seen && now_ms() < end;) {
-		struct pollfd pf = { ps, POLLIN, 0 };
-		if (poll(&pf, 1, 50) != 1)
-			continue;
-		ssize_t r = recv(ps, got, sizeof(got), 0);
-		seen = r == (ssize_t)sizeof(f) && !memcmp(got, f, sizeof(f));
-	}
+	bool seen = packet_wait(ps, got, sizeof(got), sizeof(f), f);
 	CHECK(seen);
 	/* the interface transmits -> the backend receives (the kernel's own
 	 * frames, IPv6 router solicitations and such, are skipped) */
