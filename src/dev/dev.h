@@ -18,6 +18,7 @@
 #include "queue.h"
 #include "regs.h"
 #include "rxb.h"
+#include "shadow.h"
 #include "timer.h"
 #include "trace.h"
 #include "util/counters.h"
@@ -57,6 +58,7 @@ struct fbnic {
 	struct fbnic_trace trace; /* kept across resets */
 	struct fbnic_ptp ptp;
 	struct fbnic_queues queues;
+	struct fbnic_shadow shadow; /* mapped pages: shared for the device's life */
 	struct fbnic_dp dp; /* the data path's counters, kept across resets */
 	struct fbnic_faults faults; /* armed by the operator: kept across resets */
 };

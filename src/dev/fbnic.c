@@ -61,6 +61,10 @@ static void build_layout(struct fbnic_pci_layout *l, unsigned vectors)
 	l->bar_size[FBNIC_MSIX_BAR] = pow2_at_least(l->msix_pba_offset + pba_len);
 	l->bar_is_64[FBNIC_MSIX_BAR] = true;
 	l->config_size = PCIE_CFG_SIZE;
+	l->bar0_mmap[0].off = FBNIC_BAR0_PAGE_INTR_CQ;
+	l->bar0_mmap[0].len = 4096;
+	l->bar0_mmap[1].off = FBNIC_BAR0_PAGE_QUEUE;
+	l->bar0_mmap[1].len = (uint64_t)FBNIC_MAX_QUEUES * FBNIC_QUEUE_STRIDE * 4;
 }
 
 static int fw_attach(struct fbnic *dev);
@@ -102,6 +106,7 @@ void fbnic_destroy(struct fbnic *dev)
 		return;
 	fw_destroy(dev->fw);
 	fbnic_mbx_fini(dev);
+	fbnic_shadow_fini(dev);
 	free(dev->csr);
 	free(dev->fw_csr);
 	free(dev);
@@ -163,16 +168,19 @@ void fbnic_reset(struct fbnic *dev)
 			fbnic_bar4_blocks[i]->reset(dev);
 	if (dev->fw)
 		fw_reset(dev->fw);
+	fbnic_shadow_reset(dev);
 }
 
 int fbnic_cfg_read(struct fbnic *dev, uint32_t off, void *buf, uint32_t len)
 {
+	fbnic_shadow_sync(dev);
 	return pcie_cfg_read(&dev->pci, off, buf, len);
 }
 
 int fbnic_cfg_write(struct fbnic *dev, uint32_t off, const void *buf,
 		    uint32_t len)
 {
+	fbnic_shadow_sync(dev);
 	return pcie_cfg_write(&dev->pci, off, buf, len);
 }
 
@@ -198,6 +206,8 @@ static uint32_t dword_read(struct fbnic *dev, int bar, uint32_t idx)
 {
 	switch (bar) {
 	case 0:
+		if (fbnic_shadow_mapped(dev, idx))
+			return fbnic_shadow_trapped_read(dev, idx);
 		return fbnic_csr_read(dev, idx);
 	case 4:
 		return fbnic_fw_csr_read(dev, idx);
@@ -212,7 +222,10 @@ static void dword_write(struct fbnic *dev, int bar, uint32_t idx, uint32_t v)
 {
 	switch (bar) {
 	case 0:
-		fbnic_csr_write(dev, idx, v);
+		if (fbnic_shadow_mapped(dev, idx))
+			fbnic_shadow_trapped_write(dev, idx, v);
+		else
+			fbnic_csr_write(dev, idx, v);
 		break;
 	case 4:
 		fbnic_fw_csr_write(dev, idx, v);
@@ -228,6 +241,7 @@ int fbnic_bar_read(struct fbnic *dev, int bar, uint64_t off, unsigned size,
 	int r = check_access(dev, bar, off, size);
 	if (r)
 		return r;
+	fbnic_shadow_sync(dev); /* the driver's stores before this access */
 	uint32_t idx = (uint32_t)(off >> 2);
 	if (size == 8) {
 		uint64_t lo = dword_read(dev, bar, idx);
@@ -246,6 +260,7 @@ int fbnic_bar_write(struct fbnic *dev, int bar, uint64_t off, unsigned size,
 	int r = check_access(dev, bar, off, size);
 	if (r)
 		return r;
+	fbnic_shadow_sync(dev);
 	uint32_t idx = (uint32_t)(off >> 2);
 	if (size == 8) {
 		/* Low dword first, as two writel()s would land. */
@@ -420,6 +435,7 @@ int fbnic_reg_describe(struct fbnic *dev, const char *what, FILE *out)
 	uint32_t idx;
 	if (fbnic_csr_parse(what, &bar, &idx))
 		return -EINVAL;
+	fbnic_shadow_sync(dev); /* as a trapped read would */
 	if (idx >= (bar == 4 ? FBNIC_BAR4_DWORDS : FBNIC_BAR0_DWORDS))
 		return -EINVAL;
 	const struct reg_block *b;
@@ -459,5 +475,6 @@ void fbnic_dump(struct fbnic *dev, FILE *out)
 	fbnic_port_dump(dev, out);
 	fbnic_dp_dump(dev, out);
 	fbnic_fault_dump(dev, out);
+	fbnic_shadow_dump(dev, out);
 	fprintf(out, "timers.fired %llu\n", (unsigned long long)dev->timers.fired);
 }

@@ -127,6 +127,12 @@ struct fbnic_pci_layout {
 	uint64_t msix_table_offset;
 	uint64_t msix_pba_offset;
 	uint32_t config_size; /* 4096: PCIe extended config space */
+	/* BAR0 ranges an adapter may offer its client as shared memory
+	 * (fbnic_bar0_share): the interrupt re-arm page and the queue
+	 * pages, where every store the driver makes per packet lands. */
+	struct {
+		uint64_t off, len;
+	} bar0_mmap[2];
 };
 
 struct fbnic *fbnic_create(const struct fbnic_config *cfg,
@@ -147,6 +153,19 @@ int fbnic_bar_read(struct fbnic *dev, int bar, uint64_t off, unsigned size,
 		   uint64_t *val);
 int fbnic_bar_write(struct fbnic *dev, int bar, uint64_t off, unsigned size,
 		    uint64_t val);
+
+/* Map bar0_mmap (fbnic_pci_layout): mem is the BAR0 image the client
+ * maps (the layout's bar_size[0] bytes, zeroed, 4-byte aligned), of which
+ * the device uses the bar0_mmap ranges.  From then on the driver's
+ * stores there reach the device when it looks: the adapter calls
+ * fbnic_poll() often (and every BAR or config access syncs first).  Once
+ * per device; -EINVAL or -ENOMEM. */
+int fbnic_bar0_share(struct fbnic *dev, void *mem);
+/* Look at the shared pages' doorbells and re-arms: the number of stores
+ * taken (0: nothing new).  Work they cause comes through host->kick as
+ * for a trapped write.  Cheap (the enabled queues' doorbells and 256
+ * re-arm words); 0 without fbnic_bar0_share. */
+unsigned fbnic_poll(struct fbnic *dev);
 
 /* Function-level reset to power-on state (vfio-user DEVICE_RESET, or the
  * adapter losing its client).  Config space returns to its power-on image. */

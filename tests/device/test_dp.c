@@ -481,11 +481,16 @@ static void test_tx_back_pressure_holds_the_packet(void)
 	CHECK_INT(h_dump_value(h, "dp.tx_frames"), 0);
 	CHECK_INT(h_dump_value(h, "dp.tx_packets"), 0);
 	CHECK_INT(h_dump_value(h, "dp.tx_wait_port"), 1);
-	/* a doorbell while held tries again and is refused again */
-	h_wr32(h, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TWQ0_TAIL, 4);
-	h_run(h);
-	CHECK_INT(h->tx_refused, 2);
-	CHECK_INT(h->nframes, 0);
+	/* a doorbell while held tries again and is refused again (a mapped
+	 * doorbell of the same value is no store the device can see) */
+	unsigned refused = 1;
+	if (!h->bar0) {
+		h_wr32(h, 0, FBNIC_QUEUE(0) + FBNIC_QUEUE_TWQ0_TAIL, 4);
+		h_run(h);
+		CHECK_INT(h->tx_refused, 2);
+		CHECK_INT(h->nframes, 0);
+		refused = 2;
+	}
 
 	h_tx_room(h, -1);
 	REQUIRE(h->nframes == 1);
@@ -495,7 +500,7 @@ static void test_tx_back_pressure_holds_the_packet(void)
 	CHECK_INT(n.twq_done, 4);
 	CHECK_INT(twq0_ptrs(h), 4 << 16 | 4);
 	CHECK_INT(h_dump_value(h, "port.tx_blocked"), 0);
-	CHECK_INT(h_dump_value(h, "port.tx_held"), 2);
+	CHECK_INT(h_dump_value(h, "port.tx_held"), refused);
 	CHECK_INT(h_dump_value(h, "port.tx_rooms"), 1);
 	CHECK_INT(h_dump_value(h, "port.tx_frames"), 1);
 	CHECK_INT(h_dump_value(h, "dp.tx_frames"), 1);

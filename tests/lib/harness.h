@@ -51,6 +51,11 @@ struct harness {
 	bool gso_ok;
 	struct fbnic_gso gso[H_MAX_FRAMES];
 	bool is_gso[H_MAX_FRAMES];
+	/* Mapped mode (h_create with FBNIC_HARNESS_BAR0_MMAP=1 in the
+	 * environment): BAR0's mapped pages are this shared image; h_rd32
+	 * and h_wr32 load and store there as a guest does, and the device
+	 * looks (fbnic_poll) after each store and before each h_run. */
+	uint32_t *bar0;
 };
 
 /* A device with the default config (DSN 0x02fb00fffe000001, 130 vectors)
@@ -60,6 +65,8 @@ void h_destroy(struct harness *h);
 /* PCI COMMAND: memory space and bus mastering on (as after h_create). */
 void h_enable_bus_master(struct harness *h);
 
+/* A register access as the driver's readl/writel: trapped (through
+ * fbnic_bar_read/write), or a plain load or store on a mapped page. */
 uint32_t h_rd32(struct harness *h, int bar, uint32_t idx);
 void h_wr32(struct harness *h, int bar, uint32_t idx, uint32_t val);
 /* Run deferred work until the device stops asking for it.  A device that

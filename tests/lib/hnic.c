@@ -105,6 +105,8 @@ static void rings_up(struct hnic *n, unsigned twq_size, unsigned bdq_size,
 	wr(n, FBNIC_QUEUE_RIM_THRESHOLD, (rcq_size - 1) / 2);
 	wr(n, FBNIC_QUEUE_RIM_MASK, 0);
 	wr(n, FBNIC_QUEUE_RCQ_CTL, FBNIC_QUEUE_RCQ_CTL_ENABLE);
+	/* fbnic_enable ends with fbnic_wrfl, before fbnic_up fills */
+	(void)h_rd32(n->h, 0, FBNIC_MASTER_SPARE_0);
 	/* fbnic_fill */
 	bdq_fill(n, &n->hpq, n->hpq_buf, FBNIC_QUEUE_BDQ_HPQ_TAIL);
 	bdq_fill(n, &n->ppq, n->ppq_buf, FBNIC_QUEUE_BDQ_PPQ_TAIL);

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "shadow.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev.h"
+#include "util/log.h"
+
+#define SUB "shadow"
+
+/* The mapped pages, in dwords: INTR_CQ's page and the queue pages. */
+#define CQ_FIRST (FBNIC_BAR0_PAGE_INTR_CQ / 4)
+#define CQ_WORDS (4096u / 4)
+#define Q_FIRST (FBNIC_BAR0_PAGE_QUEUE / 4)
+#define Q_WORDS (FBNIC_MAX_QUEUES * FBNIC_QUEUE_STRIDE)
+/* Polling publishes the device's words this often (a sync always does):
+ * what a mapped read (debugfs's ring dump) may lag behind. */
+#define PUBLISH_NS 10000000ull
+
+_Static_assert(CQ_FIRST == FBNIC_CSR_START_INTR_CQ, "INTR_CQ page");
+_Static_assert(FBNIC_CSR_END_INTR_CQ < CQ_FIRST + CQ_WORDS, "INTR_CQ page");
+_Static_assert(Q_FIRST == FBNIC_CSR_START_QUEUE, "queue pages");
+
+/* Driver-owned level words of a queue page, other than CTL and the
+ * doorbells, applied before the CTL words (which latch them on ENABLE,
+ * queue.c ring_enable). */
+static const uint16_t q_config[] = {
+	FBNIC_QUEUE_TWQ0_SIZE,	   FBNIC_QUEUE_TWQ1_SIZE,
+	FBNIC_QUEUE_TWQ0_BAL,	   FBNIC_QUEUE_TWQ0_BAH,
+	FBNIC_QUEUE_TWQ1_BAL,	   FBNIC_QUEUE_TWQ1_BAH,
+	FBNIC_QUEUE_TCQ_SIZE,	   FBNIC_QUEUE_TCQ_BAL,
+	FBNIC_QUEUE_TCQ_BAH,	   FBNIC_QUEUE_TIM_CTL,
+	FBNIC_QUEUE_TIM_THRESHOLD, FBNIC_QUEUE_TIM_CLEAR,
+	FBNIC_QUEUE_TIM_SET,	   FBNIC_QUEUE_TIM_MASK,
+	FBNIC_QUEUE_RCQ_SIZE,	   FBNIC_QUEUE_RCQ_BAL,
+	FBNIC_QUEUE_RCQ_BAH,	   FBNIC_QUEUE_BDQ_HPQ_SIZE,
+	FBNIC_QUEUE_BDQ_PPQ_SIZE,  FBNIC_QUEUE_BDQ_HPQ_BAL,
+	FBNIC_QUEUE_BDQ_HPQ_BAH,   FBNIC_QUEUE_BDQ_PPQ_BAL,
+	FBNIC_QUEUE_BDQ_PPQ_BAH,   FBNIC_QUEUE_RDE_CTL0,
+	FBNIC_QUEUE_RDE_CTL1,	   FBNIC_QUEUE_RIM_CTL,
+	FBNIC_QUEUE_RIM_THRESHOLD, FBNIC_QUEUE_RIM_CLEAR,
+	FBNIC_QUEUE_RIM_SET,	   FBNIC_QUEUE_RIM_MASK,
+};
+
+/* Each CTL word, its bits, and the doorbells of its rings. */
+static const struct {
+	uint16_t ctl;
+	uint32_t reset, enable;
+	uint16_t db[2];
+	unsigned ndb;
+} q_ctl[] = {
+	{ FBNIC_QUEUE_TWQ0_CTL, FBNIC_QUEUE_TWQ_CTL_RESET,
+	  FBNIC_QUEUE_TWQ_CTL_ENABLE, { FBNIC_QUEUE_TWQ0_TAIL }, 1 },
+	{ FBNIC_QUEUE_TWQ1_CTL, FBNIC_QUEUE_TWQ_CTL_RESET,
+	  FBNIC_QUEUE_TWQ_CTL_ENABLE, { FBNIC_QUEUE_TWQ1_TAIL }, 1 },
+	{ FBNIC_QUEUE_TCQ_CTL, FBNIC_QUEUE_TCQ_CTL_RESET,
+	  FBNIC_QUEUE_TCQ_CTL_ENABLE, { FBNIC_QUEUE_TCQ_HEAD }, 1 },
+	{ FBNIC_QUEUE_RCQ_CTL, FBNIC_QUEUE_RCQ_CTL_RESET,
+	  FBNIC_QUEUE_RCQ_CTL_ENABLE, { FBNIC_QUEUE_RCQ_HEAD }, 1 },
+	{ FBNIC_QUEUE_BDQ_CTL, FBNIC_QUEUE_BDQ_CTL_RESET,
+	  FBNIC_QUEUE_BDQ_CTL_ENABLE,
+	  { FBNIC_QUEUE_BDQ_HPQ_TAIL, FBNIC_QUEUE_BDQ_PPQ_TAIL }, 2 },
+};
+#define N_CTL (sizeof(q_ctl) / sizeof(q_ctl[0]))
+
+/* Doorbells in the order the driver's NAPI poll writes them
+ * (fbnic_txrx.c fbnic_poll: TX clean, RX refill, RX clean). */
+static const uint16_t q_doorbell[] = {
+	FBNIC_QUEUE_TWQ0_TAIL,	  FBNIC_QUEUE_TWQ1_TAIL,
+	FBNIC_QUEUE_TCQ_HEAD,	  FBNIC_QUEUE_BDQ_HPQ_TAIL,
+	FBNIC_QUEUE_BDQ_PPQ_TAIL, FBNIC_QUEUE_RCQ_HEAD,
+};
+
+/* Words the device owns: written to the page, never taken from it. */
+static const uint16_t q_published[] = {
+	FBNIC_QUEUE_TWQ0_PTRS,	     FBNIC_QUEUE_TWQ1_PTRS,
+	FBNIC_QUEUE_TCQ_PTRS,	     FBNIC_QUEUE_RCQ_PTRS,
+	FBNIC_QUEUE_BDQ_HPQ_PTRS,    FBNIC_QUEUE_BDQ_PPQ_PTRS,
+	FBNIC_QUEUE_TWQ0_PKT_CNT,    FBNIC_QUEUE_TWQ0_ERR_CNT,
+	FBNIC_QUEUE_TWQ1_PKT_CNT,    FBNIC_QUEUE_TWQ1_ERR_CNT,
+	FBNIC_QUEUE_RDE_PKT_CNT,     FBNIC_QUEUE_RDE_PKT_ERR_CNT,
+	FBNIC_QUEUE_RDE_CQ_DROP_CNT, FBNIC_QUEUE_RDE_BDQ_DROP_CNT,
+	FBNIC_QUEUE_TIM_TIMER,	     FBNIC_QUEUE_TIM_COUNTS,
+	FBNIC_QUEUE_RIM_COAL_STATUS,
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static uint32_t load(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void store(uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+bool fbnic_shadow_mapped(const struct fbnic *dev, uint32_t idx)
+{
+	return dev->shadow.bar &&
+	       ((idx >= CQ_FIRST && idx < CQ_FIRST + CQ_WORDS) ||
+		(idx >= Q_FIRST && idx < Q_FIRST + Q_WORDS));
+}
+
+static bool ctl_on(unsigned i, uint32_t v)
+{
+	return (v & q_ctl[i].enable) && !(v & q_ctl[i].reset);
+}
+
+static void set_active(struct fbnic *dev, unsigned q)
+{
+	const uint32_t *seen = dev->shadow.seen + FBNIC_QUEUE(q);
+	bool on = false;
+	for (unsigned i = 0; i < N_CTL; i++)
+		on |= ctl_on(i, seen[q_ctl[i].ctl]);
+	uint32_t bit = 1u << (q % 32);
+	if (on)
+		dev->shadow.active[q / 32] |= bit;
+	else
+		dev->shadow.active[q / 32] &= ~bit;
+}
+
+/* One level word: taken if it changed since last seen. */
+static bool take(struct fbnic *dev, uint32_t idx)
+{
+	struct fbnic_shadow *s = &dev->shadow;
+	uint32_t v = load(&s->bar[idx]);
+	if (v == s->seen[idx])
+		return false;
+	s->seen[idx] = v;
+	fbnic_queue_block.write(dev, idx, v);
+	return true;
+}
+
+/* A CTL word that changed: as the register sequence the driver wrote
+ * (fbnic_txrx.c fbnic_enable_*: RESET, configuration, ENABLE; and
+ * fbnic_disable_*: ENABLE cleared) would have acted. */
+static void take_ctl(struct fbnic *dev, unsigned q, unsigned i)
+{
+	struct fbnic_shadow *s = &dev->shadow;
+	uint32_t blk = FBNIC_QUEUE(q);
+	uint32_t idx = blk + q_ctl[i].ctl;
+	uint32_t v = load(&s->bar[idx]), old = s->seen[idx];
+	if (v == old)
+		return;
+	s->seen[idx] = v;
+	bool reset = v & q_ctl[i].reset;
+	if (!ctl_on(i, old) && ctl_on(i, v) && !(old & q_ctl[i].reset)) {
+		/* enabled, its RESET never seen (stored over) */
+		fbnic_queue_block.write(dev, idx, q_ctl[i].reset);
+		s->stats.implied_resets++;
+		reset = true;
+	}
+	if (reset) /* the ring restarts at 0: any tail stored is new */
+		for (unsigned d = 0; d < q_ctl[i].ndb; d++)
+			s->seen[blk + q_ctl[i].db[d]] = 0;
+	fbnic_queue_block.write(dev, idx, v);
+	s->stats.config_writes++;
+	if (ctl_on(i, old) && !ctl_on(i, v)) {
+		/* Disabled: the driver rings nothing more until it enabled
+		 * the ring again, and then from 0 (fbnic_txrx.c resets its
+		 * indices); a tail left here would look new then. */
+		for (unsigned d = 0; d < q_ctl[i].ndb; d++) {
+			store(&s->bar[blk + q_ctl[i].db[d]], 0);
+			s->seen[blk + q_ctl[i].db[d]] = 0;
+		}
+		s->stats.doorbells_cleared++;
+	}
+}
+
+/* Queue q's page: CTL if a CTL word changed, configuration before it if
+ * so or `full`, then the doorbells.  Returns the doorbells taken. */
+static unsigned sync_queue(struct fbnic *dev, unsigned q, bool full)
+{
+	struct fbnic_shadow *s = &dev->shadow;
+	uint32_t blk = FBNIC_QUEUE(q);
+	bool ctl_changed = false;
+	for (unsigned i = 0; i < N_CTL && !ctl_changed; i++)
+		ctl_changed = load(&s->bar[blk + q_ctl[i].ctl]) !=
+			      s->seen[blk + q_ctl[i].ctl];
+	if (full || ctl_changed) {
+		for (unsigned i = 0; i < N(q_config); i++)
+			if (take(dev, blk + q_config[i]))
+				s->stats.config_writes++;
+		if (ctl_changed) {
+			for (unsigned i = 0; i < N_CTL; i++)
+				take_ctl(dev, q, i);
+			set_active(dev, q);
+		}
+	}
+	unsigned n = 0;
+	for (unsigned i = 0; i < N(q_doorbell); i++)
+		n += take(dev, blk + q_doorbell[i]);
+	s->stats.doorbells += n;
+	return n;
+}
+
+/* INTR_CQ_REARM(v) for every vector: an event each non-zero store. */
+static unsigned take_rearms(struct fbnic *dev, bool full)
+{
+	struct fbnic_shadow *s = &dev->shadow;
+	unsigned n = 0;
+	for (unsigned v = 0; v < CQ_WORDS / 4; v++) {
+		uint32_t idx = FBNIC_INTR_CQ_REARM(v);
+		if (full)
+			for (uint32_t t = idx + 1; t <= idx + 2; t++) {
+				/* RCQ/TCQ_TIMEOUT: the driver loads them
+				 * through the re-arm word, but they are
+				 * registers of their own */
+				uint32_t w = load(&s->bar[t]);
+				if (w != s->seen[t]) {
+					s->seen[t] = w;
+					fbnic_intr_cq_block.write(dev, t, w);
+					s->stats.config_writes++;
+				}
+			}
+		if (!load(&s->bar[idx]))
+			continue;
+		uint32_t w = __atomic_exchange_n(&s->bar[idx], 0, __ATOMIC_ACQ_REL);
+		if (!w)
+			continue;
+		fbnic_intr_cq_block.write(dev, idx, w);
+		n++;
+		/* the timeouts it loaded read back as registers do */
+		for (uint32_t t = idx + 1; t <= idx + 2; t++) {
+			s->seen[t] = dev->csr[t];
+			store(&s->bar[t], dev->csr[t]);
+		}
+	}
+	s->stats.rearms += n;
+	return n;
+}
+
+static void publish_queue(struct fbnic *dev, unsigned q)
+{
+	struct fbnic_shadow *s = &dev->shadow;
+	uint32_t blk = FBNIC_QUEUE(q);
+	for (unsigned i = 0; i < N(q_published); i++) {
+		uint32_t idx = blk + q_published[i];
+		uint32_t v = fbnic_queue_block.read(dev, idx);
+		if (load(&s->bar[idx]) != v)
+			store(&s->bar[idx], v);
+	}
+}
+
+/* Every queue's words (a queue the driver never enabled may still count
+ * drops). */
+static void publish(struct fbnic *dev)
+{
+	struct fbnic_shadow *s = &dev->shadow;
+	for (unsigned q = 0; q < FBNIC_MAX_QUEUES; q++)
+		publish_queue(dev, q);
+	s->published_ns = dev->host.now_ns(dev->host.opaque);
+	s->stats.publishes++;
+}
+
+void fbnic_shadow_sync(struct fbnic *dev)
+{
+	struct fbnic_shadow *s = &dev->shadow;
+	if (!s->bar)
+		return;
+	s->stats.syncs++;
+	for (unsigned q = 0; q < FBNIC_MAX_QUEUES; q++)
+		sync_queue(dev, q, true);
+	take_rearms(dev, true);
+	publish(dev);
+}
+
+unsigned fbnic_poll(struct fbnic *dev)
+{
+	struct fbnic_shadow *s = &dev->shadow;
+	if (!s->bar)
+		return 0;
+	s->stats.polls++;
+	unsigned n = 0;
+	/* the enabled queues: configuration too (a coalescing or RDE change
+	 * needs no flush to take effect), then their pointers and counters */
+	for (unsigned w = 0; w < FBNIC_MAX_QUEUES / 32; w++)
+		for (uint32_t m = s->active[w]; m; m &= m - 1)
+			n += sync_queue(dev, w * 32 + (unsigned)__builtin_ctz(m),
+					true);
+	n += take_rearms(dev, false);
+	if (dev->host.now_ns(dev->host.opaque) - s->published_ns >= PUBLISH_NS)
+		publish(dev);
+	else
+		for (unsigned w = 0; w < FBNIC_MAX_QUEUES / 32; w++)
+			for (uint32_t m = s->active[w]; m; m &= m - 1)
+				publish_queue(dev, w * 32 + (unsigned)__builtin_ctz(m));
+	return n;
+}
+
+uint32_t fbnic_shadow_trapped_read(struct fbnic *dev, uint32_t idx)
+{
+	dev->shadow.stats.trapped_mapped++;
+	return load(&dev->shadow.bar[idx]);
+}
+
+void fbnic_shadow_trapped_write(struct fbnic *dev, uint32_t idx, uint32_t v)
+{
+	dev->shadow.stats.trapped_mapped++;
+	store(&dev->shadow.bar[idx], v);
+	fbnic_shadow_sync(dev);
+}
+
+void fbnic_shadow_reset(struct fbnic *dev)
+{
+	struct fbnic_shadow *s = &dev->shadow;
+	memset(s->active, 0, sizeof(s->active));
+	if (!s->bar)
+		return;
+	memset(s->bar + CQ_FIRST, 0, CQ_WORDS * 4);
+	memset(s->bar + Q_FIRST, 0, Q_WORDS * 4);
+	memset(s->seen + CQ_FIRST, 0, CQ_WORDS * 4);
+	memset(s->seen + Q_FIRST, 0, Q_WORDS * 4);
+	s->published_ns = 0;
+}
+
+int fbnic_bar0_share(struct fbnic *dev, void *mem)
+{
+	struct fbnic_shadow *s = &dev->shadow;
+	if (s->bar || !mem || ((uintptr_t)mem & 3))
+		return -EINVAL;
+	s->seen = calloc(FBNIC_BAR0_DWORDS, sizeof(uint32_t));
+	if (!s->seen)
+		return -ENOMEM;
+	s->bar = mem;
+	/* the registers as they stand, in the shared pages */
+	for (uint32_t i = 0; i < CQ_WORDS; i++)
+		s->seen[CQ_FIRST + i] = s->bar[CQ_FIRST + i] =
+			i % 4 ? dev->csr[CQ_FIRST + i] : 0;
+	for (uint32_t i = 0; i < Q_WORDS; i++)
+		s->seen[Q_FIRST + i] = s->bar[Q_FIRST + i] = dev->csr[Q_FIRST + i];
+	for (unsigned q = 0; q < FBNIC_MAX_QUEUES; q++)
+		set_active(dev, q);
+	publish(dev);
+	log_info(SUB, "BAR0 pages 0x%x-0x%x and 0x%x-0x%x shared", CQ_FIRST * 4,
+		 (CQ_FIRST + CQ_WORDS) * 4 - 1, Q_FIRST * 4,
+		 (Q_FIRST + Q_WORDS) * 4 - 1);
+	return 0;
+}
+
+void fbnic_shadow_fini(struct fbnic *dev)
+{
+	free(dev->shadow.seen);
+	dev->shadow.seen = NULL;
+	dev->shadow.bar = NULL;
+}
+
+static const struct counter_desc shadow_counters[] = {
+#define D(n, h) COUNTER_DESC(struct fbnic_shadow_stats, n, h)
+	FBNIC_SHADOW_COUNTERS(D)
+#undef D
+};
+
+void fbnic_shadow_dump(struct fbnic *dev, FILE *out)
+{
+	fprintf(out, "shadow.mapped %d\n", dev->shadow.bar != NULL);
+	counters_dump(out, "shadow", &dev->shadow.stats, shadow_counters,
+		      N(shadow_counters));
+}
