@@ -73,6 +73,12 @@ static void usage(FILE *f)
 		"  --dma-timeout MS     how long a DMA to guest memory without an fd\n"
 		"                       (a DMA_READ/DMA_WRITE message) waits for the\n"
 		"                       client's reply before it fails (default 10000)\n"
+		"  --bar0-mmap on|off   on (default): the driver's doorbells and\n"
+		"                       interrupt re-arms (BAR0 page 1 and the queue\n"
+		"                       pages) are shared memory that fbnic-emu polls,\n"
+		"                       no message each; off: every register access is\n"
+		"                       a message and reads back exactly (ethtool -t's\n"
+		"                       register test needs off)\n"
 		"  --log-level LEVEL    error, warn, info (default) or debug\n"
 		"  --version            print the version and exit\n"
 		"  -h, --help           this text\n"
@@ -145,6 +151,7 @@ int main(int argc, char **argv)
 		{ "net", required_argument, NULL, 'N' },
 		{ "pcap", required_argument, NULL, 'P' },
 		{ "dma-timeout", required_argument, NULL, 't' },
+		{ "bar0-mmap", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'X' },
 		{ 0 },
@@ -162,6 +169,7 @@ int main(int argc, char **argv)
 	const char *control_path = NULL;
 	const char *pcap_path = NULL;
 	unsigned dma_timeout_ms = VU_DMA_TIMEOUT_MS_DEFAULT;
+	bool bar0_mmap = true;
 	struct net_uri net_uri;
 	bool have_net = false;
 	int c;
@@ -318,6 +326,14 @@ int main(int argc, char **argv)
 			dma_timeout_ms = (unsigned)v;
 			break;
 		}
+		case 'B':
+			if (!strcmp(optarg, "on"))
+				bar0_mmap = true;
+			else if (!strcmp(optarg, "off"))
+				bar0_mmap = false;
+			else
+				return bad_arg("--bar0-mmap", optarg, "on or off");
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -394,6 +410,8 @@ int main(int argc, char **argv)
 	if (!the_runner)
 		return 1;
 	runner_set_dma_timeout(the_runner, dma_timeout_ms);
+	if (bar0_mmap)
+		(void)runner_map_bar0(the_runner); /* else trapped: logged */
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <fcntl.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,7 +47,26 @@ struct runner {
 		uint64_t taken, contended, wait_ns, max_wait_ns, hold_ns;
 	} lock_stats[3];
 	uint64_t locked_at; /* under lock: when its holder took it */
+	/* BAR0's hot pages mapped by the client (runner_map_bar0): their
+	 * shared image, and the adaptive poll of the device thread. */
+	int bar0_fd;
+	void *bar0_mem;
+	size_t bar0_size;
+	uint64_t active_ns;  /* under lock: last doorbell or frame seen */
+	uint64_t poll_ns;    /* the device thread's current poll interval */
+	uint64_t polls, poll_hits; /* under lock */
 };
+
+/* Adaptive polling of the mapped doorbells (dev/shadow.h): every
+ * POLL_MIN_NS while stores keep coming, doubling up to POLL_MAX_NS while
+ * they do not, and POLL_IDLE_NS once nothing happened for IDLE_AFTER_NS.
+ * The first doorbell after an idle spell waits at most POLL_IDLE_NS;
+ * under traffic, received frames poll too (pump_deliver), and the device
+ * thread polls every POLL_MIN_NS. */
+#define POLL_MIN_NS 10000ull
+#define POLL_MAX_NS 200000ull
+#define POLL_IDLE_NS 1000000ull
+#define IDLE_AFTER_NS 100000000ull
 
 /* Who takes the device lock: the device thread (TX, timers, the
  * firmware), the net thread (RX), or another (the vfio-user protocol
@@ -215,6 +236,12 @@ static int pump_deliver(void *o, const void *frame, size_t len)
 	may_wait_dma = true;
 	lock_role = ROLE_NET;
 	dev_lock(r);
+	if (r->bar0_mem) {
+		/* the driver's refills and re-arms before the frame: under
+		 * traffic the guest's stores are seen at the frames' pace */
+		fbnic_poll(r->dev);
+		r->active_ns = mono_ns();
+	}
 	int ret = fbnic_port_rx(r->dev, frame, len);
 	dev_unlock(r);
 	return ret;
@@ -312,13 +339,33 @@ static void *device_thread(void *arg)
 	 * for them within a microsecond, not the default 50 µs slack. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	dev_lock(r);
+	r->poll_ns = POLL_MIN_NS;
 	while (!r->stopping) {
 		struct timespec ts, *timeout = NULL;
 		bool due = false;
+		uint64_t now = mono_ns();
+		uint64_t left = UINT64_MAX;
+		if (r->bar0_mem) {
+			r->polls++;
+			if (fbnic_poll(r->dev) || r->kicked) {
+				r->poll_hits++;
+				r->active_ns = now;
+			}
+			if (now - r->active_ns < POLL_MIN_NS * 4)
+				r->poll_ns = POLL_MIN_NS;
+			else if (now - r->active_ns >= IDLE_AFTER_NS)
+				r->poll_ns = POLL_IDLE_NS;
+			else if (r->poll_ns < POLL_MAX_NS)
+				r->poll_ns *= 2;
+			left = r->poll_ns;
+		}
 		if (r->deadline != UINT64_MAX) {
-			uint64_t now = mono_ns();
-			uint64_t left = r->deadline <= now ? 0 : r->deadline - now;
-			due = left == 0;
+			uint64_t d = r->deadline <= now ? 0 : r->deadline - now;
+			due = d == 0;
+			if (d < left)
+				left = d;
+		}
+		if (left != UINT64_MAX) {
 			ts.tv_sec = (time_t)(left / 1000000000u);
 			ts.tv_nsec = (long)(left % 1000000000u);
 			timeout = &ts;
@@ -387,6 +434,7 @@ struct runner *runner_create(const struct sock_spec *sock,
 	pthread_mutex_init(&r->lock, &attr);
 	pthread_mutexattr_destroy(&attr);
 	r->deadline = UINT64_MAX;
+	r->bar0_fd = -1;
 	r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	struct fbnic_host host = {
 		.opaque = r,
@@ -446,6 +494,49 @@ int runner_run(struct runner *r)
 	return ret;
 }
 
+int runner_map_bar0(struct runner *r)
+{
+	const struct fbnic_pci_layout *l = fbnic_layout(r->dev);
+	size_t size = l->bar_size[0];
+	/* The memfd holds BAR0's image and nothing else: QEMU may map any
+	 * of it.  Sealed at its size, so no one can make the other's
+	 * mapping fault. */
+	int fd = memfd_create("fbnic-bar0", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0 || ftruncate(fd, (off_t)size) ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
+		log_err(SUB, "BAR0 memfd: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (mem == MAP_FAILED) {
+		log_err(SUB, "BAR0 mmap: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	struct vu_sparse_mmap_area areas[2];
+	for (unsigned i = 0; i < 2; i++)
+		areas[i] = (struct vu_sparse_mmap_area){ l->bar0_mmap[i].off,
+							 l->bar0_mmap[i].len };
+	dev_lock(r);
+	int ret = fbnic_bar0_share(r->dev, mem);
+	dev_unlock(r);
+	if (!ret)
+		ret = vu_server_set_mmap(r->srv, VU_PCI_BAR0, fd, areas, 2);
+	if (ret) {
+		/* (a device that shared and a server that refused: the
+		 * device keeps the image, never mapped by a client) */
+		log_err(SUB, "BAR0 mapping refused");
+		r->bar0_mem = mem, r->bar0_size = size, r->bar0_fd = fd;
+		return -1;
+	}
+	r->bar0_mem = mem;
+	r->bar0_size = size;
+	r->bar0_fd = fd;
+	return 0;
+}
+
 void runner_set_dma_timeout(struct runner *r, unsigned ms)
 {
 	vu_server_set_dma_timeout(r->srv, ms);
@@ -462,6 +553,10 @@ void runner_destroy(struct runner *r)
 		return;
 	vu_server_destroy(r->srv);
 	fbnic_destroy(r->dev);
+	if (r->bar0_mem)
+		munmap(r->bar0_mem, r->bar0_size);
+	if (r->bar0_fd >= 0)
+		close(r->bar0_fd);
 	net_pump_destroy(r->pump);
 	net_close(r->net);
 	if (r->wake_fd >= 0)
@@ -519,6 +614,9 @@ void runner_dump(struct runner *r, FILE *out)
 	/* (the caller holds the device lock) */
 	const struct lock_stats *ls = r->lock_stats;
 	fprintf(out, "runner.wakeups %llu\n", (unsigned long long)r->wakeups);
+	fprintf(out, "runner.bar0_mmap %d\nrunner.polls %llu\nrunner.poll_hits %llu\n",
+		r->bar0_mem != NULL, (unsigned long long)r->polls,
+		(unsigned long long)r->poll_hits);
 	for (unsigned i = 0; i < 3; i++)
 		fprintf(out,
 			"runner.lock.%s.taken %llu\nrunner.lock.%s.contended %llu\n"

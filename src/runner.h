@@ -45,6 +45,11 @@ struct runner *runner_create(const struct sock_spec *sock,
 int runner_run(struct runner *r);
 /* Async-signal-safe. */
 void runner_stop(struct runner *r);
+/* Offer BAR0's hot pages (fbnic_pci_layout.bar0_mmap) to the client as
+ * shared memory, polled by the device thread (dev/shadow.h): guest
+ * doorbells and re-arms then cost no message.  Before runner_run.  0, or
+ * -1 (logged): everything stays trapped. */
+int runner_map_bar0(struct runner *r);
 /* vu_server_set_dma_timeout: before runner_run. */
 void runner_set_dma_timeout(struct runner *r, unsigned ms);
 void runner_destroy(struct runner *r);

@@ -101,6 +101,27 @@ struct vu_region_info {
 #define VU_REGION_MMAP 0x4u
 #define VU_REGION_CAPS 0x8u
 
+/* A region info capability's header (struct vfio_info_cap_header), and
+ * the sparse-mmap capability (VFIO_REGION_INFO_CAP_SPARSE_MMAP, id 1,
+ * version 1): the parts of the region the client may map, from the fd
+ * sent with the reply, at region offset + area offset. */
+struct vu_cap_header {
+	uint16_t id;
+	uint16_t version;
+	uint32_t next;
+};
+#define VU_REGION_INFO_CAP_SPARSE_MMAP 1u
+struct vu_sparse_mmap_area {
+	uint64_t offset;
+	uint64_t size;
+};
+struct vu_cap_sparse_mmap {
+	struct vu_cap_header header;
+	uint32_t nr_areas;
+	uint32_t reserved;
+	/* struct vu_sparse_mmap_area areas[nr_areas] */
+};
+
 /* PCI region indexes (VFIO_PCI_*_REGION_INDEX). */
 enum vu_pci_region {
 	VU_PCI_BAR0 = 0,
@@ -171,6 +192,7 @@ static_assert(sizeof(struct vu_dma_map) == 32, "vu_dma_map");
 static_assert(sizeof(struct vu_dma_unmap) == 24, "vu_dma_unmap");
 static_assert(sizeof(struct vu_device_info) == 16, "vu_device_info");
 static_assert(sizeof(struct vu_region_info) == 32, "vu_region_info");
+static_assert(sizeof(struct vu_cap_sparse_mmap) == 16, "vu_cap_sparse_mmap");
 static_assert(sizeof(struct vu_irq_info) == 16, "vu_irq_info");
 static_assert(sizeof(struct vu_irq_set) == 20, "vu_irq_set");
 static_assert(sizeof(struct vu_region_access) == 16, "vu_region_access");

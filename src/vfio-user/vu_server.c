@@ -281,6 +281,52 @@ static int reply(struct vu_server *s, const struct vu_hdr *req,
 	return send_msg(s, s->reply, sizeof(*h) + len);
 }
 
+/* A short reply with one fd (SCM_RIGHTS), e.g. a region's memory. */
+static int reply_fd(struct vu_server *s, const struct vu_hdr *req,
+		    const void *payload, size_t len, int fd)
+{
+	if (req->flags & VU_F_NO_REPLY)
+		return 0;
+	uint8_t msg[sizeof(struct vu_hdr) + 256];
+	if (len > sizeof(msg) - sizeof(struct vu_hdr))
+		return -EMSGSIZE;
+	struct vu_hdr h = { .msg_id = req->msg_id,
+			    .command = req->command,
+			    .size = (uint32_t)(sizeof(h) + len),
+			    .flags = VU_F_TYPE_REPLY };
+	memcpy(msg, &h, sizeof(h));
+	memcpy(msg + sizeof(h), payload, len);
+	size_t total = sizeof(h) + len;
+	struct iovec iov = { msg, total };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	memset(&ctl, 0, sizeof(ctl));
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	pthread_mutex_lock(&s->send_lock);
+	int r = -ENOTCONN;
+	if (s->conn_fd >= 0) {
+		ssize_t n;
+		do
+			n = sendmsg(s->conn_fd, &m, MSG_NOSIGNAL);
+		while (n < 0 && errno == EINTR);
+		/* the fd went with the first byte; the rest as plain data */
+		r = n < 0 ? -errno
+			  : send_locked(s, msg + n, total - (size_t)n);
+	}
+	pthread_mutex_unlock(&s->send_lock);
+	return r;
+}
+
 /* An error reply is the header alone (vfio-user.rst, proxy.c). */
 static int reply_err(struct vu_server *s, const struct vu_hdr *req, int err)
 {
@@ -472,13 +518,34 @@ static int handle_region_info(struct vu_server *s, const struct vu_hdr *h,
 			  in.index);
 		return reply_err(s, h, EINVAL);
 	}
-	/* No caps, no mmap: every access is trapped, posted writes stay on
-	 * and the MSI-X table needs no carve-out (hw/vfio-user/device.c). */
 	struct vu_region_info out = { .argsz = sizeof(out),
 				      .flags = s->desc.region_flags[in.index],
 				      .index = in.index,
 				      .size = s->desc.region_size[in.index] };
-	return reply(s, h, &out, sizeof(out));
+	if (!s->desc.mmap_nareas || in.index != (unsigned)s->desc.mmap_region)
+		/* No caps, no mmap: every access is trapped, posted writes
+		 * stay on and the MSI-X table needs no carve-out
+		 * (hw/vfio-user/device.c). */
+		return reply(s, h, &out, sizeof(out));
+	/* The sparse-mmap capability after the struct; the fd with the reply
+	 * that holds it all (a client asking with a short argsz learns the
+	 * size it needs and asks again: hw/vfio/device.c). */
+	struct vu_cap_sparse_mmap cap = {
+		.header = { .id = VU_REGION_INFO_CAP_SPARSE_MMAP, .version = 1 },
+		.nr_areas = s->desc.mmap_nareas,
+	};
+	size_t areas = s->desc.mmap_nareas * sizeof(s->desc.mmap_areas[0]);
+	out.argsz = (uint32_t)(sizeof(out) + sizeof(cap) + areas);
+	out.flags |= VU_REGION_MMAP | VU_REGION_CAPS;
+	if (in.argsz < out.argsz)
+		return reply(s, h, &out, sizeof(out));
+	out.cap_offset = sizeof(out);
+	uint8_t buf[sizeof(out) + sizeof(cap) +
+		    VU_MAX_MMAP_AREAS * sizeof(struct vu_sparse_mmap_area)];
+	memcpy(buf, &out, sizeof(out));
+	memcpy(buf + sizeof(out), &cap, sizeof(cap));
+	memcpy(buf + sizeof(out) + sizeof(cap), s->desc.mmap_areas, areas);
+	return reply_fd(s, h, buf, out.argsz, s->desc.mmap_fd);
 }
 
 static int handle_irq_info(struct vu_server *s, const struct vu_hdr *h,
@@ -1203,6 +1270,33 @@ struct vu_server *vu_server_create(const struct sock_spec *sock,
 		return NULL;
 	}
 	return s;
+}
+
+int vu_server_set_mmap(struct vu_server *s, unsigned region, int fd,
+		       const struct vu_sparse_mmap_area *areas, unsigned n)
+{
+	/* areas within the region, page-aligned, sorted without overlap
+	 * (QEMU refuses overlaps: hw/vfio/region.c) */
+	bool bad = !n || n > VU_MAX_MMAP_AREAS || region >= VU_PCI_NUM_REGIONS ||
+		   fd < 0;
+	uint64_t end = 0;
+	for (unsigned i = 0; !bad && i < n; i++) {
+		bad = (areas[i].offset | areas[i].size) & 4095 || !areas[i].size ||
+		      areas[i].offset < end ||
+		      areas[i].size > s->desc.region_size[region] ||
+		      areas[i].offset > s->desc.region_size[region] - areas[i].size;
+		end = areas[i].offset + areas[i].size;
+	}
+	if (bad) {
+		log_err(SUB, "mappable areas of region %u: not page-aligned, "
+			"sorted areas inside it", region);
+		return -EINVAL;
+	}
+	s->desc.mmap_region = (int)region;
+	s->desc.mmap_fd = fd;
+	s->desc.mmap_nareas = n;
+	memcpy(s->desc.mmap_areas, areas, n * sizeof(*areas));
+	return 0;
 }
 
 void vu_server_destroy(struct vu_server *s)

@@ -45,6 +45,8 @@ struct vu_device_ops {
 	void (*disconnected)(void *opaque);
 };
 
+#define VU_MAX_MMAP_AREAS 4u
+
 struct vu_device_desc {
 	uint64_t region_size[VU_PCI_NUM_REGIONS];
 	uint32_t region_flags[VU_PCI_NUM_REGIONS];
@@ -54,6 +56,11 @@ struct vu_device_desc {
 	 * bits (QEMU forwards PBA reads, hw/vfio-user/pci.c). */
 	int msix_region; /* -1: none */
 	uint64_t msix_pba_offset;
+	/* Set by vu_server_set_mmap (0 areas: nothing mappable). */
+	int mmap_region;
+	int mmap_fd;
+	unsigned mmap_nareas;
+	struct vu_sparse_mmap_area mmap_areas[VU_MAX_MMAP_AREAS];
 };
 
 /* Counters of the traffic, and of everything that went wrong, by cause. */
@@ -100,6 +107,16 @@ int vu_server_run(struct vu_server *s);
 /* Make vu_server_run return; async-signal-safe. */
 void vu_server_stop(struct vu_server *s);
 void vu_server_destroy(struct vu_server *s);
+/* Let the client map parts of one region (before vu_server_run): its
+ * GET_REGION_INFO reply says MMAP with a sparse-mmap capability of these
+ * areas (page-aligned, sorted, inside the region) and carries fd, which
+ * must hold the region from offset 0 and nothing else (a client can map
+ * any of it).  QEMU then stores to the areas with no message, and sends
+ * every remaining write to the device as a request that waits for its
+ * reply (posted writes off: hw/vfio-user/device.c).  The caller keeps fd
+ * open while the server lives.  0 or -EINVAL. */
+int vu_server_set_mmap(struct vu_server *s, unsigned region, int fd,
+		       const struct vu_sparse_mmap_area *areas, unsigned n);
 
 /* Raise interrupt `vector` of irq index `index` (VU_IRQ_MSIX, VU_IRQ_ERR):
  * signals its eventfd, or latches it pending (PBA) until one is assigned. */

@@ -84,6 +84,17 @@ int vfu_unix_connect(const char *path)
 	return fd;
 }
 
+int vfu_unix_connect_wait(const char *path)
+{
+	for (int tries = 0; tries < 500; tries++) {
+		int fd = vfu_unix_connect(path);
+		if (fd >= 0 || (fd != -ENOENT && fd != -ECONNREFUSED))
+			return fd;
+		poll(NULL, 0, 10);
+	}
+	return -ETIMEDOUT;
+}
+
 int vfu_connect(struct vfu_client *c, const char *path)
 {
 	memset(c, 0, sizeof(*c));
@@ -500,7 +511,7 @@ int vfu_call(struct vfu_client *c, uint16_t cmd, const void *payload,
 	} else if (h->flags & ~(uint32_t)(VU_F_TYPE_MASK | VU_F_ERROR)) {
 		DIAG("%s id %d: reply flags 0x%x", cmd_name(cmd), id, h->flags);
 		rc = -EPROTO;
-	} else if (m->nfds) {
+	} else if (m->nfds && !(c->accept_fd && m->nfds == 1)) {
 		DIAG("%s id %d: reply carries %d fd(s)", cmd_name(cmd), id,
 		     m->nfds);
 		rc = -EPROTO;
@@ -580,6 +591,32 @@ int vfu_get_info(struct vfu_client *c, struct vu_device_info *out)
 			rc = -EPROTO;
 		} else {
 			memcpy(out, m.data, sizeof(*out));
+		}
+	}
+	vfu_msg_free(&m);
+	return rc;
+}
+
+int vfu_region_info_fd(struct vfu_client *c, uint32_t index, uint32_t argsz,
+		       void *buf, size_t buflen, int *fd)
+{
+	struct vu_region_info r = { .argsz = argsz, .index = index };
+	struct vfu_msg m;
+	*fd = -1;
+	c->accept_fd = true;
+	int rc = vfu_call(c, VU_CMD_DEVICE_GET_REGION_INFO, &r, sizeof(r),
+			  NULL, 0, sizeof(struct vu_hdr) + (size_t)argsz, &m);
+	c->accept_fd = false;
+	if (rc == 0) {
+		if (m.len < sizeof(r)) {
+			DIAG("GET_REGION_INFO reply payload %zu < 32", m.len);
+			rc = -EPROTO;
+		} else {
+			memcpy(buf, m.data, m.len < buflen ? m.len : buflen);
+			if (m.nfds == 1) {
+				*fd = m.fds[0];
+				m.nfds = 0; /* ours now */
+			}
 		}
 	}
 	vfu_msg_free(&m);
@@ -1122,6 +1159,17 @@ int vfu_server_count_maps(const struct vfu_server *s, const char *needle)
 	return n;
 }
 
+int vfu_server_wait_unmapped(const struct vfu_server *s, const char *needle,
+			     int timeout_ms)
+{
+	int n = vfu_server_count_maps(s, needle);
+	for (int waited = 0; n > 0 && waited < timeout_ms; waited += 10) {
+		poll(NULL, 0, 10);
+		n = vfu_server_count_maps(s, needle);
+	}
+	return n;
+}
+
 size_t vfu_server_log_size(const struct vfu_server *s)
 {
 	struct stat st;
@@ -1473,7 +1521,8 @@ static uint32_t bar_mask(uint32_t size)
 }
 
 void vfu_qemu_replay(struct vfu_client *c, int ram_fd, uint64_t ram_size,
-		     int err_fd, const int msix_fd[2], unsigned vectors)
+		     int err_fd, const int msix_fd[2], unsigned vectors,
+		     bool mapped)
 {
 	struct vfu_msg m;
 	int rc, ids[8];
@@ -1529,14 +1578,26 @@ void vfu_qemu_replay(struct vfu_client *c, int ram_fd, uint64_t ram_size,
 		CHECK_INT(rc, 0);
 		if (rc)
 			continue;
+		bool mmap = mapped && i == VU_PCI_BAR0;
 		CHECK_LAST_SIZE(c, 48);
-		CHECK_EQ(ri.argsz, 32);
+		CHECK_EQ(ri.argsz, mmap ? 80 : 32);
 		CHECK_EQ(ri.index, i);
 		CHECK_EQ(ri.cap_offset, 0);
 		CHECK_EQ(ri.size, sizes[i]);
 		CHECK_EQ(ri.flags,
-			 sizes[i] ? VU_REGION_READ | VU_REGION_WRITE : 0);
+			 (sizes[i] ? VU_REGION_READ | VU_REGION_WRITE : 0) |
+				 (mmap ? VU_REGION_MMAP | VU_REGION_CAPS : 0));
 		CHECK_EQ(ri.offset, 0);
+		if (mmap) {
+			/* again, with room for the sparse-mmap cap: the fd */
+			uint8_t buf[80];
+			int fd;
+			CHECK_INT(vfu_region_info_fd(c, i, 80, buf, sizeof(buf), &fd), 0);
+			CHECK_LAST_SIZE(c, 16 + 80);
+			CHECK(fd >= 0);
+			if (fd >= 0)
+				close(fd); /* (QEMU maps it) */
+		}
 	}
 
 	/* 5. GET_IRQ_INFO 3 (ERR). */
@@ -1671,6 +1732,16 @@ void vfu_qemu_replay(struct vfu_client *c, int ram_fd, uint64_t ram_size,
 	CFG_WR(c, 0x04, 2, 0x0006); /* MEM | MASTER */
 	CHECK_EQ(CFG_RD(c, 0x04, 2), 0x0006);
 	CHECK_EQ(CFG_RD(c, 0x06, 2) & 0x10, 0x10); /* cap list */
+	if (mapped) {
+		/* the mapped areas are RAM to QEMU's listener: DMA-mapped
+		 * without fd, which the server accepts */
+		ids[0] = send_map(c, 3, 0, 0xfe000000 + FBNIC_T_BAR0_MMAP0_OFF,
+				  FBNIC_T_BAR0_MMAP0_LEN, -1);
+		ids[1] = send_map(c, 3, 0, 0xfe000000 + FBNIC_T_BAR0_MMAP1_OFF,
+				  FBNIC_T_BAR0_MMAP1_LEN, -1);
+		expect_reply(c, ids[0], VU_CMD_DMA_MAP, 16);
+		expect_reply(c, ids[1], VU_CMD_DMA_MAP, 16);
+	}
 
 	/* 19. Guest: posted BAR writes, synchronous reads. */
 	uint32_t v32 = 0xdeadbeef;

@@ -52,12 +52,19 @@ struct vfu_client {
 	uint64_t dma_iova;
 	uint64_t dma_len;
 	unsigned dma_reads, dma_writes, other_requests;
+	/* The next reply may carry one fd (taken into reply_fd, else -1). */
+	bool accept_fd;
+	int reply_fd;
 };
 
 /* --- transport ---------------------------------------------------------- */
 /* A connected UNIX stream socket (the server's, or a control channel's):
  * its fd, or -errno. */
 int vfu_unix_connect(const char *path);
+/* The same, retried for at most 5 s while the socket is not there yet:
+ * fbnic-emu opens its control socket after the vfio-user one, which is
+ * what a started server was waited for. */
+int vfu_unix_connect_wait(const char *path);
 int vfu_connect(struct vfu_client *c, const char *path); /* 0 or -errno */
 void vfu_disconnect(struct vfu_client *c);
 /* Send bytes as one sendmsg (looping on short writes; fds go with the first
@@ -103,6 +110,11 @@ int vfu_dma_map(struct vfu_client *c, uint32_t flags, uint64_t offset,
 int vfu_dma_unmap(struct vfu_client *c, uint32_t flags, uint64_t iova,
 		  uint64_t size);
 int vfu_get_info(struct vfu_client *c, struct vu_device_info *out);
+/* GET_REGION_INFO where the reply may carry capabilities and the fd of a
+ * mappable region: up to buflen bytes of the reply's payload into buf
+ * (the struct, then its caps); *fd gets the fd or -1.  0 or -errno. */
+int vfu_region_info_fd(struct vfu_client *c, uint32_t index, uint32_t argsz,
+		       void *buf, size_t buflen, int *fd);
 int vfu_region_info(struct vfu_client *c, uint32_t index, uint32_t argsz,
 		    struct vu_region_info *out);
 int vfu_irq_info(struct vfu_client *c, uint32_t index, struct vu_irq_info *out);
@@ -171,6 +183,10 @@ int vfu_server_idle_fds(const struct vfu_server *s);
 int vfu_server_wait_fds(const struct vfu_server *s, int want, int timeout_ms);
 /* Lines of /proc/<pid>/maps containing needle. */
 int vfu_server_count_maps(const struct vfu_server *s, const char *needle);
+/* After a disconnect: the count once it is 0, or after timeout_ms (the
+ * server closes the connection's fd before it unmaps its memory). */
+int vfu_server_wait_unmapped(const struct vfu_server *s, const char *needle,
+			     int timeout_ms);
 /* The captured log from byte `from` on (malloc'd, NUL-terminated). */
 char *vfu_server_log(const struct vfu_server *s, size_t from);
 size_t vfu_server_log_size(const struct vfu_server *s);
@@ -205,6 +221,11 @@ bool vfu_json_u64(const char *value, uint64_t *out);
 #define FBNIC_T_DSN_CAP 0x100u
 #define FBNIC_T_PBA_OFF 0x1000u
 #define FBNIC_T_SPARE0 (FBNIC_MASTER_SPARE_0 * 4u) /* BAR0 byte offset */
+/* BAR0's mappable areas (--bar0-mmap=on): INTR_CQ's page, the queue pages */
+#define FBNIC_T_BAR0_MMAP0_OFF 0x1000u
+#define FBNIC_T_BAR0_MMAP0_LEN 0x1000u
+#define FBNIC_T_BAR0_MMAP1_OFF 0x100000u
+#define FBNIC_T_BAR0_MMAP1_LEN 0x80000u
 #define FBNIC_T_UNIMPL0 0x1ff000u /* BAR0: past the 128 queue blocks */
 #define FBNIC_T_UNIMPL4 0x10000u  /* BAR4: between CRM and the IPC window */
 
@@ -239,8 +260,13 @@ bool vfu_t_session(struct vfu_server *s, struct vfu_client *c,
 
 /* QEMU 11.1.3's attach sequence (as captured from it) plus the firmware/guest part, on a
  * fresh connection c (next_id 0), asserting every reply.  ram_fd backs
- * guest RAM [0, ram_size); err_fd and msix_fd[2] are eventfds. */
+ * guest RAM [0, ram_size); err_fd and msix_fd[2] are eventfds.  mapped:
+ * the server offers BAR0's hot pages (--bar0-mmap=on), so QEMU asks for
+ * BAR0's region info again with room for its capability, takes the fd,
+ * and DMA-maps the two areas without fd once the BAR is placed
+ * (hw/vfio/device.c, hw/vfio/listener.c). */
 void vfu_qemu_replay(struct vfu_client *c, int ram_fd, uint64_t ram_size,
-		     int err_fd, const int msix_fd[2], unsigned vectors);
+		     int err_fd, const int msix_fd[2], unsigned vectors,
+		     bool mapped);
 
 #endif

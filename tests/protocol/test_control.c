@@ -24,18 +24,9 @@ static bool start(struct vfu_server *s)
 	return START_SERVER(s, extra);
 }
 
-/* fbnic-emu opens its control socket just after the vfio-user one, which
- * is what start() waits for: retry a connection the socket is not there
- * for yet, for at most 5 s. */
 static int ctl_connect(void)
 {
-	for (int tries = 0; tries < 500; tries++) {
-		int fd = vfu_unix_connect(ctl_path);
-		if (fd >= 0 || (fd != -ENOENT && fd != -ECONNREFUSED))
-			return fd;
-		poll(NULL, 0, 10);
-	}
-	return -1;
+	return vfu_unix_connect_wait(ctl_path);
 }
 
 /* Send one line, return the whole answer (up to and including the final

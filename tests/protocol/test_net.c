@@ -136,7 +136,7 @@ static void test_stream_backend_feeds_the_device(void)
 	struct vfu_server s;
 	if (!START_SERVER(&s, extra))
 		return;
-	int ctl = vfu_unix_connect(ctl_path);
+	int ctl = vfu_unix_connect_wait(ctl_path);
 	REQUIRE(ctl >= 0);
 
 	/* No peer yet: the cable is out. */

@@ -328,7 +328,7 @@ static void rx_hold_resume_and_tx(bool by_messages)
 	int memfd = -1;
 	if (!dp_session(&s, &c, by_messages, &memfd))
 		return;
-	int ctl = vfu_unix_connect(ctl_path);
+	int ctl = vfu_unix_connect_wait(ctl_path);
 	REQUIRE(ctl >= 0);
 	int peer = vfu_unix_connect(net_path);
 	REQUIRE(peer >= 0);
@@ -453,7 +453,7 @@ static void test_sigterm_mid_traffic(void)
 	int memfd = -1;
 	if (!dp_session(&s, &c, false, &memfd))
 		return;
-	int ctl = vfu_unix_connect(ctl_path);
+	int ctl = vfu_unix_connect_wait(ctl_path);
 	REQUIRE(ctl >= 0);
 	int peer = vfu_unix_connect(net_path);
 	REQUIRE(peer >= 0);

@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dev/csr.h"
@@ -18,7 +20,7 @@
 /* ------------------------------------------------------------------------ */
 /* QEMU replay                                                              */
 
-static void replay_body(struct vfu_server *s)
+static void replay_body(struct vfu_server *s, bool mapped)
 {
 	int idle = vfu_server_idle_fds(s);
 	int ram = vfu_memfd(RAM_SIZE);
@@ -26,12 +28,12 @@ static void replay_body(struct vfu_server *s)
 	REQUIRE(ram >= 0 && errfd >= 0 && msix[0] >= 0 && msix[1] >= 0);
 	struct vfu_client c;
 	REQUIRE(vfu_connect(&c, s->sock) == 0);
-	vfu_qemu_replay(&c, ram, RAM_SIZE, errfd, msix, FBNIC_T_VECTORS);
+	vfu_qemu_replay(&c, ram, RAM_SIZE, errfd, msix, FBNIC_T_VECTORS, mapped);
 	CHECK_INT(c.dma_reads + c.dma_writes + c.other_requests, 0);
 	/* QEMU exits by closing the socket: everything must be released. */
 	vfu_disconnect(&c);
 	CHECK_INT(vfu_server_wait_fds(s, idle, 3000), idle);
-	CHECK_INT(vfu_server_count_maps(s, VFU_TEST_MEMFD_NAME), 0);
+	CHECK_INT(vfu_server_wait_unmapped(s, VFU_TEST_MEMFD_NAME, 3000), 0);
 	close(ram);
 	close(errfd);
 	close(msix[0]);
@@ -44,7 +46,19 @@ static void qemu_attach_replay(void)
 	struct vfu_server s;
 	if (!START_SERVER(&s, NULL))
 		return;
-	replay_body(&s);
+	replay_body(&s, true);
+	CHECK_INT(vfu_server_stop(&s), 0);
+}
+
+/* As QEMU 11.1.3 attaches with every register trapped (the sequence as
+ * captured). */
+static void qemu_attach_replay_trapped(void)
+{
+	static const char *const off[] = { "--bar0-mmap=off", NULL };
+	struct vfu_server s;
+	if (!START_SERVER(&s, off))
+		return;
+	replay_body(&s, false);
 	CHECK_INT(vfu_server_stop(&s), 0);
 }
 
@@ -55,8 +69,8 @@ static void qemu_attach_replay_twice(void)
 	struct vfu_server s;
 	if (!START_SERVER(&s, NULL))
 		return;
-	replay_body(&s);
-	replay_body(&s);
+	replay_body(&s, true);
+	replay_body(&s, true);
 	CHECK_INT(vfu_server_stop(&s), 0);
 }
 
@@ -313,8 +327,9 @@ static void region_info_body(struct vfu_client *c)
 
 static void region_info(void)
 {
+	static const char *const off[] = { "--bar0-mmap=off", NULL };
 	struct vfu_server s;
-	if (!START_SERVER(&s, NULL))
+	if (!START_SERVER(&s, off))
 		return;
 	struct vfu_client c;
 	if (vfu_open(&s, &c) == 0) {
@@ -323,6 +338,93 @@ static void region_info(void)
 	} else {
 		CHECK(0);
 	}
+	CHECK_INT(vfu_server_stop(&s), 0);
+}
+
+/* --bar0-mmap=on (the default): BAR0's reply says MMAP with a sparse-mmap
+ * capability once the client's buffer holds it, and carries the memfd of
+ * BAR0's image; the driver's stores there reach the device, which shows
+ * them through the registers it publishes. */
+static void region_info_mmap(void)
+{
+	struct vfu_server s;
+	struct vfu_client c;
+	if (!OPEN_SESSION(&s, &c, NULL))
+		return;
+	static const uint32_t small[] = { 32, 33, 79 };
+	for (unsigned k = 0; k < 3; k++) {
+		struct vu_region_info ri;
+		memset(&ri, 0xa5, sizeof(ri));
+		CHECK_INT(vfu_region_info(&c, VU_PCI_BAR0, small[k], &ri), 0);
+		CHECK_LAST_SIZE(&c, 48); /* no fd (vfu_region_info checks) */
+		CHECK_EQ(ri.argsz, 80);
+		CHECK_EQ(ri.flags, VU_REGION_READ | VU_REGION_WRITE |
+					   VU_REGION_MMAP | VU_REGION_CAPS);
+		CHECK_EQ(ri.cap_offset, 0);
+		CHECK_EQ(ri.size, FBNIC_T_BAR0_SIZE);
+	}
+	/* the other BARs stay trapped */
+	struct vu_region_info ri;
+	CHECK_INT(vfu_region_info(&c, 2, 32, &ri), 0);
+	CHECK_EQ(ri.flags, VU_REGION_READ | VU_REGION_WRITE);
+	CHECK_INT(vfu_region_info(&c, 4, 32, &ri), 0);
+	CHECK_EQ(ri.flags, VU_REGION_READ | VU_REGION_WRITE);
+
+	int fd = -1;
+	static const uint32_t full[] = { 80, 4096 };
+	for (unsigned k = 0; k < 2; k++) {
+		uint8_t buf[128];
+		memset(buf, 0xa5, sizeof(buf));
+		if (fd >= 0)
+			close(fd);
+		CHECK_INT(vfu_region_info_fd(&c, VU_PCI_BAR0, full[k], buf,
+					     sizeof(buf), &fd), 0);
+		CHECK_LAST_SIZE(&c, 16 + 80);
+		memcpy(&ri, buf, sizeof(ri));
+		CHECK_EQ(ri.argsz, 80);
+		CHECK_EQ(ri.cap_offset, 32);
+		struct vu_cap_sparse_mmap cap;
+		struct vu_sparse_mmap_area area[2];
+		memcpy(&cap, buf + 32, sizeof(cap));
+		memcpy(area, buf + 32 + sizeof(cap), sizeof(area));
+		CHECK_EQ(cap.header.id, VU_REGION_INFO_CAP_SPARSE_MMAP);
+		CHECK_EQ(cap.header.version, 1);
+		CHECK_EQ(cap.header.next, 0);
+		CHECK_EQ(cap.nr_areas, 2);
+		CHECK_EQ(area[0].offset, FBNIC_T_BAR0_MMAP0_OFF);
+		CHECK_EQ(area[0].size, FBNIC_T_BAR0_MMAP0_LEN);
+		CHECK_EQ(area[1].offset, FBNIC_T_BAR0_MMAP1_OFF);
+		CHECK_EQ(area[1].size, FBNIC_T_BAR0_MMAP1_LEN);
+		CHECK(fd >= 0);
+	}
+	REQUIRE(fd >= 0);
+	struct stat st;
+	CHECK_INT(fstat(fd, &st), 0);
+	CHECK_EQ((uint64_t)st.st_size, FBNIC_T_BAR0_SIZE);
+	/* sealed at its size: no one can make the other's mapping fault */
+	CHECK(ftruncate(fd, 4096) != 0);
+	volatile uint32_t *bar = mmap(NULL, FBNIC_T_BAR0_SIZE,
+				      PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	REQUIRE(bar != MAP_FAILED);
+
+	/* The driver's TWQ0 enable of queue 3 as stores, the flush, then a
+	 * doorbell store: the trapped read of TWQ0_PTRS syncs first and
+	 * shows the tail (15:0) the device took. */
+	const uint32_t q = FBNIC_QUEUE(3);
+	bar[q + FBNIC_QUEUE_TWQ0_CTL] = FBNIC_QUEUE_TWQ_CTL_RESET;
+	bar[q + FBNIC_QUEUE_TWQ0_BAL] = 0x10000;
+	bar[q + FBNIC_QUEUE_TWQ0_BAH] = 0;
+	bar[q + FBNIC_QUEUE_TWQ0_SIZE] = 6;
+	bar[q + FBNIC_QUEUE_TWQ0_CTL] = FBNIC_QUEUE_TWQ_CTL_ENABLE;
+	(void)BAR_RD(&c, 0, FBNIC_T_SPARE0, 4);
+	CHECK_EQ(BAR_RD(&c, 0, 4ull * (q + FBNIC_QUEUE_TWQ0_PTRS), 4), 0);
+	bar[q + FBNIC_QUEUE_TWQ0_TAIL] = 3;
+	CHECK_EQ(BAR_RD(&c, 0, 4ull * (q + FBNIC_QUEUE_TWQ0_PTRS), 4) & 0xffff, 3);
+	/* and the image holds it too, as the guest's next load sees it */
+	CHECK_EQ(bar[q + FBNIC_QUEUE_TWQ0_PTRS] & 0xffff, 3);
+	munmap((void *)bar, FBNIC_T_BAR0_SIZE);
+	vfu_disconnect(&c);
 	CHECK_INT(vfu_server_stop(&s), 0);
 }
 
@@ -862,12 +964,14 @@ static void pipelined_in_order(void)
 TEST_MAIN("protocol",
 	  TEST_CASE(qemu_attach_replay),
 	  TEST_CASE(qemu_attach_replay_twice),
+	  TEST_CASE(qemu_attach_replay_trapped),
 	  TEST_CASE(version_reply),
 	  TEST_CASE(version_minor_higher),
 	  TEST_CASE(version_required_first),
 	  TEST_CASE(version_bad),
 	  TEST_CASE(device_get_info),
 	  TEST_CASE(region_info),
+	  TEST_CASE(region_info_mmap),
 	  TEST_CASE(irq_info),
 	  TEST_CASE(config_image),
 	  TEST_CASE(config_options),

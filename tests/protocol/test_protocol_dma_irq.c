@@ -81,7 +81,7 @@ static void dma_map_variants_body(struct vfu_server *s)
 	CHECK_INT(vfu_dma_map(&c, VU_DMA_READ, 0, 0xfffc0000, 0x40000, -1), 0);
 	vfu_disconnect(&c);
 	CHECK_INT(vfu_server_wait_fds(s, idle, 3000), idle);
-	CHECK_INT(vfu_server_count_maps(s, VFU_TEST_MEMFD_NAME), 0);
+	CHECK_INT(vfu_server_wait_unmapped(s, VFU_TEST_MEMFD_NAME, 3000), 0);
 	close(ram);
 }
 

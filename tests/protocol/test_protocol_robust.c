@@ -25,7 +25,7 @@
 static void check_clean_and_replay(struct vfu_server *s, int idle)
 {
 	CHECK_INT(vfu_server_wait_fds(s, idle, 3000), idle);
-	CHECK_INT(vfu_server_count_maps(s, VFU_TEST_MEMFD_NAME), 0);
+	CHECK_INT(vfu_server_wait_unmapped(s, VFU_TEST_MEMFD_NAME, 3000), 0);
 	if (!vfu_server_alive(s)) {
 		test_fail(__FILE__, __LINE__, "server died (status 0x%x)",
 			  s->status);
@@ -38,14 +38,14 @@ static void check_clean_and_replay(struct vfu_server *s, int idle)
 	}
 	int ram = vfu_memfd(RAM), err = vfu_eventfd();
 	int msix[2] = { vfu_eventfd(), vfu_eventfd() };
-	vfu_qemu_replay(&c, ram, RAM, err, msix, FBNIC_T_VECTORS);
+	vfu_qemu_replay(&c, ram, RAM, err, msix, FBNIC_T_VECTORS, true);
 	vfu_disconnect(&c);
 	close(ram);
 	close(err);
 	close(msix[0]);
 	close(msix[1]);
 	CHECK_INT(vfu_server_wait_fds(s, idle, 3000), idle);
-	CHECK_INT(vfu_server_count_maps(s, VFU_TEST_MEMFD_NAME), 0);
+	CHECK_INT(vfu_server_wait_unmapped(s, VFU_TEST_MEMFD_NAME, 3000), 0);
 }
 
 /* The log gained text since `from` that mentions one of the words. */
@@ -457,7 +457,7 @@ static void disconnect_anywhere(void)
 		}
 		vfu_disconnect(&c);
 		CHECK_INT(vfu_server_wait_fds(&s, idle, 5000), idle);
-		CHECK_INT(vfu_server_count_maps(&s, VFU_TEST_MEMFD_NAME), 0);
+		CHECK_INT(vfu_server_wait_unmapped(&s, VFU_TEST_MEMFD_NAME, 3000), 0);
 		/* The device is back to power-on for the next client. */
 		if (vfu_open(&s, &c) == 0) {
 			CHECK_EQ(CFG_RD(&c, 0x04, 2), 0);
@@ -495,7 +495,7 @@ static void reconnect_loop(void)
 		vfu_disconnect(&c);
 	}
 	CHECK_INT(vfu_server_wait_fds(&s, idle, 5000), idle);
-	CHECK_INT(vfu_server_count_maps(&s, VFU_TEST_MEMFD_NAME), 0);
+	CHECK_INT(vfu_server_wait_unmapped(&s, VFU_TEST_MEMFD_NAME, 3000), 0);
 	close(ram);
 	close(ev);
 	CHECK_SERVER_WORKS(&s);
