@@ -1,14 +1,16 @@
 #!/bin/sh
-# Guest side of bench/iperf-compare: iperf-compare.sh DRIVER ADDR/PREFIX PEER SECS [COAL]
+# Guest side of bench/iperf-compare: iperf-compare.sh DRIVER ADDR/PREFIX PEER SECS [COAL [IDLE]]
 # DRIVER: fbnic (loaded at boot by fbnic-vm), igb or virtio_net (loaded
 # here with fbnic-load).  COAL (fbnic only; "-": none): ethtool -C options
 # applied once the netdev is up.  Brings the one netdev up with ADDR, then runs
 # iperf3 -J against PEER for SECS seconds, guest->peer then peer->guest
-# (-R).  Before, between and after the two runs a "=== req dump" line asks
-# the host for fbnic-emu's counters (answered for fbnic only), and the
-# guest waits 2 s for the answer.  Output in sections ("=== NAME", lines).
+# (-R).  Before that it sits IDLE seconds (default 0) with the link up
+# between two dumps.  Before, between and after the two runs a
+# "=== req dump" line asks the host for fbnic-emu's counters (answered
+# for fbnic only), and the guest waits 2 s for the answer.  Output in
+# sections ("=== NAME", lines).
 export LC_ALL=C
-DRV=$1 ADDR=$2 PEER=$3 SECS=$4 COAL=${5:--}
+DRV=$1 ADDR=$2 PEER=$3 SECS=$4 COAL=${5:--} IDLE=${6:-0}
 now() { awk '{ print $1 }' /proc/uptime; }
 since() { awk -v a="$1" '{ printf "%.2f", $1 - a }' /proc/uptime; }
 sec() { echo "=== $1"; }
@@ -53,6 +55,12 @@ ethtool -c "$IF" 2>/dev/null | grep -E '^(rx|tx)-(usecs|frames):'
 sec ping
 ping -c 3 -i 0.2 -W 5 "$PEER" 2>&1; echo "rc $?"
 
+if [ "$IDLE" -gt 0 ]; then
+	echo "=== req dump"
+	sleep 2
+	sec idle
+	sleep "$IDLE"; echo "slept $IDLE"
+fi
 for dir in up down; do
 	echo "=== req dump"
 	sleep 2

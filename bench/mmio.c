@@ -13,15 +13,16 @@
 #include "test.h"
 #include "vfu_client.h"
 
-int main(int argc, char **argv)
+static int run(unsigned n, const char *mode)
 {
-	unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 200000;
+	const char *const args[] = { mode, NULL };
 	struct vfu_server s;
 	struct vfu_client c;
-	if (vfu_server_start(&s, NULL) || vfu_open(&s, &c)) {
+	if (vfu_server_start(&s, args) || vfu_open(&s, &c)) {
 		fprintf(stderr, "bench: cannot start fbnic-emu\n");
 		return 1;
 	}
+	printf("%s:\n", mode);
 	uint32_t v = 0;
 	double t0 = test_now_s();
 	for (unsigned i = 0; i < n; i++)
@@ -40,4 +41,12 @@ int main(int argc, char **argv)
 
 	vfu_disconnect(&c);
 	return vfu_server_stop(&s) ? 1 : 0;
+}
+
+/* Trapped: every access a message.  Mapped: the same messages, each
+ * preceded by the sync of the mapped pages (dev/shadow.h). */
+int main(int argc, char **argv)
+{
+	unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 200000;
+	return run(n, "--bar0-mmap=off") | run(n, "--bar0-mmap=on");
 }

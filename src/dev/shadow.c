@@ -15,8 +15,9 @@
 #define CQ_WORDS (4096u / 4)
 #define Q_FIRST (FBNIC_BAR0_PAGE_QUEUE / 4)
 #define Q_WORDS (FBNIC_MAX_QUEUES * FBNIC_QUEUE_STRIDE)
-/* Polling publishes the device's words this often (a sync always does):
- * what a mapped read (debugfs's ring dump) may lag behind. */
+/* Every queue's device words are published this often (an enabled
+ * queue's at every poll and sync): what a mapped read of a disabled
+ * queue's counters may lag behind. */
 #define PUBLISH_NS 10000000ull
 
 _Static_assert(CQ_FIRST == FBNIC_CSR_START_INTR_CQ, "INTR_CQ page");
@@ -171,9 +172,29 @@ static void take_ctl(struct fbnic *dev, unsigned q, unsigned i)
 	}
 }
 
-/* Queue q's page: CTL if a CTL word changed, configuration before it if
- * so or `full`, then the doorbells.  Returns the doorbells taken. */
-static unsigned sync_queue(struct fbnic *dev, unsigned q, bool full)
+static void publish_queue(struct fbnic *dev, unsigned q)
+{
+	struct fbnic_shadow *s = &dev->shadow;
+	uint32_t blk = FBNIC_QUEUE(q);
+	for (unsigned i = 0; i < N(q_published); i++) {
+		uint32_t idx = blk + q_published[i];
+		uint32_t v = fbnic_queue_block.read(dev, idx);
+		if (load(&s->bar[idx]) != v)
+			store(&s->bar[idx], v);
+	}
+}
+
+static bool active(const struct fbnic *dev, unsigned q)
+{
+	return dev->shadow.active[q / 32] >> (q % 32) & 1;
+}
+
+/* Queue q's page: its CTL words; configuration if one changed (before it)
+ * or a ring is on; then, with a ring on, the doorbells.  A queue with
+ * every ring off costs its five CTL loads: its configuration counts only
+ * once it is enabled, and the enable is a CTL change, followed by a
+ * flush (fbnic_enable: fbnic_wrfl).  Returns the doorbells taken. */
+static unsigned sync_queue(struct fbnic *dev, unsigned q)
 {
 	struct fbnic_shadow *s = &dev->shadow;
 	uint32_t blk = FBNIC_QUEUE(q);
@@ -181,29 +202,38 @@ static unsigned sync_queue(struct fbnic *dev, unsigned q, bool full)
 	for (unsigned i = 0; i < N_CTL && !ctl_changed; i++)
 		ctl_changed = load(&s->bar[blk + q_ctl[i].ctl]) !=
 			      s->seen[blk + q_ctl[i].ctl];
-	if (full || ctl_changed) {
-		for (unsigned i = 0; i < N(q_config); i++)
-			if (take(dev, blk + q_config[i]))
-				s->stats.config_writes++;
-		if (ctl_changed) {
-			for (unsigned i = 0; i < N_CTL; i++)
-				take_ctl(dev, q, i);
-			set_active(dev, q);
-		}
+	if (!ctl_changed && !active(dev, q))
+		return 0;
+	for (unsigned i = 0; i < N(q_config); i++)
+		if (take(dev, blk + q_config[i]))
+			s->stats.config_writes++;
+	if (ctl_changed) {
+		bool was = active(dev, q);
+		for (unsigned i = 0; i < N_CTL; i++)
+			take_ctl(dev, q, i);
+		set_active(dev, q);
+		if (was && !active(dev, q))
+			publish_queue(dev, q); /* its last pointers */
 	}
 	unsigned n = 0;
-	for (unsigned i = 0; i < N(q_doorbell); i++)
-		n += take(dev, blk + q_doorbell[i]);
+	if (active(dev, q))
+		for (unsigned i = 0; i < N(q_doorbell); i++)
+			n += take(dev, blk + q_doorbell[i]);
 	s->stats.doorbells += n;
 	return n;
 }
 
-/* INTR_CQ_REARM(v) for every vector: an event each non-zero store. */
+/* INTR_CQ_REARM(v): an event each non-zero store.  A poll looks at the
+ * function's vectors; a sync at all 256 (a store beyond them acts on
+ * interrupt state as a trapped write would, intr.c). */
 static unsigned take_rearms(struct fbnic *dev, bool full)
 {
 	struct fbnic_shadow *s = &dev->shadow;
 	unsigned n = 0;
-	for (unsigned v = 0; v < CQ_WORDS / 4; v++) {
+	unsigned nv = full || dev->layout.msix_vectors > CQ_WORDS / 4
+			      ? CQ_WORDS / 4
+			      : dev->layout.msix_vectors;
+	for (unsigned v = 0; v < nv; v++) {
 		uint32_t idx = FBNIC_INTR_CQ_REARM(v);
 		if (full)
 			for (uint32_t t = idx + 1; t <= idx + 2; t++) {
@@ -234,27 +264,26 @@ static unsigned take_rearms(struct fbnic *dev, bool full)
 	return n;
 }
 
-static void publish_queue(struct fbnic *dev, unsigned q)
-{
-	struct fbnic_shadow *s = &dev->shadow;
-	uint32_t blk = FBNIC_QUEUE(q);
-	for (unsigned i = 0; i < N(q_published); i++) {
-		uint32_t idx = blk + q_published[i];
-		uint32_t v = fbnic_queue_block.read(dev, idx);
-		if (load(&s->bar[idx]) != v)
-			store(&s->bar[idx], v);
-	}
-}
-
-/* Every queue's words (a queue the driver never enabled may still count
- * drops). */
+/* The enabled queues' words, and every 10 ms (PUBLISH_NS) every queue's
+ * (a queue the driver never enabled may still count drops; its
+ * counters are free-running, read as deltas). */
 static void publish(struct fbnic *dev)
 {
 	struct fbnic_shadow *s = &dev->shadow;
-	for (unsigned q = 0; q < FBNIC_MAX_QUEUES; q++)
-		publish_queue(dev, q);
-	s->published_ns = dev->host.now_ns(dev->host.opaque);
-	s->stats.publishes++;
+	uint64_t now = dev->host.now_ns(dev->host.opaque);
+	if (now - s->published_ns >= PUBLISH_NS || !s->published_ns) {
+		for (unsigned q = 0; q < FBNIC_MAX_QUEUES; q++)
+			publish_queue(dev, q);
+		s->published_ns = now ? now : 1;
+		s->stats.publishes++;
+		return;
+	}
+	/* (and the queues that had a TWQ on: one stopped with packets
+	 * handed over still sends them, queue.c stop_after_work) */
+	for (unsigned w = 0; w < FBNIC_MAX_QUEUES / 32; w++)
+		for (uint32_t m = s->active[w] | dev->queues.tx_used[w]; m;
+		     m &= m - 1)
+			publish_queue(dev, w * 32 + (unsigned)__builtin_ctz(m));
 }
 
 void fbnic_shadow_sync(struct fbnic *dev)
@@ -264,7 +293,7 @@ void fbnic_shadow_sync(struct fbnic *dev)
 		return;
 	s->stats.syncs++;
 	for (unsigned q = 0; q < FBNIC_MAX_QUEUES; q++)
-		sync_queue(dev, q, true);
+		sync_queue(dev, q);
 	take_rearms(dev, true);
 	publish(dev);
 }
@@ -277,18 +306,12 @@ unsigned fbnic_poll(struct fbnic *dev)
 	s->stats.polls++;
 	unsigned n = 0;
 	/* the enabled queues: configuration too (a coalescing or RDE change
-	 * needs no flush to take effect), then their pointers and counters */
+	 * needs no flush to take effect) */
 	for (unsigned w = 0; w < FBNIC_MAX_QUEUES / 32; w++)
 		for (uint32_t m = s->active[w]; m; m &= m - 1)
-			n += sync_queue(dev, w * 32 + (unsigned)__builtin_ctz(m),
-					true);
+			n += sync_queue(dev, w * 32 + (unsigned)__builtin_ctz(m));
 	n += take_rearms(dev, false);
-	if (dev->host.now_ns(dev->host.opaque) - s->published_ns >= PUBLISH_NS)
-		publish(dev);
-	else
-		for (unsigned w = 0; w < FBNIC_MAX_QUEUES / 32; w++)
-			for (uint32_t m = s->active[w]; m; m &= m - 1)
-				publish_queue(dev, w * 32 + (unsigned)__builtin_ctz(m));
+	publish(dev);
 	return n;
 }
 
