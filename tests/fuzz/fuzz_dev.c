@@ -23,6 +23,13 @@
  *                       the last queue brought up (hnic_xmit, 1..4 buffers)
  *  13                   the backend takes GSO packets, or no longer (a
  *                       tap's port_send_gso: LSO handed over whole)
+ *  14 idx:4 val:4       a store to BAR0's mapped pages (idx modulo their
+ *                       dwords) that the device has not looked at yet
+ *  15                   the device looks at the mapped pages (fbnic_poll)
+ *  16 idx:4 val:4       a trapped BAR0 write, on a mapped page too (a
+ *                       client may send what it could store)
+ * The harness runs with BAR0's hot pages mapped (dev/shadow.h): ops 0
+ * and 1 on those pages are stores and loads the device polls for.
  * An input costs about what its length says: ops 7, 10 and 11 work far
  * more than their few bytes, so each input gets at most OP_BUDGET of each
  * (more are skipped), and op 11 programs the classifier only on its first
@@ -36,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dev/queue.h"
 #include "dev/regs.h"
 #include "harness.h"
 #include "hnic.h"
@@ -86,6 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* warnings only: the info lines (a PCS reset, say) would
 		 * cost a write per input */
 		log_threshold = LOG_WARN;
+		setenv("FBNIC_HARNESS_BAR0_MMAP", "1", 1);
 		h = h_create(NULL);
 		if (!h)
 			abort();
@@ -106,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	left = size;
 	while (left && !test_failures) {
 		uint8_t op = (uint8_t)take(1);
-		switch (op % 14) {
+		switch (op % 17) {
 		case 0: {
 			uint32_t idx = take(4) % FBNIC_BAR0_DWORDS;
 			h_wr32(h, 0, idx, take(4));
@@ -196,6 +205,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 13:
 			h->gso_ok = !h->gso_ok;
 			break;
+		case 14: {
+			/* page 1 (1024 dwords), then the queue pages */
+			uint32_t i = take(4) % (1024u + FBNIC_MAX_QUEUES * FBNIC_QUEUE_STRIDE);
+			uint32_t idx = i < 1024u ? FBNIC_CSR_START_INTR_CQ + i
+						 : FBNIC_CSR_START_QUEUE + i - 1024u;
+			__atomic_store_n(&h->bar0[idx], take(4), __ATOMIC_RELEASE);
+			break;
+		}
+		case 15:
+			if (fbnic_poll(h->dev))
+				h_run(h);
+			break;
+		case 16: {
+			uint32_t idx = take(4) % FBNIC_BAR0_DWORDS;
+			fbnic_bar_write(h->dev, 0, 4ull * idx, 4, take(4));
+			break;
+		}
 		}
 		/* frames the port took: keep the capture bounded */
 		if (h->nframes > H_MAX_FRAMES / 2) {
