@@ -206,20 +206,14 @@ static uint32_t config_diff(const struct fbnic_shadow *s, uint32_t blk)
 	return diff;
 }
 
-/* Anything stored in vectors [v0, end)'s re-arm words (and, if `full`,
- * changed in their timeouts)? */
+/* Anything stored in vectors [v0, end)'s re-arm words? */
 FBNIC_NO_COVERAGE
 static uint32_t rearm_any(const struct fbnic_shadow *s, unsigned v0,
-			  unsigned end, bool full)
+			  unsigned end)
 {
 	uint32_t any = 0;
-	for (unsigned v = v0; v < end; v++) {
-		uint32_t idx = FBNIC_INTR_CQ_REARM(v);
-		any |= load(&s->bar[idx]);
-		if (full)
-			any |= (load(&s->bar[idx + 1]) ^ s->seen[idx + 1]) |
-			       (load(&s->bar[idx + 2]) ^ s->seen[idx + 2]);
-	}
+	for (unsigned v = v0; v < end; v++)
+		any |= load(&s->bar[FBNIC_INTR_CQ_REARM(v)]);
 	return any;
 }
 
@@ -260,33 +254,21 @@ static unsigned sync_queue(struct fbnic *dev, unsigned q)
 	return n;
 }
 
-/* Vector v's re-arm word (idx) and, if `full`, its timeouts. */
-static unsigned take_rearm(struct fbnic *dev, uint32_t idx, bool full)
+/* Vector v's re-arm word (idx): RCQ/TCQ_TIMEOUT beside it are the
+ * device's words here, loaded through the re-arm's update-enable bits
+ * (the only way the driver sets them, fbnic_txrx.c) and published; a
+ * store to them directly is overwritten. */
+static unsigned take_rearm(struct fbnic *dev, uint32_t idx)
 {
 	struct fbnic_shadow *s = &dev->shadow;
-	if (full)
-		for (uint32_t t = idx + 1; t <= idx + 2; t++) {
-			/* RCQ/TCQ_TIMEOUT: the driver loads them through
-			 * the re-arm word, but they are registers of their
-			 * own */
-			uint32_t w = load(&s->bar[t]);
-			if (w != s->seen[t]) {
-				s->seen[t] = w;
-				fbnic_intr_cq_block.write(dev, t, w);
-				s->stats.config_writes++;
-			}
-		}
 	if (!load(&s->bar[idx]))
 		return 0;
 	uint32_t w = __atomic_exchange_n(&s->bar[idx], 0, __ATOMIC_ACQ_REL);
 	if (!w)
 		return 0;
 	fbnic_intr_cq_block.write(dev, idx, w);
-	/* the timeouts it loaded read back as registers do */
-	for (uint32_t t = idx + 1; t <= idx + 2; t++) {
-		s->seen[t] = dev->csr[t];
+	for (uint32_t t = idx + 1; t <= idx + 2; t++)
 		store(&s->bar[t], dev->csr[t]);
-	}
 	return 1;
 }
 
@@ -303,10 +285,10 @@ static unsigned take_rearms(struct fbnic *dev, bool full)
 	for (unsigned v0 = 0; v0 < nv; v0 += 16) {
 		unsigned end = v0 + 16 < nv ? v0 + 16 : nv;
 		/* 16 vectors at a time: mostly nothing, one test for it */
-		if (!rearm_any(s, v0, end, full))
+		if (!rearm_any(s, v0, end))
 			continue;
 		for (unsigned v = v0; v < end; v++)
-			n += take_rearm(dev, FBNIC_INTR_CQ_REARM(v), full);
+			n += take_rearm(dev, FBNIC_INTR_CQ_REARM(v));
 	}
 	s->stats.rearms += n;
 	return n;
