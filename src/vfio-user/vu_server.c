@@ -537,9 +537,11 @@ static int handle_region_info(struct vu_server *s, const struct vu_hdr *h,
 	size_t areas = s->desc.mmap_nareas * sizeof(s->desc.mmap_areas[0]);
 	out.argsz = (uint32_t)(sizeof(out) + sizeof(cap) + areas);
 	out.flags |= VU_REGION_MMAP | VU_REGION_CAPS;
+	/* (in the short reply too: QEMU refuses CAPS with a cap_offset
+	 * outside [32, argsz], hw/vfio-user/device.c) */
+	out.cap_offset = sizeof(out);
 	if (in.argsz < out.argsz)
 		return reply(s, h, &out, sizeof(out));
-	out.cap_offset = sizeof(out);
 	uint8_t buf[sizeof(out) + sizeof(cap) +
 		    VU_MAX_MMAP_AREAS * sizeof(struct vu_sparse_mmap_area)];
 	memcpy(buf, &out, sizeof(out));

@@ -1582,7 +1582,7 @@ void vfu_qemu_replay(struct vfu_client *c, int ram_fd, uint64_t ram_size,
 		CHECK_LAST_SIZE(c, 48);
 		CHECK_EQ(ri.argsz, mmap ? 80 : 32);
 		CHECK_EQ(ri.index, i);
-		CHECK_EQ(ri.cap_offset, 0);
+		CHECK_EQ(ri.cap_offset, mmap ? 32 : 0);
 		CHECK_EQ(ri.size, sizes[i]);
 		CHECK_EQ(ri.flags,
 			 (sizes[i] ? VU_REGION_READ | VU_REGION_WRITE : 0) |
