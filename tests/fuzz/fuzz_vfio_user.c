@@ -82,6 +82,16 @@ static void setup(void)
 	unlink(path);
 	if (!srv)
 		abort();
+	/* BAR0's hot pages mappable, as fbnic-emu offers them by default:
+	 * the region info carries its capability and an fd (runner.c) */
+	const struct fbnic_pci_layout *l = fbnic_layout(h->dev);
+	struct vu_sparse_mmap_area areas[2];
+	for (unsigned i = 0; i < 2; i++)
+		areas[i] = (struct vu_sparse_mmap_area){ l->bar0_mmap[i].off,
+							 l->bar0_mmap[i].len };
+	int bar0 = memfd_create("fuzz-bar0", MFD_CLOEXEC);
+	if (bar0 < 0 || vu_server_set_mmap(srv, VU_PCI_BAR0, bar0, areas, 2))
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
