@@ -18,7 +18,7 @@
 /* Every queue's device words are published this often (an enabled
  * queue's at every poll and sync): what a mapped read of a disabled
  * queue's counters may lag behind. */
-#define PUBLISH_NS 10000000ull
+#define PUBLISH_NS 100000000ull
 
 _Static_assert(CQ_FIRST == FBNIC_CSR_START_INTR_CQ, "INTR_CQ page");
 _Static_assert(FBNIC_CSR_END_INTR_CQ < CQ_FIRST + CQ_WORDS, "INTR_CQ page");
@@ -294,7 +294,7 @@ static unsigned take_rearms(struct fbnic *dev, bool full)
 	return n;
 }
 
-/* The enabled queues' words, and every 10 ms (PUBLISH_NS) every queue's
+/* The enabled queues' words, and every 100 ms (PUBLISH_NS) every queue's
  * (a queue the driver never enabled may still count drops; its
  * counters are free-running, read as deltas). */
 static void publish(struct fbnic *dev)

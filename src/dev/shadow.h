@@ -18,7 +18,7 @@
  *     that the next enable does not mistake a stale tail for a new one;
  *   - device-published (PTRS, packet counters, TIM/RIM status, and the
  *     RCQ/TCQ_TIMEOUT words the re-arm loads): written by the device at
- *     every sync and poll (a disabled queue's every 10 ms).
+ *     every sync and poll (a disabled queue's every 100 ms).
  * Every trapped access (any BAR, config space) first syncs the whole
  * shadow, which keeps the driver's write-then-flush order: a CTL store
  * followed by fbnic_wrfl, or a re-arm followed by INTR_SET, act in the
