@@ -69,7 +69,7 @@ struct runner {
 #define POLL_MIN_NS 10000ull
 #define POLL_MAX_NS 200000ull
 #define POLL_IDLE_NS 1000000ull
-#define POLL_DEEP_NS 10000000ull
+#define POLL_DEEP_NS 20000000ull
 #define IDLE_AFTER_NS 100000000ull
 #define DEEP_AFTER_NS 1000000000ull
 
