@@ -316,9 +316,20 @@ static int reply_fd(struct vu_server *s, const struct vu_hdr *req,
 	int r = -ENOTCONN;
 	if (s->conn_fd >= 0) {
 		ssize_t n;
-		do
+		for (int tries = 0;; tries++) {
 			n = sendmsg(s->conn_fd, &m, MSG_NOSIGNAL);
-		while (n < 0 && errno == EINTR);
+			if (n >= 0 || tries == 100)
+				break;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				/* a full socket: wait for room, as send_locked */
+				struct pollfd pf = { .fd = s->conn_fd,
+						     .events = POLLOUT };
+				if (poll(&pf, 1, IO_TIMEOUT_MS) <= 0)
+					break;
+			} else if (errno != EINTR) {
+				break;
+			}
+		}
 		/* the fd went with the first byte; the rest as plain data */
 		r = n < 0 ? -errno
 			  : send_locked(s, msg + n, total - (size_t)n);
