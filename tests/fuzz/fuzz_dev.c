@@ -28,8 +28,11 @@
  *  15                   the device looks at the mapped pages (fbnic_poll)
  *  16 idx:4 val:4       a trapped BAR0 write, on a mapped page too (a
  *                       client may send what it could store)
- * The harness runs with BAR0's hot pages mapped (dev/shadow.h): ops 0
- * and 1 on those pages are stores and loads the device polls for.
+ * An input whose first byte has its top bit set runs on a device with
+ * BAR0's hot pages mapped (dev/shadow.h): ops 0 and 1 on those pages are
+ * stores and loads the device polls for, and a trapped access syncs
+ * them first; the others on one with every register trapped (ops 14 and
+ * 15 do nothing there).
  * An input costs about what its length says: ops 7, 10 and 11 work far
  * more than their few bytes, so each input gets at most OP_BUDGET of each
  * (more are skipped), and op 11 programs the classifier only on its first
@@ -90,15 +93,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct hnic n;
 	bool have_q = false;
 	unsigned resets = 0, dma_resets = 0, ups = 0;
-	if (!h) {
+	static struct harness *hs[2]; /* every register trapped; mapped */
+	if (!hs[0]) {
 		/* warnings only: the info lines (a PCS reset, say) would
 		 * cost a write per input */
 		log_threshold = LOG_WARN;
+		hs[0] = h_create(NULL);
 		setenv("FBNIC_HARNESS_BAR0_MMAP", "1", 1);
-		h = h_create(NULL);
-		if (!h)
+		hs[1] = h_create(NULL);
+		unsetenv("FBNIC_HARNESS_BAR0_MMAP");
+		if (!hs[0] || !hs[1])
 			abort();
 	}
+	/* the first byte's top bit picks the device (its op is read from the
+	 * same byte as usual) */
+	h = hs[size && data[0] & 0x80];
 	fbnic_reset(h->dev);
 	h_enable_bus_master(h);
 	for (unsigned i = 0; i < h->nframes; i++)
@@ -206,6 +215,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			h->gso_ok = !h->gso_ok;
 			break;
 		case 14: {
+			if (!h->bar0) {
+				take(4);
+				take(4);
+				break;
+			}
 			/* page 1 (1024 dwords), then the queue pages */
 			uint32_t i = take(4) % (1024u + FBNIC_MAX_QUEUES * FBNIC_QUEUE_STRIDE);
 			uint32_t idx = i < 1024u ? FBNIC_CSR_START_INTR_CQ + i
