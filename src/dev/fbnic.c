@@ -62,9 +62,9 @@ static void build_layout(struct fbnic_pci_layout *l, unsigned vectors)
 	l->bar_is_64[FBNIC_MSIX_BAR] = true;
 	l->config_size = PCIE_CFG_SIZE;
 	l->bar0_mmap[0].off = FBNIC_BAR0_PAGE_INTR_CQ;
-	l->bar0_mmap[0].len = 4096;
+	l->bar0_mmap[0].len = FBNIC_BAR0_PAGE_INTR_CQ_LEN;
 	l->bar0_mmap[1].off = FBNIC_BAR0_PAGE_QUEUE;
-	l->bar0_mmap[1].len = (uint64_t)FBNIC_MAX_QUEUES * FBNIC_QUEUE_STRIDE * 4;
+	l->bar0_mmap[1].len = FBNIC_BAR0_PAGE_QUEUE_LEN;
 }
 
 static int fw_attach(struct fbnic *dev);
@@ -435,9 +435,9 @@ int fbnic_reg_describe(struct fbnic *dev, const char *what, FILE *out)
 	uint32_t idx;
 	if (fbnic_csr_parse(what, &bar, &idx))
 		return -EINVAL;
-	fbnic_shadow_sync(dev); /* as a trapped read would */
 	if (idx >= (bar == 4 ? FBNIC_BAR4_DWORDS : FBNIC_BAR0_DWORDS))
 		return -EINVAL;
+	fbnic_shadow_sync(dev); /* as a trapped read would */
 	const struct reg_block *b;
 	uint32_t v = fbnic_reg_peek(dev, bar, idx, &b);
 	char name[64];

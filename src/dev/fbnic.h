@@ -163,8 +163,8 @@ int fbnic_bar_write(struct fbnic *dev, int bar, uint64_t off, unsigned size,
 int fbnic_bar0_share(struct fbnic *dev, void *mem);
 /* Look at the shared pages' doorbells and re-arms: the number of stores
  * taken (0: nothing new).  Work they cause comes through host->kick as
- * for a trapped write.  Cheap (the enabled queues' doorbells and 256
- * re-arm words); 0 without fbnic_bar0_share. */
+ * for a trapped write.  Cheap (the enabled queues' words and one re-arm
+ * word per MSI-X vector); 0 without fbnic_bar0_share. */
 unsigned fbnic_poll(struct fbnic *dev);
 
 /* Function-level reset to power-on state (vfio-user DEVICE_RESET, or the

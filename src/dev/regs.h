@@ -52,10 +52,12 @@ uint32_t fbnic_reg_peek(struct fbnic *dev, int bar, uint32_t idx,
 /* BAR0: 2 MiB covers every CSR up to FBNIC_CSR_END_QUEUE (0x5ffff). */
 #define FBNIC_BAR0_SIZE (2u * 1024 * 1024)
 #define FBNIC_BAR0_DWORDS (FBNIC_BAR0_SIZE / 4)
-/* The BAR0 pages a client may map (fbnic_bar0_share, dev/shadow.h):
- * INTR_CQ's page and the 128 queue pages. */
+/* The BAR0 ranges a client may map (fbnic_bar0_share, dev/shadow.h), in
+ * bytes: INTR_CQ's page and the 128 queue pages. */
 #define FBNIC_BAR0_PAGE_INTR_CQ (FBNIC_CSR_START_INTR_CQ * 4u)
+#define FBNIC_BAR0_PAGE_INTR_CQ_LEN 4096u
 #define FBNIC_BAR0_PAGE_QUEUE (FBNIC_CSR_START_QUEUE * 4u)
+#define FBNIC_BAR0_PAGE_QUEUE_LEN (FBNIC_MAX_QUEUES * FBNIC_QUEUE_STRIDE * 4u)
 /* BAR4: 128 KiB covers the IPC mailbox (0x6000..0x603f) and OTP status. */
 #define FBNIC_BAR4_SIZE (128u * 1024)
 #define FBNIC_BAR4_DWORDS (FBNIC_BAR4_SIZE / 4)

@@ -12,9 +12,9 @@
 
 /* The mapped pages, in dwords: INTR_CQ's page and the queue pages. */
 #define CQ_FIRST (FBNIC_BAR0_PAGE_INTR_CQ / 4)
-#define CQ_WORDS (4096u / 4)
+#define CQ_WORDS (FBNIC_BAR0_PAGE_INTR_CQ_LEN / 4)
 #define Q_FIRST (FBNIC_BAR0_PAGE_QUEUE / 4)
-#define Q_WORDS (FBNIC_MAX_QUEUES * FBNIC_QUEUE_STRIDE)
+#define Q_WORDS (FBNIC_BAR0_PAGE_QUEUE_LEN / 4)
 /* Every queue's device words are published this often (an enabled
  * queue's at every poll and sync): what a mapped read of a disabled
  * queue's counters may lag behind. */

@@ -46,7 +46,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dev/queue.h"
 #include "dev/regs.h"
 #include "harness.h"
 #include "hnic.h"
@@ -220,10 +219,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				take(4);
 				break;
 			}
-			/* page 1 (1024 dwords), then the queue pages */
-			uint32_t i = take(4) % (1024u + FBNIC_MAX_QUEUES * FBNIC_QUEUE_STRIDE);
-			uint32_t idx = i < 1024u ? FBNIC_CSR_START_INTR_CQ + i
-						 : FBNIC_CSR_START_QUEUE + i - 1024u;
+			/* INTR_CQ's page, then the queue pages (dwords) */
+			const uint32_t cq = FBNIC_BAR0_PAGE_INTR_CQ_LEN / 4;
+			uint32_t i = take(4) % (cq + FBNIC_BAR0_PAGE_QUEUE_LEN / 4);
+			uint32_t idx = i < cq ? FBNIC_BAR0_PAGE_INTR_CQ / 4 + i
+					      : FBNIC_BAR0_PAGE_QUEUE / 4 + i - cq;
 			__atomic_store_n(&h->bar0[idx], take(4), __ATOMIC_RELEASE);
 			break;
 		}

@@ -150,18 +150,10 @@ struct harness *h_create(const struct fbnic_config *cfg)
 	return h;
 }
 
-/* BAR0 dword idx is on a page the client maps. */
+/* BAR0 dword idx is on a page the client maps (the device's own test). */
 static bool h_mapped(struct harness *h, int bar, uint32_t idx)
 {
-	if (!h->bar0 || bar != 0)
-		return false;
-	const struct fbnic_pci_layout *l = fbnic_layout(h->dev);
-	uint64_t off = (uint64_t)idx * 4;
-	for (unsigned i = 0; i < 2; i++)
-		if (off >= l->bar0_mmap[i].off &&
-		    off - l->bar0_mmap[i].off < l->bar0_mmap[i].len)
-			return true;
-	return false;
+	return bar == 0 && fbnic_shadow_mapped(h->dev, idx);
 }
 
 void h_enable_bus_master(struct harness *h)
