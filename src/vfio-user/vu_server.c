@@ -70,6 +70,13 @@ struct vu_server {
 	struct vu_device_desc desc;
 	struct vu_device_ops ops;
 	void *opaque;
+	/* The region the client may partly map (vu_server_set_mmap; 0
+	 * areas: none), and the fd its region info carries. */
+	struct {
+		unsigned region, nareas;
+		int fd;
+		struct vu_sparse_mmap_area areas[VU_MAX_MMAP_AREAS];
+	} mmap;
 
 	pthread_t proto_thread;
 	bool running;
@@ -164,14 +171,33 @@ static int read_full(struct vu_server *s, int fd, void *buf, size_t len)
 	return 0;
 }
 
-static int send_locked(struct vu_server *s, const void *buf, size_t len)
+/* Send it all, fd (>= 0: one SCM_RIGHTS fd) with the first byte. */
+static int send_locked(struct vu_server *s, const void *buf, size_t len,
+		       int fd)
 {
 	const uint8_t *p = buf;
 	while (len) {
-		ssize_t n = send(s->conn_fd, p, len, MSG_NOSIGNAL);
+		struct iovec iov = { (void *)p, len };
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} ctl;
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+		if (fd >= 0) {
+			memset(&ctl, 0, sizeof(ctl));
+			m.msg_control = ctl.buf;
+			m.msg_controllen = sizeof(ctl.buf);
+			struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		}
+		ssize_t n = sendmsg(s->conn_fd, &m, MSG_NOSIGNAL);
 		if (n > 0) {
 			p += n;
 			len -= (size_t)n;
+			fd = -1; /* it went with the first byte */
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -187,12 +213,18 @@ static int send_locked(struct vu_server *s, const void *buf, size_t len)
 	return 0;
 }
 
-static int send_msg(struct vu_server *s, const void *buf, size_t len)
+static int send_msg_fd(struct vu_server *s, const void *buf, size_t len,
+		       int fd)
 {
 	pthread_mutex_lock(&s->send_lock);
-	int r = s->conn_fd >= 0 ? send_locked(s, buf, len) : -ENOTCONN;
+	int r = s->conn_fd >= 0 ? send_locked(s, buf, len, fd) : -ENOTCONN;
 	pthread_mutex_unlock(&s->send_lock);
 	return r;
+}
+
+static int send_msg(struct vu_server *s, const void *buf, size_t len)
+{
+	return send_msg_fd(s, buf, len, -1);
 }
 
 static void close_fds(int *fds, unsigned n)
@@ -266,8 +298,9 @@ static void irq_release_all(struct vu_server *s, bool clear_pending)
 
 /* ---- replies --------------------------------------------------------- */
 
-static int reply(struct vu_server *s, const struct vu_hdr *req,
-		 const void *payload, size_t len)
+/* A reply, with one fd (>= 0: SCM_RIGHTS, e.g. a region's memory). */
+static int reply_fd(struct vu_server *s, const struct vu_hdr *req,
+		    const void *payload, size_t len, int fd)
 {
 	if (req->flags & VU_F_NO_REPLY)
 		return 0; /* a reply to a posted message desyncs QEMU (proxy.c) */
@@ -278,64 +311,13 @@ static int reply(struct vu_server *s, const struct vu_hdr *req,
 			      .flags = VU_F_TYPE_REPLY };
 	if (len && payload != s->reply + sizeof(*h))
 		memcpy(s->reply + sizeof(*h), payload, len);
-	return send_msg(s, s->reply, sizeof(*h) + len);
+	return send_msg_fd(s, s->reply, sizeof(*h) + len, fd);
 }
 
-/* A short reply with one fd (SCM_RIGHTS), e.g. a region's memory. */
-static int reply_fd(struct vu_server *s, const struct vu_hdr *req,
-		    const void *payload, size_t len, int fd)
+static int reply(struct vu_server *s, const struct vu_hdr *req,
+		 const void *payload, size_t len)
 {
-	if (req->flags & VU_F_NO_REPLY)
-		return 0;
-	uint8_t msg[sizeof(struct vu_hdr) + 256];
-	if (len > sizeof(msg) - sizeof(struct vu_hdr))
-		return -EMSGSIZE;
-	struct vu_hdr h = { .msg_id = req->msg_id,
-			    .command = req->command,
-			    .size = (uint32_t)(sizeof(h) + len),
-			    .flags = VU_F_TYPE_REPLY };
-	memcpy(msg, &h, sizeof(h));
-	memcpy(msg + sizeof(h), payload, len);
-	size_t total = sizeof(h) + len;
-	struct iovec iov = { msg, total };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	memset(&ctl, 0, sizeof(ctl));
-	struct msghdr m = { .msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = ctl.buf,
-			    .msg_controllen = sizeof(ctl.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	pthread_mutex_lock(&s->send_lock);
-	int r = -ENOTCONN;
-	if (s->conn_fd >= 0) {
-		ssize_t n;
-		for (int tries = 0;; tries++) {
-			n = sendmsg(s->conn_fd, &m, MSG_NOSIGNAL);
-			if (n >= 0 || tries == 100)
-				break;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				/* a full socket: wait for room, as send_locked */
-				struct pollfd pf = { .fd = s->conn_fd,
-						     .events = POLLOUT };
-				if (poll(&pf, 1, IO_TIMEOUT_MS) <= 0)
-					break;
-			} else if (errno != EINTR) {
-				break;
-			}
-		}
-		/* the fd went with the first byte; the rest as plain data */
-		r = n < 0 ? -errno
-			  : send_locked(s, msg + n, total - (size_t)n);
-	}
-	pthread_mutex_unlock(&s->send_lock);
-	return r;
+	return reply_fd(s, req, payload, len, -1);
 }
 
 /* An error reply is the header alone (vfio-user.rst, proxy.c). */
@@ -533,7 +515,7 @@ static int handle_region_info(struct vu_server *s, const struct vu_hdr *h,
 				      .flags = s->desc.region_flags[in.index],
 				      .index = in.index,
 				      .size = s->desc.region_size[in.index] };
-	if (!s->desc.mmap_nareas || in.index != (unsigned)s->desc.mmap_region)
+	if (!s->mmap.nareas || in.index != s->mmap.region)
 		/* No caps, no mmap: every access is trapped, posted writes
 		 * stay on and the MSI-X table needs no carve-out
 		 * (hw/vfio-user/device.c). */
@@ -543,9 +525,9 @@ static int handle_region_info(struct vu_server *s, const struct vu_hdr *h,
 	 * size it needs and asks again: hw/vfio/device.c). */
 	struct vu_cap_sparse_mmap cap = {
 		.header = { .id = VU_REGION_INFO_CAP_SPARSE_MMAP, .version = 1 },
-		.nr_areas = s->desc.mmap_nareas,
+		.nr_areas = s->mmap.nareas,
 	};
-	size_t areas = s->desc.mmap_nareas * sizeof(s->desc.mmap_areas[0]);
+	size_t areas = s->mmap.nareas * sizeof(s->mmap.areas[0]);
 	out.argsz = (uint32_t)(sizeof(out) + sizeof(cap) + areas);
 	out.flags |= VU_REGION_MMAP | VU_REGION_CAPS;
 	/* (in the short reply too: QEMU refuses CAPS with a cap_offset
@@ -557,8 +539,8 @@ static int handle_region_info(struct vu_server *s, const struct vu_hdr *h,
 		    VU_MAX_MMAP_AREAS * sizeof(struct vu_sparse_mmap_area)];
 	memcpy(buf, &out, sizeof(out));
 	memcpy(buf + sizeof(out), &cap, sizeof(cap));
-	memcpy(buf + sizeof(out) + sizeof(cap), s->desc.mmap_areas, areas);
-	return reply_fd(s, h, buf, out.argsz, s->desc.mmap_fd);
+	memcpy(buf + sizeof(out) + sizeof(cap), s->mmap.areas, areas);
+	return reply_fd(s, h, buf, out.argsz, s->mmap.fd);
 }
 
 static int handle_irq_info(struct vu_server *s, const struct vu_hdr *h,
@@ -1305,10 +1287,10 @@ int vu_server_set_mmap(struct vu_server *s, unsigned region, int fd,
 			"sorted areas inside it", region);
 		return -EINVAL;
 	}
-	s->desc.mmap_region = (int)region;
-	s->desc.mmap_fd = fd;
-	s->desc.mmap_nareas = n;
-	memcpy(s->desc.mmap_areas, areas, n * sizeof(*areas));
+	s->mmap.region = region;
+	s->mmap.fd = fd;
+	s->mmap.nareas = n;
+	memcpy(s->mmap.areas, areas, n * sizeof(*areas));
 	return 0;
 }
 

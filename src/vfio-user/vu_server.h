@@ -45,8 +45,6 @@ struct vu_device_ops {
 	void (*disconnected)(void *opaque);
 };
 
-#define VU_MAX_MMAP_AREAS 4u
-
 struct vu_device_desc {
 	uint64_t region_size[VU_PCI_NUM_REGIONS];
 	uint32_t region_flags[VU_PCI_NUM_REGIONS];
@@ -56,11 +54,6 @@ struct vu_device_desc {
 	 * bits (QEMU forwards PBA reads, hw/vfio-user/pci.c). */
 	int msix_region; /* -1: none */
 	uint64_t msix_pba_offset;
-	/* Set by vu_server_set_mmap (0 areas: nothing mappable). */
-	int mmap_region;
-	int mmap_fd;
-	unsigned mmap_nareas;
-	struct vu_sparse_mmap_area mmap_areas[VU_MAX_MMAP_AREAS];
 };
 
 /* Counters of the traffic, and of everything that went wrong, by cause. */
@@ -115,6 +108,7 @@ void vu_server_destroy(struct vu_server *s);
  * every remaining write to the device as a request that waits for its
  * reply (posted writes off: hw/vfio-user/device.c).  The caller keeps fd
  * open while the server lives.  0 or -EINVAL. */
+#define VU_MAX_MMAP_AREAS 4u
 int vu_server_set_mmap(struct vu_server *s, unsigned region, int fd,
 		       const struct vu_sparse_mmap_area *areas, unsigned n);
 
