@@ -64,8 +64,8 @@ struct runner {
  * switch, tens of microseconds on a busy machine: measured, a 1 ms poll
  * took 2.7 % of a core).  The first doorbell after an idle spell waits at
  * most the interval; a received frame polls itself (pump_deliver) and
- * wakes a deeply idle device thread into polling every POLL_MIN_NS, so
- * the guest's answer is seen at once. */
+ * wakes an idle device thread back to polling within POLL_MAX_NS, so
+ * the guest's answer waits no longer than that. */
 #define POLL_MIN_NS 10000ull
 #define POLL_MAX_NS 200000ull
 #define POLL_IDLE_NS 1000000ull
@@ -245,9 +245,9 @@ static int pump_deliver(void *o, const void *frame, size_t len)
 		/* the driver's refills and re-arms before the frame: under
 		 * traffic the guest's stores are seen at the frames' pace */
 		fbnic_poll(r->dev);
-		r->active_ns = mono_ns();
+		r->active_ns = r->locked_at; /* (now, read by dev_lock) */
 		if (r->poll_ns > POLL_MAX_NS)
-			wake(r); /* to poll at POLL_MIN_NS for the answer */
+			wake(r); /* to poll again soon, for the answer */
 	}
 	int ret = fbnic_port_rx(r->dev, frame, len);
 	dev_unlock(r);
@@ -364,8 +364,11 @@ static void *device_thread(void *arg)
 				r->poll_ns = POLL_DEEP_NS;
 			else if (now - r->active_ns >= IDLE_AFTER_NS)
 				r->poll_ns = POLL_IDLE_NS;
-			else if (r->poll_ns < POLL_MAX_NS)
-				r->poll_ns *= 2;
+			else /* backing off, to POLL_MAX_NS at most (from an
+			      * idle interval too, once a frame came) */
+				r->poll_ns = r->poll_ns * 2 < POLL_MAX_NS
+						     ? r->poll_ns * 2
+						     : POLL_MAX_NS;
 			left = r->poll_ns;
 		}
 		if (r->deadline != UINT64_MAX) {
