@@ -602,8 +602,11 @@ int vfu_region_info_fd(struct vfu_client *c, uint32_t index, uint32_t argsz,
 {
 	struct vu_region_info r = { .argsz = argsz, .index = index };
 	struct vfu_msg m;
-	*fd = -1;
-	c->accept_fd = true;
+	if (fd)
+		*fd = -1;
+	/* QEMU's request is always the 32-byte struct; argsz is the size of
+	 * its reply buffer (hw/vfio-user/device.c). */
+	c->accept_fd = fd != NULL;
 	int rc = vfu_call(c, VU_CMD_DEVICE_GET_REGION_INFO, &r, sizeof(r),
 			  NULL, 0, sizeof(struct vu_hdr) + (size_t)argsz, &m);
 	c->accept_fd = false;
@@ -612,7 +615,8 @@ int vfu_region_info_fd(struct vfu_client *c, uint32_t index, uint32_t argsz,
 			DIAG("GET_REGION_INFO reply payload %zu < 32", m.len);
 			rc = -EPROTO;
 		} else {
-			memcpy(buf, m.data, m.len < buflen ? m.len : buflen);
+			if (buf)
+				memcpy(buf, m.data, m.len < buflen ? m.len : buflen);
 			if (m.nfds == 1) {
 				*fd = m.fds[0];
 				m.nfds = 0; /* ours now */
@@ -626,22 +630,8 @@ int vfu_region_info_fd(struct vfu_client *c, uint32_t index, uint32_t argsz,
 int vfu_region_info(struct vfu_client *c, uint32_t index, uint32_t argsz,
 		    struct vu_region_info *out)
 {
-	struct vu_region_info r = { .argsz = argsz, .index = index };
-	struct vfu_msg m;
-	/* QEMU's request is always the 32-byte struct; argsz is the size of
-	 * its reply buffer (hw/vfio-user/device.c). */
-	int rc = vfu_call(c, VU_CMD_DEVICE_GET_REGION_INFO, &r, sizeof(r),
-			  NULL, 0, sizeof(struct vu_hdr) + (size_t)argsz, &m);
-	if (rc == 0) {
-		if (m.len < sizeof(*out)) {
-			DIAG("GET_REGION_INFO reply payload %zu < 32", m.len);
-			rc = -EPROTO;
-		} else if (out) {
-			memcpy(out, m.data, sizeof(*out));
-		}
-	}
-	vfu_msg_free(&m);
-	return rc;
+	/* no fd accepted: one with the reply fails it (vfu_call) */
+	return vfu_region_info_fd(c, index, argsz, out, sizeof(*out), NULL);
 }
 
 int vfu_irq_info(struct vfu_client *c, uint32_t index, struct vu_irq_info *out)

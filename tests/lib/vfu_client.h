@@ -112,7 +112,8 @@ int vfu_dma_unmap(struct vfu_client *c, uint32_t flags, uint64_t iova,
 int vfu_get_info(struct vfu_client *c, struct vu_device_info *out);
 /* GET_REGION_INFO where the reply may carry capabilities and the fd of a
  * mappable region: up to buflen bytes of the reply's payload into buf
- * (the struct, then its caps); *fd gets the fd or -1.  0 or -errno. */
+ * (the struct, then its caps; NULL: none); *fd gets the fd or -1 (fd
+ * NULL: a reply with an fd fails).  0 or -errno. */
 int vfu_region_info_fd(struct vfu_client *c, uint32_t index, uint32_t argsz,
 		       void *buf, size_t buflen, int *fd);
 int vfu_region_info(struct vfu_client *c, uint32_t index, uint32_t argsz,
