@@ -206,3 +206,45 @@ int pkt_tso_gso_prepare(uint8_t *frame, size_t len,
 	pkt_put_be16(l4 + PKT_TCP_CSUM_OFF, pkt_csum_fold(seed));
 	return 0;
 }
+
+int pkt_tso_from_gso(uint8_t *frame, size_t len, bool v6, bool udp,
+		     size_t csum_start, struct pkt_tso_layout *lo)
+{
+	if (!frame || !lo)
+		return -EINVAL;
+	struct pkt_info pi;
+	if (pkt_parse(frame, len, &pi) || pi.is_fragment ||
+	    pi.l3 != (v6 ? PKT_L3_IPV6 : PKT_L3_IPV4) ||
+	    pi.l4 != (udp ? PKT_L4_UDP : PKT_L4_TCP) ||
+	    pi.l4_off != csum_start || pkt_l4_end(&pi) != len ||
+	    pi.l3_off + pi.ip_len != len)
+		return -EPROTO;
+	*lo = (struct pkt_tso_layout){
+		.l3 = v6 ? PKT_TSO_L3_IPV6 : PKT_TSO_L3_IPV4,
+		.l3_off = pi.l3_off,
+		.l4_off = pi.l4_off,
+		.l4_len = pi.l4_len,
+		.udp = udp,
+	};
+	int rc = layout_check(len, lo, 1);
+	if (rc)
+		return rc;
+	uint32_t seed;
+	const uint8_t *ip = frame + pi.l3_off;
+	if (v6) {
+		const uint8_t *dst;
+		rc = pkt_ipv6_final_dst(frame, len, &pi, &dst);
+		if (!rc)
+			rc = pkt_csum_pseudo_ipv6(ip + 8, dst, pi.l4_proto, 0,
+						  &seed);
+	} else {
+		rc = pkt_csum_pseudo_ipv4(ip + 12, ip + 16, pi.l4_proto, 0,
+					  &seed);
+	}
+	if (rc)
+		return rc;
+	pkt_put_be16(frame + pi.l4_off +
+			     (udp ? PKT_UDP_CSUM_OFF : PKT_TCP_CSUM_OFF),
+		     pkt_csum_fold(seed));
+	return 0;
+}

@@ -102,4 +102,20 @@ int pkt_tso_segment(const uint8_t *frame, size_t len,
 int pkt_tso_gso_prepare(uint8_t *frame, size_t len,
 			const struct pkt_tso_layout *lo, unsigned int mss);
 
+/* The other way: frame (len bytes) is one TCP or UDP packet its sender
+ * left to be segmented, as a virtio-net GSO header hands it over (a tap
+ * with TUNSETOFFLOAD TSO: gso_type TCPV4, TCPV6 or UDP_L4, NEEDS_CSUM
+ * from csum_start, the L4 header).  The frame is parsed and must be one
+ * unfragmented IPv4 or IPv6 (v6) packet of that protocol (udp) with no
+ * bytes after it, its L4 header at csum_start; *lo then says where its
+ * headers are, and its checksum field is set to the seed pkt_tso_segment
+ * completes: the pseudo-header's sum without the length, computed from
+ * the addresses (IPv6: the final destination), whatever the sender left
+ * there (Linux leaves the sum with the whole packet's length).  0, or a
+ * negative errno with frame unchanged: -EINVAL NULL pointers; -EPROTO the
+ * bytes are not such a packet; -E2BIG headers longer than PKT_TSO_HDR_MAX;
+ * errors of pkt_ipv6_final_dst. */
+int pkt_tso_from_gso(uint8_t *frame, size_t len, bool v6, bool udp,
+		     size_t csum_start, struct pkt_tso_layout *lo);
+
 #endif

@@ -665,6 +665,93 @@ static void test_gso_prepare(void)
 	}
 }
 
+/* pkt_tso_from_gso: a packet as a tap hands it over with a virtio-net GSO
+ * header (Linux's seed in the checksum field: the pseudo-header's sum with
+ * the whole L4 length; or anything) comes out byte for byte the frame the
+ * TWD path segments (the seed without the length), with the layout
+ * layout_of() gives; TCP and UDP over IPv4 with options and a VLAN tag and
+ * over IPv6 with extension headers.  Every refusal leaves the frame
+ * unchanged. */
+static void test_from_gso(void)
+{
+	for (int ip = 4; ip <= 6; ip += 2) {
+		for (int proto = 6; proto <= 17; proto += 11) {
+			struct pr_spec sp = {
+				.ip = ip, .proto = (uint8_t)proto, .vlans = 1,
+				.ip_opts = ip_opts,
+				.ip_opts_len = ip == 4 ? 12 : 0,
+				.ext = ext, .ext_len = ip == 6 ? sizeof(ext) : 0,
+				.ext_first = PKT_IPPROTO_HOPOPTS, .ext_last = 8,
+				.ip_id = 7, .tcp_flags = PKT_TCP_ACK,
+				.payload = random_payload(), .payload_len = 5000,
+			};
+			static uint8_t buf[BIG];
+			size_t len = pr_build(buf, sizeof(buf), &sp, NULL, NULL,
+					      NULL);
+			uint8_t *ref = pr_dup(buf, len);
+			struct pkt_info pi;
+			REQUIRE(pkt_parse(ref, len, &pi) == 0);
+			put_seed(ref, pi.l3_off, pi.l4_off, (uint8_t)proto);
+			struct pkt_tso_layout want = layout_of(&pi), lo;
+			size_t csum_at = pi.l4_off + (proto == 6 ? 16 : 6);
+			bool v6 = ip == 6, udp = proto == 17;
+
+			/* Linux's seed; then garbage: the same result */
+			uint8_t *g = pr_dup(ref, len);
+			uint32_t whole = pkt_csum_add(pkt_get_be16(g + csum_at),
+						      (uint32_t)(len - pi.l4_off));
+			pkt_put_be16(g + csum_at, pkt_csum_fold(whole));
+			for (int k = 0; k < 2; k++) {
+				memset(&lo, 0xa5, sizeof(lo));
+				CHECK_INT(pkt_tso_from_gso(g, len, v6, udp,
+							   pi.l4_off, &lo), 0);
+				CHECK_MEM(g, ref, len);
+				CHECK_INT(lo.l3, want.l3);
+				CHECK_INT(lo.l3_off, want.l3_off);
+				CHECK_INT(lo.l4_off, want.l4_off);
+				CHECK_INT(lo.l4_len, want.l4_len);
+				CHECK_INT(lo.udp, want.udp);
+				pkt_put_be16(g + csum_at, 0x1234);
+			}
+			if (!udp)
+				check_segments(ref, len, 1448);
+
+			/* refusals */
+			memcpy(g, ref, len);
+			CHECK_INT(pkt_tso_from_gso(NULL, len, v6, udp, pi.l4_off,
+						   &lo), -EINVAL);
+			CHECK_INT(pkt_tso_from_gso(g, len, v6, udp, pi.l4_off,
+						   NULL), -EINVAL);
+			CHECK_INT(pkt_tso_from_gso(g, len, !v6, udp, pi.l4_off,
+						   &lo), -EPROTO);
+			CHECK_INT(pkt_tso_from_gso(g, len, v6, !udp, pi.l4_off,
+						   &lo), -EPROTO);
+			CHECK_INT(pkt_tso_from_gso(g, len, v6, udp,
+						   pi.l4_off - 4, &lo), -EPROTO);
+			/* a frame cut short, or with bytes after the packet */
+			CHECK_INT(pkt_tso_from_gso(g, len - 1, v6, udp,
+						   pi.l4_off, &lo), -EPROTO);
+			free(g);
+			g = malloc(len + 4);
+			REQUIRE(g);
+			memcpy(g, ref, len);
+			memset(g + len, 0, 4);
+			CHECK_INT(pkt_tso_from_gso(g, len + 4, v6, udp,
+						   pi.l4_off, &lo), -EPROTO);
+			CHECK_MEM(g, ref, len);
+			free(g);
+			free(ref);
+		}
+	}
+	/* an IPv4 fragment */
+	struct pr_spec sp = { .ip = 4, .proto = 6, .ip_frag = 0x2000,
+			      .payload = random_payload(), .payload_len = 3000 };
+	static uint8_t f[4000];
+	size_t len = pr_build(f, sizeof(f), &sp, NULL, NULL, NULL);
+	struct pkt_tso_layout lo;
+	CHECK_INT(pkt_tso_from_gso(f, len, false, false, 34, &lo), -EPROTO);
+}
+
 TEST_MAIN("tso",
 	  TEST_CASE(test_ipv4_options),
 	  TEST_CASE(test_ipv6_extension_headers),
@@ -675,4 +762,5 @@ TEST_MAIN("tso",
 	  TEST_CASE(test_ipv6_in_ipv6),
 	  TEST_CASE(test_gre_partial),
 	  TEST_CASE(test_refusals),
-	  TEST_CASE(test_gso_prepare))
+	  TEST_CASE(test_gso_prepare),
+	  TEST_CASE(test_from_gso))
