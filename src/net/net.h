@@ -79,8 +79,12 @@ int net_uri_parse(const char *s, struct net_uri *u, const char **why);
 	X(pcap_errors, "frames the pcap file could not record")             \
 	X(tx_gso, "of the frames sent, TCP packets the receiver segments " \
 		  "(net_send_gso)")                                        \
-	X(rx_drop_offload, "received frames a tap handed over with an "     \
-			   "offload asked for (checksum or segmentation)")
+	X(rx_drop_offload, "received frames (whole or cut) whose offload " \
+			   "header could not be honoured (tap)")           \
+	X(rx_gso, "packets a tap handed over whole (GSO), cut here into "  \
+		  "the wire frames rx_frames counts")                      \
+	X(rx_csum, "frames a tap handed over with the checksum left "      \
+		   "undone (NEEDS_CSUM), completed here")
 
 struct net_stats {
 	NET_COUNTERS(COUNTER_FIELD)

@@ -10,10 +10,19 @@
  * (10 bytes, TUNSETVNETHDRSZ).  Writes use it for one thing: a TCP packet
  * the kernel segments (net_send_gso: GSO TCPV4/TCPV6 with NEEDS_CSUM), so
  * a guest's TSO packet reaches the host as one packet, as from
- * virtio-net.  Reads ask for no offload (TUNSETOFFLOAD 0): the kernel
- * segments and checksums its own frames before the tap, as for any
- * interface without those offloads, and the header says nothing; a
- * frame whose header asks for work anyway is dropped and counted.
+ * virtio-net.  Reads take the offloads a virtio-net device would
+ * (TUNSETOFFLOAD TUN_F_CSUM | TSO4 | TSO6 | TSO_ECN): the host's TCP
+ * sends reach the tap as packets of up to 64 KiB and checksums are left
+ * undone, which spares the host's stack the segmentation and this
+ * process a read per wire frame.  The wire is kept here: a packet with
+ * NEEDS_CSUM gets its checksum completed (pkt_csum_offload); a GSO packet
+ * is cut into the frames the host would have sent (pkt_tso_from_gso,
+ * pkt_tso_segment: the headers copied, lengths, IPv4 ids, sequence
+ * numbers and FIN/PSH/CWR as Linux's GSO sets them, every checksum
+ * computed), handed out one per call; so the device, the pcap and the
+ * counters see only wire frames.  A header that asks for anything else
+ * (UDP segmentation, which is not offered; a packet that is not what its
+ * header says) drops the frame, counted.
  *
  * Never blocking: a write the kernel cannot take now (EAGAIN, ENOBUFS)
  * is refused with -EAGAIN, nothing taken (back-pressure), and the fd is
@@ -34,13 +43,24 @@
 #include <unistd.h>
 
 #include "net_priv.h"
+#include "pkt/csum.h"
+#include "pkt/tso.h"
 #include "util/log.h"
 
 #define SUB "net"
 
+/* The offloads taken from the host: what virtio-net offers it. */
+#define TAP_OFFLOADS (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN)
+
 struct tap {
 	int fd;
 	bool gone; /* the interface was deleted under us */
+	/* A GSO packet being handed out as wire frames: segment `next` of
+	 * `count` comes next (none while next == count). */
+	uint8_t *gso; /* NET_FRAME_MAX */
+	size_t gso_len;
+	struct pkt_tso_layout lo;
+	unsigned mss, next, count;
 };
 
 static int tap_open(struct net *n)
@@ -48,11 +68,14 @@ static int tap_open(struct net *n)
 	struct tap *t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	t->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	t->gso = malloc(NET_FRAME_MAX);
+	t->fd = t->gso ? open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC)
+		       : -1;
 	if (t->fd < 0) {
-		int err = errno;
+		int err = t->gso ? errno : ENOMEM;
 		log_err(SUB, "%s: cannot open /dev/net/tun: %s", n->name,
 			strerror(err));
+		free(t->gso);
 		free(t);
 		return -err;
 	}
@@ -65,16 +88,18 @@ static int tap_open(struct net *n)
 			: err == EPERM ? " (creating a tap needs CAP_NET_ADMIN)"
 				       : "");
 		close(t->fd);
+		free(t->gso);
 		free(t);
 		return -err;
 	}
 	int hsz = (int)sizeof(struct virtio_net_hdr);
 	if (ioctl(t->fd, TUNSETVNETHDRSZ, &hsz) < 0 ||
-	    ioctl(t->fd, TUNSETOFFLOAD, 0UL) < 0) {
+	    ioctl(t->fd, TUNSETOFFLOAD, (unsigned long)TAP_OFFLOADS) < 0) {
 		int err = errno;
 		log_err(SUB, "%s: virtio-net header setup: %s", n->name,
 			strerror(err));
 		close(t->fd);
+		free(t->gso);
 		free(t);
 		return -err;
 	}
@@ -82,6 +107,7 @@ static int tap_open(struct net *n)
 	int r = net_watch(n, t->fd, 0, EPOLLIN);
 	if (r) {
 		close(t->fd);
+		free(t->gso);
 		free(t);
 		n->priv = NULL;
 		return r;
@@ -90,11 +116,64 @@ static int tap_open(struct net *n)
 	return 0;
 }
 
+/* The next wire frame of the GSO packet being handed out, into buf. */
+static int next_segment(struct net *n, struct tap *t, void *buf, size_t cap)
+{
+	int r = pkt_tso_segment(t->gso, t->gso_len, &t->lo, t->mss, t->next++,
+				buf, cap);
+	if (r < 0) { /* cannot be: the packet was checked whole */
+		n->stats.rx_drop_offload += t->count - t->next + 1;
+		t->next = t->count;
+		log_ratelimited(LOG_ERR, SUB, "%s: cannot cut a GSO packet: %s",
+				n->name, strerror(-r));
+	}
+	return r;
+}
+
+/* A packet of len bytes in buf that the host left to be segmented (h):
+ * kept in t->gso, handed out from its first wire frame. */
+static int take_gso(struct net *n, struct tap *t,
+		    const struct virtio_net_hdr *h, void *buf, size_t cap,
+		    size_t len)
+{
+	unsigned type = h->gso_type & (unsigned)~VIRTIO_NET_HDR_GSO_ECN;
+	int r = -EPROTONOSUPPORT;
+	if ((type == VIRTIO_NET_HDR_GSO_TCPV4 ||
+	     type == VIRTIO_NET_HDR_GSO_TCPV6) &&
+	    (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && h->gso_size) {
+		memcpy(t->gso, buf, len);
+		r = pkt_tso_from_gso(t->gso, len,
+				     type == VIRTIO_NET_HDR_GSO_TCPV6, false,
+				     h->csum_start, &t->lo);
+	}
+	int count = r ? r : pkt_tso_count(len, &t->lo, h->gso_size);
+	if (r || count < 0) {
+		n->stats.rx_drop_offload++;
+		log_ratelimited(LOG_WARN, SUB, "%s: dropped a GSO packet of %zu "
+				"bytes (type %u, size %u, flags 0x%x, start %u): "
+				"%s", n->name, len, h->gso_type, h->gso_size,
+				h->flags, h->csum_start,
+				strerror(-(r ? r : count)));
+		return r ? r : count;
+	}
+	n->stats.rx_gso++;
+	t->gso_len = len;
+	t->mss = h->gso_size;
+	t->next = 0;
+	t->count = (unsigned)count;
+	return next_segment(n, t, buf, cap);
+}
+
 static int tap_recv(struct net *n, void *buf, size_t cap)
 {
 	struct tap *t = n->priv;
-	if (t->gone)
+	if (t->gone) {
+		n->stats.rx_drop_disconnect += t->count - t->next;
+		t->next = t->count;
 		return -EAGAIN;
+	}
+	if (t->next < t->count)
+		return next_segment(n, t, buf, cap);
 	/* A frame longer than buf spills into `over`, so it is seen and
 	 * dropped rather than passed on cut. */
 	char over[64];
@@ -114,20 +193,26 @@ static int tap_recv(struct net *n, void *buf, size_t cap)
 	if (r <= (ssize_t)sizeof(h))
 		return -EAGAIN;
 	r -= (ssize_t)sizeof(h);
-	if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE ||
-	    (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)) {
-		n->stats.rx_drop_offload++;
-		log_ratelimited(LOG_WARN, SUB, "%s: dropped a frame the kernel "
-				"handed over with an offload (gso type %u, flags "
-				"0x%x) although none was enabled", n->name,
-				h.gso_type, h.flags);
-		return -EPROTO;
-	}
 	if ((size_t)r > cap || (size_t)r > NET_FRAME_MAX) {
 		n->stats.rx_drop_size++;
 		log_ratelimited(LOG_WARN, SUB, "%s: dropped a frame of %zd bytes "
 				"or more", n->name, r);
 		return -EMSGSIZE;
+	}
+	if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		return take_gso(n, t, &h, buf, cap, (size_t)r);
+	if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		int c = pkt_csum_offload(buf, (size_t)r, h.csum_start,
+					 h.csum_offset);
+		if (c) {
+			n->stats.rx_drop_offload++;
+			log_ratelimited(LOG_WARN, SUB, "%s: dropped a frame of "
+					"%zd bytes whose checksum (from %u, at "
+					"+%u) cannot be completed", n->name, r,
+					h.csum_start, h.csum_offset);
+			return c;
+		}
+		n->stats.rx_csum++;
 	}
 	return (int)r;
 }
@@ -218,6 +303,7 @@ static void tap_close(struct net *n)
 {
 	struct tap *t = n->priv;
 	close(t->fd);
+	free(t->gso);
 	free(t);
 }
 

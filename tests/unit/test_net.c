@@ -28,6 +28,7 @@
 #include <linux/virtio_net.h>
 #include "pkt/csum.h"
 #include "pkt/bytes.h"
+#include "pkt/parse.h"
 #include "pktref.h"
 #include "test.h"
 
@@ -928,6 +929,110 @@ static void tap_gso(struct net *n)
 	close(ps);
 }
 
+/* The next IPv4 or IPv6 frame the backend reads from the tap (the
+ * kernel's own IPv6 solicitations skipped): its length, or -ETIMEDOUT. */
+static int wait_ip_frame(struct net *n, uint8_t *buf, uint8_t l4_proto)
+{
+	for (int k = 0; k < 20; k++) {
+		int r = wait_frame(n, buf, NULL);
+		struct pkt_info pi;
+		if (r < 0)
+			return r;
+		pkt_parse(buf, (size_t)r, &pi);
+		if (pi.l3 != PKT_L3_NONE && pi.l4_proto == l4_proto)
+			return r;
+	}
+	return -ETIMEDOUT;
+}
+
+/* The host's offloads: a packet socket with PACKET_VNET_HDR sends out of
+ * the tap a TCP/IPv4 packet of 3000 payload bytes left to be segmented
+ * (GSO TCPV4, MSS 1000, its checksum field holding Linux's seed) and a
+ * UDP/IPv6 datagram with its checksum left undone (NEEDS_CSUM).  The
+ * backend hands over 3 wire frames, each with correct checksums, the
+ * sequence and IPv4 id stepping, the payload whole; then the datagram
+ * with its checksum completed. */
+static void tap_offloads_in(struct net *n)
+{
+	static uint8_t f[3200], got[NET_FRAME_MAX], joined[3000];
+	static uint8_t pkt[sizeof(struct virtio_net_hdr) + sizeof(f)];
+	static uint8_t pay[3000];
+	for (size_t i = 0; i < sizeof(pay); i++)
+		pay[i] = (uint8_t)(i * 7 + 1);
+	struct pr_spec sp = { .ip = 4, .proto = 6, .seq = 0xfffffc00u,
+			      .tcp_flags = 0x18, .payload = pay,
+			      .payload_len = sizeof(pay), .ip_id = 0xffff };
+	size_t l3, l4, po;
+	size_t len = pr_build(f, sizeof(f), &sp, &l3, &l4, &po);
+	REQUIRE(len == 14 + 20 + 20 + sizeof(pay));
+	uint32_t ph;
+	REQUIRE(pkt_csum_pseudo_ipv4(f + l3 + 12, f + l3 + 16, 6, len - l4,
+				     &ph) == 0);
+	pkt_put_be16(f + l4 + 16, pkt_csum_fold(ph));
+	int ps = packet_socket(TAP_NAME);
+	REQUIRE(ps >= 0);
+	int one = 1;
+	REQUIRE(setsockopt(ps, SOL_PACKET, PACKET_VNET_HDR, &one,
+			   sizeof(one)) == 0);
+	struct virtio_net_hdr h = {
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		.gso_type = VIRTIO_NET_HDR_GSO_TCPV4, .hdr_len = (uint16_t)po,
+		.gso_size = 1000, .csum_start = (uint16_t)l4,
+		.csum_offset = 16,
+	};
+	memcpy(pkt, &h, sizeof(h));
+	memcpy(pkt + sizeof(h), f, len);
+	struct sockaddr_ll to = { .sll_family = AF_PACKET,
+				  .sll_ifindex = (int)if_nametoindex(TAP_NAME),
+				  .sll_halen = 6 };
+	memcpy(to.sll_addr, f, 6);
+	CHECK(sendto(ps, pkt, sizeof(h) + len, 0, (struct sockaddr *)&to,
+		     sizeof(to)) == (ssize_t)(sizeof(h) + len));
+	size_t joined_len = 0;
+	for (unsigned k = 0; k < 3; k++) {
+		int r = wait_ip_frame(n, got, 6);
+		CHECK_INT(r, po + 1000);
+		if (r != (int)(po + 1000))
+			break;
+		struct pkt_info pi;
+		CHECK_INT(pkt_parse(got, (size_t)r, &pi), 0);
+		CHECK_INT(pkt_l4_csum_verify(got, (size_t)r, &pi), 0);
+		CHECK_INT(pkt_ipv4_csum_verify(got, (size_t)r, &pi), 0);
+		CHECK_EQ(pkt_get_be16(got + l3 + 4), (uint16_t)(0xffff + k));
+		CHECK_EQ(pkt_get_be32(got + l4 + 4), 0xfffffc00u + k * 1000);
+		CHECK_EQ(got[l4 + 13], k == 2 ? 0x18 : 0x10); /* PSH last */
+		memcpy(joined + joined_len, got + po, 1000);
+		joined_len += 1000;
+	}
+	CHECK_MEM(joined, pay, sizeof(pay));
+	CHECK_INT(counter(n, "rx_gso"), 1);
+
+	/* a datagram with its checksum left to be completed */
+	struct pr_spec su = { .ip = 6, .proto = 17, .payload = pay,
+			      .payload_len = 333 };
+	len = pr_build(f, sizeof(f), &su, &l3, &l4, &po);
+	uint8_t want[400];
+	REQUIRE(len <= sizeof(want));
+	memcpy(want, f, len);
+	REQUIRE(pkt_csum_pseudo_ipv6(f + l3 + 8, f + l3 + 24, 17, len - l4,
+				     &ph) == 0);
+	pkt_put_be16(f + l4 + 6, pkt_csum_fold(ph));
+	h = (struct virtio_net_hdr){ .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				     .csum_start = (uint16_t)l4,
+				     .csum_offset = 6 };
+	memcpy(pkt, &h, sizeof(h));
+	memcpy(pkt + sizeof(h), f, len);
+	CHECK(sendto(ps, pkt, sizeof(h) + len, 0, (struct sockaddr *)&to,
+		     sizeof(to)) == (ssize_t)(sizeof(h) + len));
+	int r = wait_ip_frame(n, got, 17);
+	CHECK_INT(r, len);
+	if (r == (int)len)
+		CHECK_MEM(got, want, len);
+	CHECK_INT(counter(n, "rx_csum"), 1);
+	CHECK_INT(counter(n, "rx_drop_offload"), 0);
+	close(ps);
+}
+
 /* In the child, inside its own network namespace. */
 static void tap_in_netns(void)
 {
@@ -967,6 +1072,7 @@ static void tap_in_netns(void)
 	CHECK(seen);
 	close(ps);
 	tap_gso(n);
+	tap_offloads_in(n);
 	/* The interface deleted under the backend: the kernel says so on
 	 * the fd (EPOLLERR), the link goes down, sends fail, counted. */
 	if (system("ip link del " TAP_NAME " 2>/dev/null") == 0) {
