@@ -81,10 +81,11 @@ static unsigned burst(struct hnic *a, struct hnic *b,
 		      const struct hnic_seg *seg, unsigned nseg, size_t len)
 {
 	unsigned posted = 0;
-	while (posted < BURST && hnic_xmit_sg(a, seg, nseg, 0))
+	while (posted < BURST && hnic_post_sg(a, seg, nseg, 0))
 		posted++;
 	if (!posted)
 		die("TX ring full");
+	hnic_tx_doorbell(a);
 	h_run(a->h);
 	unsigned got = drain(b, len);
 	if (got < posted) {

@@ -207,7 +207,7 @@ void hnic_rpc_up(struct harness *h, unsigned nq)
 	}
 }
 
-bool hnic_xmit_sg(struct hnic *n, const struct hnic_seg *seg, unsigned nseg,
+bool hnic_post_sg(struct hnic *n, const struct hnic_seg *seg, unsigned nseg,
 		  uint64_t meta)
 {
 	struct hnic_ring *r = &n->twq;
@@ -224,7 +224,20 @@ bool hnic_xmit_sg(struct hnic *n, const struct hnic_seg *seg, unsigned nseg,
 			FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK,
 					 i + 1 == nseg ? FBNIC_TWD_TYPE_LAST_AL
 						       : FBNIC_TWD_TYPE_AL);
-	wr(n, FBNIC_QUEUE_TWQ0_TAIL, r->tail & (r->size - 1));
+	return true;
+}
+
+void hnic_tx_doorbell(struct hnic *n)
+{
+	wr(n, FBNIC_QUEUE_TWQ0_TAIL, n->twq.tail & (n->twq.size - 1));
+}
+
+bool hnic_xmit_sg(struct hnic *n, const struct hnic_seg *seg, unsigned nseg,
+		  uint64_t meta)
+{
+	if (!hnic_post_sg(n, seg, nseg, meta))
+		return false;
+	hnic_tx_doorbell(n);
 	return true;
 }
 

@@ -74,6 +74,12 @@ struct hnic_seg {
 };
 bool hnic_xmit_sg(struct hnic *n, const struct hnic_seg *seg, unsigned nseg,
 		  uint64_t meta);
+/* hnic_xmit_sg without the doorbell, as the driver posts a packet with
+ * netdev_xmit_more() (fbnic_tx_doorbell waits for the batch's last);
+ * hnic_tx_doorbell then writes the tail once for all of them. */
+bool hnic_post_sg(struct hnic *n, const struct hnic_seg *seg, unsigned nseg,
+		  uint64_t meta);
+void hnic_tx_doorbell(struct hnic *n);
 /* An LSO request for a plain TCP or UDP frame over IPv4 or IPv6 as
  * fbnic_tx_offloads + fbnic_tx_lso make it: the L4 checksum field set to
  * the pseudo-header's sum without the length, and the META bits (REQ_LSO,
