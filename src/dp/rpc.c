@@ -159,6 +159,8 @@ void fbnic_rpc_cache_build(struct fbnic_rpc_cache *c, const uint32_t *csr)
 		if (csr[FBNIC_RPC_TCAM_IPDST(e, last)] & FBNIC_RPC_TCAM_VALIDATE)
 			c->ipdst_valid |= (uint8_t)(1u << e);
 	}
+	for (unsigned i = 0; i < FBNIC_RPC_FLOWS; i++)
+		c->flows[i].valid = false;
 	uint8_t key[FBNIC_RPC_RSS_KEY_BYTE_LEN];
 	rss_key(csr, key);
 	/* 54 bytes: inputs up to 50, more than PKT_RSS_FIELDS_MAX */
@@ -237,7 +239,38 @@ static void build_key(const uint32_t *csr, const struct fbnic_rpc_cache *c,
 		pkt_get_be16(frame + pi->l4_off + 2);
 }
 
-void fbnic_rpc_classify(const uint32_t *csr, const struct fbnic_rpc_cache *c,
+static void classify(const uint32_t *csr, const struct fbnic_rpc_cache *c,
+		     const uint8_t *frame, size_t len,
+		     const struct pkt_info *pi, struct fbnic_rpc_result *out);
+
+/* The frame's flow into *f, and its slot in the cache: a TCP or UDP
+ * frame, not a fragment, whose fields lie within len; else NULL. */
+static unsigned flow_of(const uint8_t *frame, size_t len,
+			const struct pkt_info *pi, struct fbnic_rpc_flow *f)
+{
+	bool v6 = pi->l3 == PKT_L3_IPV6;
+	size_t alen = v6 ? 16 : 4, aoff = v6 ? 8 : 12;
+	if ((pi->l3 != PKT_L3_IPV4 && !v6) || pi->is_fragment ||
+	    (pi->l4 != PKT_L4_TCP && pi->l4 != PKT_L4_UDP) ||
+	    pi->l3_off > len || aoff + 2 * alen > len - pi->l3_off ||
+	    pi->l4_off > len || len - pi->l4_off < 4)
+		return FBNIC_RPC_FLOWS;
+	memset(f, 0, sizeof(*f));
+	f->v6 = v6;
+	f->udp = pi->l4 == PKT_L4_UDP;
+	memcpy(f->da, frame, PKT_ETH_ALEN);
+	memcpy(f->addr, frame + pi->l3_off + aoff, 2 * alen);
+	memcpy(f->ports, frame + pi->l4_off, 4);
+	if (v6) {
+		f->fl[1] = frame[pi->l3_off + 1] & 0x0f;
+		f->fl[2] = frame[pi->l3_off + 2];
+		f->fl[3] = frame[pi->l3_off + 3];
+	}
+	return (f->ports[1] ^ f->ports[3] ^ f->addr[2 * alen - 1] ^
+		f->addr[alen - 1] ^ f->fl[3]) % FBNIC_RPC_FLOWS;
+}
+
+void fbnic_rpc_classify(const uint32_t *csr, struct fbnic_rpc_cache *c,
 			const uint8_t *frame, size_t len,
 			const struct pkt_info *pi, struct fbnic_rpc_result *out)
 {
@@ -262,6 +295,26 @@ void fbnic_rpc_classify(const uint32_t *csr, const struct fbnic_rpc_cache *c,
 		return;
 	}
 
+	struct fbnic_rpc_flow flow;
+	unsigned slot = flow_of(frame, len, pi, &flow);
+	if (slot < FBNIC_RPC_FLOWS && c->flows[slot].valid &&
+	    !memcmp(&c->flows[slot].flow, &flow, sizeof(flow))) {
+		*out = c->flows[slot].res;
+		return;
+	}
+	classify(csr, c, frame, len, pi, out);
+	if (slot < FBNIC_RPC_FLOWS) {
+		c->flows[slot].flow = flow;
+		c->flows[slot].res = *out;
+		c->flows[slot].valid = true;
+	}
+}
+
+/* The rest of fbnic_rpc_classify, after RMI_CONFIG let the frame in. */
+static void classify(const uint32_t *csr, const struct fbnic_rpc_cache *c,
+		     const uint8_t *frame, size_t len,
+		     const struct pkt_info *pi, struct fbnic_rpc_result *out)
+{
 	uint16_t key[FBNIC_RPC_TCAM_ACT_WORD_LEN];
 	if (len >= PKT_ETH_ALEN)
 		out->macda_idx = macda_lookup(csr, c, frame);

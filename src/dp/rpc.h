@@ -75,26 +75,48 @@ struct fbnic_rpc_result {
 	unsigned l3_type, l4_type; /* FBNIC_RCD_META_L3_TYPE_* / L4_TYPE_* */
 };
 
+/* A TCP or UDP frame's flow: all of the frame a classification reads
+ * (the MACDA lookup, the action key, the RSS fields) but its length. */
+struct fbnic_rpc_flow {
+	uint8_t v6, udp;
+	uint8_t da[6];
+	uint8_t addr[32]; /* source, then destination (IPv4: 8 bytes) */
+	uint8_t ports[4]; /* source, destination */
+	uint8_t fl[4];    /* IPv6: the flow label's 20 bits */
+};
+#define FBNIC_RPC_FLOWS 16u
+
 /* What the classifier derives from its registers once rather than per
  * frame: which TCAM entries are valid (VALIDATE), and the RSS key as a
- * Toeplitz table.  Built from the register file by fbnic_rpc_cache_build,
- * again after any RPC register changes (the caller tracks that). */
+ * Toeplitz table; and the results of the TCP and UDP flows seen since,
+ * direct-mapped (a frame of a remembered flow is classified by a compare,
+ * the same result as in full: the result is a function of the registers,
+ * the flow and the length, and the length's check is made each time).
+ * Built from the register file by fbnic_rpc_cache_build, again after any
+ * RPC register changes (the caller tracks that); that forgets the
+ * flows. */
 struct fbnic_rpc_cache {
 	uint64_t act_valid;   /* bit e: action TCAM entry e */
 	uint32_t macda_valid; /* bit e: MACDA TCAM entry e */
 	uint8_t ipsrc_valid, ipdst_valid;
 	struct pkt_toeplitz_table rss;
+	struct {
+		bool valid;
+		struct fbnic_rpc_flow flow;
+		struct fbnic_rpc_result res;
+	} flows[FBNIC_RPC_FLOWS];
 };
 void fbnic_rpc_cache_build(struct fbnic_rpc_cache *c, const uint32_t *csr);
 
 /* Classify one frame (no FCS) of len bytes.
  * csr: BAR0 as dwords, indexed by the FBNIC_* register indexes of
  * dev/csr.h (the device's register file, read live); c: built from the
- * same registers.  pi: pkt_parse() of the frame.  No logging, no
- * allocation, no device state: a pure function of its inputs.  out is always filled; hash, dma_hint, ts,
- * act_idx and macda_idx stay 0 / -1 when RMI_CONFIG stopped the frame,
- * l3_type and l4_type are always those of pi. */
-void fbnic_rpc_classify(const uint32_t *csr, const struct fbnic_rpc_cache *c,
+ * same registers (it remembers the frame's flow).  pi: pkt_parse() of
+ * the frame.  No logging, no allocation, no device state: out is a
+ * function of the registers and the frame.  out is always filled; hash,
+ * dma_hint, ts, act_idx and macda_idx stay 0 / -1 when RMI_CONFIG stopped
+ * the frame, l3_type and l4_type are always those of pi. */
+void fbnic_rpc_classify(const uint32_t *csr, struct fbnic_rpc_cache *c,
 			const uint8_t *frame, size_t len,
 			const struct pkt_info *pi, struct fbnic_rpc_result *out);
 

@@ -310,7 +310,7 @@ static void count_drop(struct fbnic *dev, uint64_t *counter, unsigned q,
 }
 
 /* The classifier's cache, rebuilt after the RPC registers changed. */
-static const struct fbnic_rpc_cache *rpc_cache(struct fbnic *dev)
+static struct fbnic_rpc_cache *rpc_cache(struct fbnic *dev)
 {
 	struct fbnic_dp *dp = &dev->dp;
 	if (!dp->rpc_built || dp->rpc_built_gen != dp->rpc_gen) {

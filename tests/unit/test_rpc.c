@@ -903,17 +903,39 @@ static size_t arp_frame(uint8_t *buf, const uint8_t *da)
 	return 60;
 }
 
-/* Classify a copy of exactly len bytes. */
+/* Classify a copy of exactly len bytes as the data path does: with a
+ * cache kept across frames, rebuilt when the RPC registers changed
+ * (dev/blocks.c counts their writes; here, the blocks differ from a copy
+ * taken at the last build).  Each frame goes through it twice (the second
+ * time its flow is remembered) and once through a cache built for it
+ * alone: the three results are the same. */
 static void classify(const uint8_t *frame, size_t len,
 		     struct fbnic_rpc_result *r)
 {
+	enum { RPC = FBNIC_CSR_START_RPC, RPC_N = FBNIC_CSR_END_RPC - RPC + 1,
+	       RAM = FBNIC_CSR_START_RPC_RAM,
+	       RAM_N = FBNIC_CSR_END_RPC_RAM - RAM + 1 };
+	static uint32_t seen_rpc[RPC_N], seen_ram[RAM_N];
+	static struct fbnic_rpc_cache kept, fresh;
+	static bool built;
 	struct pkt_info pi;
 	uint8_t *f = pr_dup(frame, len);
 
 	pkt_parse(f, len, &pi);
-	static struct fbnic_rpc_cache c;
-	fbnic_rpc_cache_build(&c, csr);
-	fbnic_rpc_classify(csr, &c, f, len, &pi, r);
+	if (!built || memcmp(seen_rpc, csr + RPC, sizeof(seen_rpc)) ||
+	    memcmp(seen_ram, csr + RAM, sizeof(seen_ram))) {
+		memcpy(seen_rpc, csr + RPC, sizeof(seen_rpc));
+		memcpy(seen_ram, csr + RAM, sizeof(seen_ram));
+		fbnic_rpc_cache_build(&kept, csr);
+		built = true;
+	}
+	struct fbnic_rpc_result again, alone;
+	fbnic_rpc_classify(csr, &kept, f, len, &pi, r);
+	fbnic_rpc_classify(csr, &kept, f, len, &pi, &again);
+	fbnic_rpc_cache_build(&fresh, csr);
+	fbnic_rpc_classify(csr, &fresh, f, len, &pi, &alone);
+	CHECK(!memcmp(r, &again, sizeof(*r)));
+	CHECK(!memcmp(r, &alone, sizeof(*r)));
 	free(f);
 }
 
@@ -1383,6 +1405,55 @@ static void test_priority_and_default(void)
 
 /* ethtool -N rx-flow-hash udp4 ... with RXH_DISCARD: the UDP4 rule
  * drops. */
+/* The flows the cache remembers (fbnic_rpc_cache.flows): frames that
+ * differ only in a port, the flow label or TCP against UDP, in more flows
+ * than the cache has slots, each get their own result (classify() holds
+ * every result to one from a cache built for that frame alone), and an
+ * indirection table written by ethtool -X is seen at once. */
+static void test_flow_memory(void)
+{
+	uint8_t buf[256], in[PKT_RSS_FIELDS_MAX];
+	struct fbnic_rpc_result r;
+
+	drv_probe(8, false);
+	drv_ifup();
+	const struct msrss_row *row = &msrss_rows4[0];
+	for (unsigned round = 0; round < 4; round++) {
+		/* TCP (the 4-tuple), then the same ports over UDP (the
+		 * 2-tuple); after two rounds, a new indirection table */
+		bool udp = round & 1;
+		for (unsigned i = 0; i < 3 * FBNIC_RPC_FLOWS; i++) {
+			size_t len = ip_frame(buf, sizeof(buf), d.dev_addr,
+					      AF_INET, udp ? 17 : 6, row->src,
+					      row->dst, (uint16_t)(1000 + i), 80,
+					      4);
+			memcpy(in, buf + 14 + 12, 12);
+			classify(buf, len, &r);
+			check_rss(&r, toeplitz54(in, udp ? 8 : 12),
+				  rss_entry(udp ? H_UDP4 : H_TCP4, 0));
+			CHECK_INT(r.l4_type, udp ? FBNIC_RCD_META_L4_TYPE_UDP
+						 : FBNIC_RCD_META_L4_TYPE_TCP);
+		}
+		if (round == 1)
+			drv_set_indir(0, indir_ctx1);
+	}
+
+	d.flow_hash[H_TCP6] = RX_HASH_OPT_L4 | RXH_IP6_FL;
+	drv_rss_rules_changed();
+	row = &msrss_rows6[0];
+	for (unsigned i = 0; i < 3 * FBNIC_RPC_FLOWS; i++) {
+		size_t len = ip_frame(buf, sizeof(buf), d.dev_addr, AF_INET6, 6,
+				      row->src, row->dst, 1000, 80, 4);
+		buf[14 + 1] = (uint8_t)(i >> 8);
+		buf[14 + 3] = (uint8_t)i;
+		memcpy(in, buf + 14 + 8, 32);
+		memcpy(in + 32, buf + 14 + 40, 4);
+		memcpy(in + 36, buf + 14 + 1, 3);
+		classify(buf, len, &r);
+		check_rss(&r, toeplitz54(in, 39), rss_entry(H_TCP6, 0));
+	}
+}
+
 static void test_rxh_discard(void)
 {
 	uint8_t buf[256];
@@ -1649,6 +1720,7 @@ TEST_MAIN("unit-rpc",
 	  TEST_CASE(test_ethtool_rules),
 	  TEST_CASE(test_priority_and_default),
 	  TEST_CASE(test_rxh_discard),
+	  TEST_CASE(test_flow_memory),
 	  TEST_CASE(test_timestamps),
 	  TEST_CASE(test_bmc_layout),
 	  TEST_CASE(test_rmi_config),
