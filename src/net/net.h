@@ -82,7 +82,8 @@ int net_uri_parse(const char *s, struct net_uri *u, const char **why);
 	X(rx_drop_offload, "received frames (whole or cut) whose offload " \
 			   "header could not be honoured (tap)")           \
 	X(rx_gso, "packets a tap handed over whole (GSO), cut here into "  \
-		  "the wire frames rx_frames counts")                      \
+		  "wire frames")                                           \
+	X(rx_gso_frames, "of rx_frames, the wire frames cut from them")    \
 	X(rx_csum, "frames a tap handed over with the checksum left "      \
 		   "undone (NEEDS_CSUM), completed here")
 

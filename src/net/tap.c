@@ -126,6 +126,8 @@ static int next_segment(struct net *n, struct tap *t, void *buf, size_t cap)
 		t->next = t->count;
 		log_ratelimited(LOG_ERR, SUB, "%s: cannot cut a GSO packet: %s",
 				n->name, strerror(-r));
+	} else {
+		n->stats.rx_gso_frames++;
 	}
 	return r;
 }

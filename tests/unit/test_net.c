@@ -1006,6 +1006,7 @@ static void tap_offloads_in(struct net *n)
 	}
 	CHECK_MEM(joined, pay, sizeof(pay));
 	CHECK_INT(counter(n, "rx_gso"), 1);
+	CHECK_INT(counter(n, "rx_gso_frames"), 3);
 
 	/* a datagram with its checksum left to be completed */
 	struct pr_spec su = { .ip = 6, .proto = 17, .payload = pay,
