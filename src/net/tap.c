@@ -139,7 +139,7 @@ static int take_gso(struct net *n, struct tap *t,
 		    size_t len)
 {
 	unsigned type = h->gso_type & (unsigned)~VIRTIO_NET_HDR_GSO_ECN;
-	int r = -EPROTONOSUPPORT;
+	int r = -EPROTONOSUPPORT, count = 0;
 	if ((type == VIRTIO_NET_HDR_GSO_TCPV4 ||
 	     type == VIRTIO_NET_HDR_GSO_TCPV6) &&
 	    (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && h->gso_size) {
@@ -147,16 +147,18 @@ static int take_gso(struct net *n, struct tap *t,
 		r = pkt_tso_from_gso(t->gso, len,
 				     type == VIRTIO_NET_HDR_GSO_TCPV6, false,
 				     h->csum_start, &t->lo);
+		if (!r) {
+			count = pkt_tso_count(len, &t->lo, h->gso_size);
+			r = count < 0 ? count : 0;
+		}
 	}
-	int count = r ? r : pkt_tso_count(len, &t->lo, h->gso_size);
-	if (r || count < 0) {
+	if (r) {
 		n->stats.rx_drop_offload++;
 		log_ratelimited(LOG_WARN, SUB, "%s: dropped a GSO packet of %zu "
 				"bytes (type %u, size %u, flags 0x%x, start %u): "
 				"%s", n->name, len, h->gso_type, h->gso_size,
-				h->flags, h->csum_start,
-				strerror(-(r ? r : count)));
-		return r ? r : count;
+				h->flags, h->csum_start, strerror(-r));
+		return r;
 	}
 	n->stats.rx_gso++;
 	t->gso_len = len;
