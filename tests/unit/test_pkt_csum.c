@@ -588,6 +588,20 @@ static void test_sum_matches_reference(void)
 	memset(ff, 0xff, sizeof(ff));
 	CHECK_EQ(pkt_csum_fold(pkt_csum_partial(ff, sizeof(ff), 0)), 0xffff);
 	CHECK_EQ(pkt_csum_fold(pkt_csum_partial(ff, 3, 0)), 0xff00); /* ffff + ff00 */
+	/* longer than any frame, at odd lengths and offsets: 200 KiB and
+	 * more (the bulk is summed in 64 KiB chunks) */
+	size_t big = 200 * 1024 + 77;
+	uint8_t *r = malloc(big + 8);
+	REQUIRE(r);
+	for (size_t i = 0; i < big + 8; i++) {
+		x = x * 1103515245u + 12345u;
+		r[i] = (uint8_t)(i % 5 ? 0xff : x >> 24);
+	}
+	for (size_t off = 0; off < 3; off++)
+		for (size_t len = big - 40; len <= big; len += 13)
+			CHECK_EQ(pkt_csum_fold(pkt_csum_partial(r + off, len, 0)),
+				 pr_sum(r + off, len));
+	free(r);
 }
 
 TEST_MAIN("pkt_csum",
