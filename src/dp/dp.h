@@ -38,6 +38,7 @@
 	X(tx_lso_tunnel, "of them with tunnel headers (L3_TYPE OTHER, V6V6)") \
 	X(tx_cso, "packets checksummed (CSO)")                             \
 	X(tx_ts, "TX timestamps reported")                                 \
+	X(rx_ts, "RX timestamps reported (an OPT_META RCD)")              \
 	X(tx_wait_tcq, "TX stopped for room in the TCQ")                   \
 	X(tx_wait_port, "TX stopped for room in the backend")              \
 	X(tx_bad_desc, "TWQ packets with a bad descriptor sequence")       \

@@ -394,6 +394,8 @@ int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len)
 		return 0;
 	}
 	dev->dp.stats.rx_frames++;
+	if (res.ts)
+		dev->dp.stats.rx_ts++;
 	fbnic_queue_count(dev, q, FBNIC_QUEUE_RDE_PKT_CNT, 1);
 	rcq_interrupt(dev, q, (unsigned)nrcd);
 	return 0;
