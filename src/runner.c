@@ -249,7 +249,7 @@ static void host_port_resume(void *o)
  * memory reached by messages the thread waits for the replies with the
  * lock dropped, as the device thread does (the core re-validates after
  * any DMA).  The flag is the thread's own: set on its first frame. */
-static int pump_deliver(void *o, const void *frame, size_t len)
+static int pump_deliver(void *o, const void *frame, size_t len, uint64_t at)
 {
 	struct runner *r = o;
 	may_wait_dma = true;
@@ -267,7 +267,7 @@ static int pump_deliver(void *o, const void *frame, size_t len)
 		if (r->poll_ns > POLL_MAX_NS)
 			wake(r); /* to poll again soon, for the answer */
 	}
-	int ret = fbnic_port_rx(r->dev, frame, len);
+	int ret = fbnic_port_rx_at(r->dev, frame, len, at);
 	dev_unlock(r);
 	return ret;
 }

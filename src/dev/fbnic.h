@@ -193,6 +193,11 @@ void fbnic_link_get(const struct fbnic *dev, struct fbnic_link_config *out);
  * until host->port_resume; another -errno: dropped and counted (too short
  * or long, MAC not receiving). */
 int fbnic_port_rx(struct fbnic *dev, const void *frame, size_t len);
+/* fbnic_port_rx for a frame that reached the port at host time at (the
+ * host's now_ns timebase: a backend's read, kept while the frame was
+ * held), which is its RX timestamp. */
+int fbnic_port_rx_at(struct fbnic *dev, const void *frame, size_t len,
+		     uint64_t at);
 /* After host->port_send answered -EAGAIN, the backend can take frames
  * again: every TX ring with work goes on, a held packet from where it
  * stopped (the segments of an LSO packet already sent are not sent

@@ -70,6 +70,13 @@ int fbnic_port_tx_gso(struct fbnic *dev, const void *frame, size_t len,
 
 int fbnic_port_rx(struct fbnic *dev, const void *frame, size_t len)
 {
+	return fbnic_port_rx_at(dev, frame, len,
+				dev->host.now_ns(dev->host.opaque));
+}
+
+int fbnic_port_rx_at(struct fbnic *dev, const void *frame, size_t len,
+		     uint64_t at)
+{
 	struct fbnic_port *p = &dev->port;
 	if (!frame || len < FBNIC_PORT_MIN_FRAME || len > FBNIC_PORT_MAX_FRAME) {
 		p->stats.rx_drop_size++;
@@ -95,7 +102,7 @@ int fbnic_port_rx(struct fbnic *dev, const void *frame, size_t len)
 		p->stats.rx_mac_control++;
 		return 0;
 	}
-	int r = fbnic_dp_rx(dev, frame, len);
+	int r = fbnic_dp_rx(dev, frame, len, at);
 	fbnic_trace(dev, FBNIC_TR_PORT_RX, 0, len, (uint32_t)r);
 	if (r == -EAGAIN) {
 		p->stats.rx_held++;

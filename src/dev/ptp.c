@@ -51,6 +51,11 @@ uint64_t fbnic_ptp_now(struct fbnic *dev)
 	return (uint64_t)(counter_at(&dev->ptp, host_now(dev)) >> 32);
 }
 
+uint64_t fbnic_ptp_at(struct fbnic *dev, uint64_t host_ns)
+{
+	return (uint64_t)(counter_at(&dev->ptp, host_ns) >> 32);
+}
+
 static uint64_t staged_addend(const struct fbnic *dev)
 {
 	return (uint64_t)(dev->csr[FBNIC_PTP_ADD_VAL_NS] &

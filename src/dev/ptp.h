@@ -47,6 +47,11 @@ struct fbnic;
 
 /* The counter now, in ns (for timestamping frames). */
 uint64_t fbnic_ptp_now(struct fbnic *dev);
+/* The counter at host time host_ns (the host's now_ns timebase), in ns:
+ * a received frame's timestamp is the moment it reached the port, even
+ * if it waited for buffers.  A time before the clock's last change
+ * (settime, adjtime, a new rate) reads as the clock that change left. */
+uint64_t fbnic_ptp_at(struct fbnic *dev, uint64_t host_ns);
 
 extern const struct reg_block fbnic_ptp_block;
 

@@ -76,9 +76,11 @@ struct fbnic;
 
 /* Serve every queue whose TX side is pending (fbnic_work). */
 void fbnic_dp_tx_work(struct fbnic *dev);
-/* One frame from the wire: 0 taken (delivered, or dropped and counted),
- * -EAGAIN no room now (the backend holds it until fbnic_port_room). */
-int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len);
+/* One frame from the wire, that reached the port at host time at: 0
+ * taken (delivered, or dropped and counted), -EAGAIN no room now (the
+ * backend holds it until fbnic_port_room). */
+int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len,
+		uint64_t at);
 void fbnic_dp_dump(struct fbnic *dev, FILE *out);
 
 #endif

@@ -216,12 +216,14 @@ static uint64_t meta_rcd(const uint8_t *frame, size_t len,
 	return m;
 }
 
-/* Place the frame and write its completions.  The number of RCDs written
- * if delivered, -1 if lost to a fault or a reconfiguration (counted). */
+/* Place the frame and write its completions (a timestamp: the device
+ * clock when the frame reached the port, host time at).  The number of
+ * RCDs written if delivered, -1 if lost to a fault or a reconfiguration
+ * (counted). */
 static int rx_place(struct fbnic *dev, unsigned q, const uint8_t *frame,
 		    size_t len, const struct pkt_info *pi,
 		    const struct fbnic_rpc_result *res,
-		    const struct rx_layout *lo)
+		    const struct rx_layout *lo, uint64_t at)
 {
 	uint32_t gen = dev->queues.q[q].gen;
 	uint64_t rcd[2 + RX_MAX_PAY + 1];
@@ -251,7 +253,7 @@ static int rx_place(struct fbnic *dev, unsigned q, const uint8_t *frame,
 		rcd[n++] = FBNIC_FIELD_PREP(FBNIC_RCD_TYPE_MASK,
 					    FBNIC_RCD_TYPE_OPT_META) |
 			   FBNIC_FIELD_PREP(FBNIC_RCD_OPT_META_TS_MASK,
-					    fbnic_ptp_now(dev)) |
+					    fbnic_ptp_at(dev, at)) |
 			   FBNIC_RCD_OPT_META_TS;
 	rcd[n++] = meta_rcd(frame, len, pi, res);
 	for (unsigned i = 0; i < n; i++)
@@ -321,7 +323,8 @@ static struct fbnic_rpc_cache *rpc_cache(struct fbnic *dev)
 	return &dp->rpc;
 }
 
-int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len)
+int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len,
+		uint64_t at)
 {
 	struct fbnic_rpc_result res;
 	struct pkt_info pi;
@@ -385,7 +388,7 @@ int fbnic_dp_rx(struct fbnic *dev, const uint8_t *frame, size_t len)
 		dev->dp.stats.rx_held++;
 		return -EAGAIN;
 	}
-	int nrcd = rx_place(dev, q, frame, len, &pi, &res, &lo);
+	int nrcd = rx_place(dev, q, frame, len, &pi, &res, &lo, at);
 	if (nrcd < 0) {
 		/* A DMA fault (counted where it failed) or the queue
 		 * reconfigured under the DMA: the frame is lost, as on

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "net.h"
@@ -34,6 +35,7 @@ struct net_pump {
 	bool link;         /* last reported */
 	bool holding;      /* buf holds a frame the consumer had no room for */
 	size_t held_len;
+	uint64_t held_at;  /* when it was read */
 	uint8_t *buf;      /* NET_FRAME_MAX */
 	pthread_mutex_t stats_lock; /* stats and `holding` for the dump */
 	struct net_pump_stats stats;
@@ -46,10 +48,18 @@ static void wake(struct net_pump *p)
 	(void)n;
 }
 
-/* Offer buf[0, len): taken or dropped (false), or held (true). */
-static bool offer(struct net_pump *p, size_t len)
+static uint64_t mono_ns(void)
 {
-	int r = p->ops.deliver(p->ops.opaque, p->buf, len);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Offer buf[0, len), read at time at: taken or dropped (false), or held
+ * (true). */
+static bool offer(struct net_pump *p, size_t len, uint64_t at)
+{
+	int r = p->ops.deliver(p->ops.opaque, p->buf, len, at);
 	pthread_mutex_lock(&p->stats_lock);
 	p->stats.rx_offers++;
 	if (r == -EAGAIN)
@@ -108,7 +118,7 @@ static void *pump_thread(void *arg)
 			pthread_mutex_lock(&p->stats_lock);
 			p->stats.rx_resumes++;
 			pthread_mutex_unlock(&p->stats_lock);
-			if (!offer(p, p->held_len))
+			if (!offer(p, p->held_len, p->held_at))
 				net_rx_pause(p->net, false);
 		}
 		net_service(p->net);
@@ -125,8 +135,10 @@ static void *pump_thread(void *arg)
 				break;
 			if (len <= 0)
 				continue; /* dropped, counted by the backend */
-			if (offer(p, (size_t)len)) {
+			uint64_t at = mono_ns();
+			if (offer(p, (size_t)len, at)) {
 				p->held_len = (size_t)len;
+				p->held_at = at;
 				net_rx_pause(p->net, true);
 			}
 		}

@@ -27,6 +27,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "util/counters.h"
@@ -35,10 +36,12 @@ struct net;
 
 struct net_pump_ops {
 	void *opaque;
-	/* One received frame: 0 taken; -EAGAIN no room now (kept, offered
-	 * again after net_pump_resume); another -errno dropped (the
-	 * consumer counts it). */
-	int (*deliver)(void *opaque, const void *frame, size_t len);
+	/* One received frame, read from the backend at CLOCK_MONOTONIC
+	 * time at (ns; a kept frame keeps it): 0 taken; -EAGAIN no room now
+	 * (kept, offered again after net_pump_resume); another -errno
+	 * dropped (the consumer counts it). */
+	int (*deliver)(void *opaque, const void *frame, size_t len,
+		       uint64_t at);
 	void (*link)(void *opaque, bool up);
 	/* The backend has room again after a net_send answered -EAGAIN.
 	 * NULL: nobody sends through a pump's backend. */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dev/csr.h"
+#include "dev/ptp.h"
 #include "dev/queue.h"
 #include "harness.h"
 #include "hnic.h"
@@ -1029,6 +1030,59 @@ static void test_rx_back_pressure_is_lossless(void)
 	h_destroy(h);
 }
 
+/* RX timestamps (ACT_TBL0 TS_ENA, as fbnic_set_rxfh's hwtstamp rules
+ * program it): the OPT_META RCD carries the device clock when the frame
+ * reached the port (fbnic_port_rx_at), not when it was placed: a frame
+ * held 5 ms for want of buffers keeps its arrival's time. */
+static void test_rx_timestamp_is_arrival(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	for (unsigned e = 57; e < 64; e++)
+		h_wr32(h, 0, FBNIC_RPC_ACT_TBL0(e),
+		       h_rd32(h, 0, FBNIC_RPC_ACT_TBL0(e)) |
+			       FBNIC_RPC_ACT_TBL0_TS_ENA);
+	/* the clock running from 0 at the nominal rate (fbnic_ptp_reset) */
+	h_wr32(h, 0, FBNIC_PTP_CTRL, FBNIC_PTP_CTRL_EN);
+	h_wr32(h, 0, FBNIC_PTP_INIT_HI, 0);
+	h_wr32(h, 0, FBNIC_PTP_INIT_LO, 0);
+	h_wr32(h, 0, FBNIC_PTP_ADD_VAL_NS,
+	       (uint32_t)(FBNIC_PTP_NOMINAL_ADDEND >> 32));
+	h_wr32(h, 0, FBNIC_PTP_ADD_VAL_SUBNS, (uint32_t)FBNIC_PTP_NOMINAL_ADDEND);
+	h_wr32(h, 0, FBNIC_PTP_ADJUST, FBNIC_PTP_ADJUST_INIT);
+	uint8_t f[200];
+	size_t len = build(f, sizeof(f), 4, 17, 100);
+	struct hnic_rx r;
+	h_advance(h, 1000000);
+	CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+	REQUIRE(hnic_rx(&n, &r) == 1);
+	CHECK(r.has_opt);
+	CHECK(r.opt_meta & FBNIC_RCD_OPT_META_TS);
+	uint64_t t1 = FBNIC_FIELD_GET(FBNIC_RCD_OPT_META_TS_MASK, r.opt_meta);
+	CHECK(t1 >= 999000 && t1 <= 1001000); /* 1 ms in */
+	CHECK_INT(h_dump_value(h, "dp.rx_ts"), 1);
+	/* the ring filled; the next frame arrives 1 ms later, is held, and
+	 * goes in 5 ms after that */
+	unsigned taken = 1;
+	while (fbnic_port_rx(h->dev, f, len) == 0)
+		taken++;
+	CHECK_INT(taken, 63);
+	h_advance(h, 1000000);
+	uint64_t arrival = h->now;
+	CHECK_INT(fbnic_port_rx_at(h->dev, f, len, arrival), -EAGAIN);
+	for (unsigned i = 1; i < taken; i++)
+		REQUIRE(hnic_rx(&n, &r) == 1);
+	hnic_rx_refill(&n);
+	h_advance(h, 5000000);
+	CHECK_INT(fbnic_port_rx_at(h->dev, f, len, arrival), 0);
+	REQUIRE(hnic_rx(&n, &r) == 1);
+	uint64_t t2 = FBNIC_FIELD_GET(FBNIC_RCD_OPT_META_TS_MASK, r.opt_meta);
+	CHECK(t2 >= 1999000 && t2 <= 2001000);
+	CHECK_INT(h_dump_value(h, "dp.rx_ts"), 64);
+	h_destroy(h);
+}
+
 /* Ring wrap: more frames than the RCQ and BDQs hold, in order, with the
  * driver polling in between. */
 static void test_rx_rings_wrap_in_order(void)
@@ -1450,6 +1504,7 @@ TEST_MAIN("dp",
 	  TEST_CASE(test_tx_netmem_payload_from_dmabuf),
 	  TEST_CASE(test_tx_gso_to_backend),
 	  TEST_CASE(test_tx_timestamp_completion),
+	  TEST_CASE(test_rx_timestamp_is_arrival),
 	  TEST_CASE(test_tx_waits_for_completion_room),
 	  TEST_CASE(test_tx_back_pressure_holds_the_packet),
 	  TEST_CASE(test_tx_back_pressure_lso_resumes_mid_packet),

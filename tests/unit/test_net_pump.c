@@ -29,18 +29,20 @@ static struct {
 	unsigned offers;
 	uint8_t seq[MAX_OFFERS]; /* the first byte of each offered frame */
 	size_t len[MAX_OFFERS];
+	uint64_t at[MAX_OFFERS]; /* when the net thread read it */
 	unsigned links;
 	bool link;
 	unsigned tx_rooms; /* tx_room() calls */
 } c = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
 
-static int deliver(void *opaque, const void *frame, size_t len)
+static int deliver(void *opaque, const void *frame, size_t len, uint64_t at)
 {
 	(void)opaque;
 	pthread_mutex_lock(&c.lock);
 	if (c.offers < MAX_OFFERS) {
 		c.seq[c.offers] = ((const uint8_t *)frame)[0];
 		c.len[c.offers] = len;
+		c.at[c.offers] = at;
 	}
 	c.offers++;
 	int r = c.answer;
@@ -203,6 +205,13 @@ static void test_hold_resume_and_link(void)
 	CHECK(wait_count(&c.offers, 2));
 	CHECK_INT(c.seq[0], 1);
 	CHECK_INT(c.seq[1], 1);
+	/* the time it was read, not the time it is offered again (its RX
+	 * timestamp) */
+	CHECK_EQ(c.at[1], c.at[0]);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	CHECK(c.at[0] > 0 && c.at[0] <= now);
 	CHECK_VALUE("net.holding", 1);
 	CHECK_VALUE("net.rx_paused", 1);
 	CHECK_VALUE("net.rx_frames", 1);
@@ -213,8 +222,10 @@ static void test_hold_resume_and_link(void)
 	net_pump_resume(p);
 	CHECK(wait_count(&c.offers, 5));
 	CHECK_INT(c.seq[2], 1);
+	CHECK_EQ(c.at[2], c.at[0]);
 	CHECK_INT(c.seq[3], 2);
 	CHECK_INT(c.seq[4], 3);
+	CHECK(c.at[3] > c.at[0] && c.at[4] >= c.at[3]);
 	CHECK_INT(c.len[4], 60);
 	CHECK_VALUE("net.holding", 0);
 	CHECK_VALUE("net.rx_paused", 0);
