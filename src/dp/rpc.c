@@ -243,8 +243,9 @@ static void classify(const uint32_t *csr, const struct fbnic_rpc_cache *c,
 		     const uint8_t *frame, size_t len,
 		     const struct pkt_info *pi, struct fbnic_rpc_result *out);
 
-/* The frame's flow into *f, and its slot in the cache: a TCP or UDP
- * frame, not a fragment, whose fields lie within len; else NULL. */
+/* The frame's flow into *f, and its slot in the cache, for a TCP or UDP
+ * frame, not a fragment, whose fields lie within len; else
+ * FBNIC_RPC_FLOWS (not remembered). */
 static unsigned flow_of(const uint8_t *frame, size_t len,
 			const struct pkt_info *pi, struct fbnic_rpc_flow *f)
 {
