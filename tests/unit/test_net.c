@@ -883,6 +883,40 @@ static void test_frame(uint8_t *f, size_t len, uint8_t tag)
 		f[i] = (uint8_t)(tag + i);
 }
 
+/* A TCP/IPv4 packet (PSH ACK) of n payload bytes with sequence number
+ * seq and IPv4 id into f, as Linux hands one to be segmented: its TCP
+ * checksum field the pseudo-header's sum, length included.  Its length
+ * (0 if it could not be built); the offsets of its IP and TCP headers
+ * and payload in *l3, *l4, *po. */
+static size_t gso_tcp4(uint8_t *f, size_t cap, const uint8_t *pay, size_t n,
+		       uint32_t seq, uint16_t id, size_t *l3, size_t *l4,
+		       size_t *po)
+{
+	struct pr_spec sp = { .ip = 4, .proto = 6, .seq = seq,
+			      .tcp_flags = 0x18, .payload = pay,
+			      .payload_len = n, .ip_id = id };
+	size_t len = pr_build(f, cap, &sp, l3, l4, po);
+	uint32_t ph;
+	if (len != 14 + 20 + 20 + n ||
+	    pkt_csum_pseudo_ipv4(f + *l3 + 12, f + *l3 + 16, 6, len - *l4, &ph))
+		return 0;
+	pkt_put_be16(f + *l4 + 16, pkt_csum_fold(ph));
+	return len;
+}
+
+/* A packet socket on the tap that reads and writes a virtio-net header
+ * before each frame (PACKET_VNET_HDR), or -1. */
+static int vnet_packet_socket(void)
+{
+	int ps = packet_socket(TAP_NAME), one = 1;
+	if (ps >= 0 && setsockopt(ps, SOL_PACKET, PACKET_VNET_HDR, &one,
+				  sizeof(one))) {
+		close(ps);
+		return -1;
+	}
+	return ps;
+}
+
 /* net_send_gso: a TCP packet for the kernel to segment goes in whole
  * with its virtio-net header; a packet socket asking for the header
  * (PACKET_VNET_HDR) sees what the kernel made of it: GSO TCPV4 with the
@@ -895,21 +929,12 @@ static void tap_gso(struct net *n)
 	static uint8_t pay[3000];
 	for (size_t i = 0; i < sizeof(pay); i++)
 		pay[i] = (uint8_t)(i * 5);
-	struct pr_spec sp = { .ip = 4, .proto = 6, .seq = 7, .tcp_flags = 0x18,
-			      .payload = pay, .payload_len = sizeof(pay),
-			      .ip_id = 3 };
 	size_t l3, l4, po;
-	size_t len = pr_build(f, sizeof(f), &sp, &l3, &l4, &po);
-	REQUIRE(len == 14 + 20 + 20 + sizeof(pay));
-	/* the TCP checksum field: the pseudo-header's sum, length included */
-	uint32_t ph;
-	REQUIRE(pkt_csum_pseudo_ipv4(f + l3 + 12, f + l3 + 16, 6, len - l4,
-				     &ph) == 0);
-	pkt_put_be16(f + l4 + 16, pkt_csum_fold(ph));
-	int ps = packet_socket(TAP_NAME);
+	size_t len = gso_tcp4(f, sizeof(f), pay, sizeof(pay), 7, 3, &l3, &l4,
+			      &po);
+	REQUIRE(len);
+	int ps = vnet_packet_socket();
 	REQUIRE(ps >= 0);
-	int one = 1;
-	REQUIRE(setsockopt(ps, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) == 0);
 	struct net_gso g = { .v6 = false, .mss = 1000, .hdr_len = (uint16_t)po,
 			     .csum_start = (uint16_t)l4, .csum_offset = 16 };
 	CHECK_INT(net_send_gso(n, f, len, &g), 0);
@@ -959,21 +984,13 @@ static void tap_offloads_in(struct net *n)
 	static uint8_t pay[3000];
 	for (size_t i = 0; i < sizeof(pay); i++)
 		pay[i] = (uint8_t)(i * 7 + 1);
-	struct pr_spec sp = { .ip = 4, .proto = 6, .seq = 0xfffffc00u,
-			      .tcp_flags = 0x18, .payload = pay,
-			      .payload_len = sizeof(pay), .ip_id = 0xffff };
 	size_t l3, l4, po;
-	size_t len = pr_build(f, sizeof(f), &sp, &l3, &l4, &po);
-	REQUIRE(len == 14 + 20 + 20 + sizeof(pay));
-	uint32_t ph;
-	REQUIRE(pkt_csum_pseudo_ipv4(f + l3 + 12, f + l3 + 16, 6, len - l4,
-				     &ph) == 0);
-	pkt_put_be16(f + l4 + 16, pkt_csum_fold(ph));
-	int ps = packet_socket(TAP_NAME);
+	size_t len = gso_tcp4(f, sizeof(f), pay, sizeof(pay), 0xfffffc00u,
+			      0xffff, &l3, &l4, &po);
+	REQUIRE(len);
+	int ps = vnet_packet_socket();
 	REQUIRE(ps >= 0);
-	int one = 1;
-	REQUIRE(setsockopt(ps, SOL_PACKET, PACKET_VNET_HDR, &one,
-			   sizeof(one)) == 0);
+	uint32_t ph;
 	struct virtio_net_hdr h = {
 		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
 		.gso_type = VIRTIO_NET_HDR_GSO_TCPV4, .hdr_len = (uint16_t)po,
