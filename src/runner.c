@@ -16,6 +16,7 @@
 
 #include "net/net.h"
 #include "net/pump.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "vfio-user/vu_dma.h"
 #include "vfio-user/vu_server.h"
@@ -99,13 +100,6 @@ static __thread enum lock_role lock_role;
  * vu_server.h; vu_dma_message serves concurrent requesters). */
 static __thread bool may_wait_dma;
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Under lock: wake the device thread if it sleeps (else it looks at
  * kicked and deadline before it sleeps again). */
 static void wake(struct runner *r)
@@ -127,7 +121,7 @@ static void dev_lock(struct runner *r)
 	int err = pthread_mutex_trylock(&r->lock);
 	uint64_t t0 = 0;
 	if (err == EBUSY) {
-		t0 = mono_ns();
+		t0 = util_mono_ns();
 		err = pthread_mutex_lock(&r->lock);
 	}
 	if (err) {
@@ -136,7 +130,7 @@ static void dev_lock(struct runner *r)
 	}
 	struct lock_stats *ls = &r->lock_stats[lock_role];
 	ls->taken++;
-	r->locked_at = mono_ns();
+	r->locked_at = util_mono_ns();
 	if (t0) {
 		uint64_t w = r->locked_at - t0;
 		ls->contended++;
@@ -148,7 +142,7 @@ static void dev_lock(struct runner *r)
 
 static void dev_unlock(struct runner *r)
 {
-	r->lock_stats[lock_role].hold_ns += mono_ns() - r->locked_at;
+	r->lock_stats[lock_role].hold_ns += util_mono_ns() - r->locked_at;
 	int err = pthread_mutex_unlock(&r->lock);
 	if (err) {
 		log_err(SUB, "device unlock: %s", strerror(err));
@@ -202,7 +196,7 @@ static void host_kick(void *o)
 static uint64_t host_now_ns(void *o)
 {
 	(void)o;
-	return mono_ns();
+	return util_mono_ns();
 }
 
 static void host_timer_arm(void *o, uint64_t deadline_ns)
@@ -368,7 +362,7 @@ static void *device_thread(void *arg)
 	while (!r->stopping) {
 		struct timespec ts, *timeout = NULL;
 		bool due = false;
-		uint64_t now = mono_ns();
+		uint64_t now = util_mono_ns();
 		uint64_t left = UINT64_MAX;
 		if (r->bar0_mem) {
 			bool covered = now - r->net_poll_ns < NET_COVERS_NS &&
@@ -424,7 +418,7 @@ static void *device_thread(void *arg)
 			r->kicked = false;
 			fbnic_work(r->dev);
 		}
-		if (r->deadline != UINT64_MAX && r->deadline <= mono_ns()) {
+		if (r->deadline != UINT64_MAX && r->deadline <= util_mono_ns()) {
 			r->deadline = UINT64_MAX;
 			fbnic_timer(r->dev);
 		}

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "fw_priv.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define SUB "fw"
@@ -20,12 +20,9 @@
 
 uint64_t fw_now_ns(const struct fw *fw)
 {
-	struct timespec ts;
-
 	if (fw->ops.now_ns)
 		return fw->ops.now_ns(fw->ops.opaque);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return util_mono_ns();
 }
 
 uint64_t fw_uptime_ms(struct fw *fw)

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "net.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define SUB "net"
@@ -46,13 +46,6 @@ static void wake(struct net_pump *p)
 	uint64_t one = 1;
 	ssize_t n = write(p->wake_fd, &one, sizeof(one));
 	(void)n;
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* Offer buf[0, len), read at time at: taken or dropped (false), or held
@@ -135,7 +128,7 @@ static void *pump_thread(void *arg)
 				break;
 			if (len <= 0)
 				continue; /* dropped, counted by the backend */
-			uint64_t at = mono_ns();
+			uint64_t at = util_mono_ns();
 			if (offer(p, (size_t)len, at)) {
 				p->held_len = (size_t)len;
 				p->held_at = at;

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "log.h"
+#include "clock.h"
 
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <time.h>
 
 enum log_level log_threshold = LOG_INFO;
 
@@ -29,9 +29,7 @@ static uint64_t now_ns(void)
 	log_clock_fn *fn = atomic_load(&clock_fn);
 	if (fn)
 		return fn();
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return util_mono_ns();
 }
 
 static void emit(enum log_level lvl, const char *sub, uint64_t ns,
