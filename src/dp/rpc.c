@@ -183,6 +183,25 @@ static uint32_t rss_hash(const struct fbnic_rpc_cache *c, uint32_t act1,
 	return hash;
 }
 
+/* Where the frame's IP source and destination addresses are: at l3_off +
+ * *aoff, *alen bytes each, one after the other; false for a frame that
+ * is not IP or too short for them (pi is trusted for nothing it would
+ * take to read out of bounds). */
+static bool ip_addrs(const struct pkt_info *pi, size_t len, size_t *aoff,
+		     size_t *alen)
+{
+	if (pi->l3 == PKT_L3_IPV4) {
+		*alen = 4;
+		*aoff = 12;
+	} else if (pi->l3 == PKT_L3_IPV6) {
+		*alen = 16;
+		*aoff = 8;
+	} else {
+		return false;
+	}
+	return pi->l3_off <= len && *aoff + 2 * *alen <= len - pi->l3_off;
+}
+
 /* The action key of fbnic_rpc.h: words 0 (IP TCAM entries), 1 (MACDA
  * entry, layers), 3 and 4 (ports); the rest 0. */
 static void build_key(const uint32_t *csr, const struct fbnic_rpc_cache *c,
@@ -198,17 +217,7 @@ static void build_key(const uint32_t *csr, const struct fbnic_rpc_cache *c,
 
 	size_t alen, aoff;
 	bool v6 = pi->l3 == PKT_L3_IPV6;
-	if (pi->l3 == PKT_L3_IPV4) {
-		alen = 4;
-		aoff = 12; /* source, then destination */
-	} else if (v6) {
-		alen = 16;
-		aoff = 8;
-	} else {
-		return;
-	}
-	/* pi is trusted for nothing it would take to read out of bounds. */
-	if (pi->l3_off > len || aoff + 2 * alen > len - pi->l3_off)
+	if (!ip_addrs(pi, len, &aoff, &alen))
 		return;
 	uint8_t src[16] = { 0 }, dst[16] = { 0 };
 	memcpy(src + 16 - alen, frame + pi->l3_off + aoff, alen);
@@ -250,10 +259,9 @@ static unsigned flow_of(const uint8_t *frame, size_t len,
 			const struct pkt_info *pi, struct fbnic_rpc_flow *f)
 {
 	bool v6 = pi->l3 == PKT_L3_IPV6;
-	size_t alen = v6 ? 16 : 4, aoff = v6 ? 8 : 12;
-	if ((pi->l3 != PKT_L3_IPV4 && !v6) || pi->is_fragment ||
+	size_t alen, aoff;
+	if (!ip_addrs(pi, len, &aoff, &alen) || pi->is_fragment ||
 	    (pi->l4 != PKT_L4_TCP && pi->l4 != PKT_L4_UDP) ||
-	    pi->l3_off > len || aoff + 2 * alen > len - pi->l3_off ||
 	    pi->l4_off > len || len - pi->l4_off < 4)
 		return FBNIC_RPC_FLOWS;
 	memset(f, 0, sizeof(*f));
