@@ -79,6 +79,15 @@ static void usage(FILE *f)
 		"                       no message each; off: every register access is\n"
 		"                       a message and reads back exactly (ethtool -t's\n"
 		"                       register test needs off)\n"
+		"  --clock host|virtual host (default): a frame is timestamped when\n"
+		"                       fbnic-emu moves it; virtual: a frame's TX\n"
+		"                       timestamp is when it left the MAC, and on a\n"
+		"                       stream between two fbnic-emu on one host (both\n"
+		"                       --clock virtual) that time goes with it, so the\n"
+		"                       receiver stamps it 100 ns later: timestamps that\n"
+		"                       do not depend on the host's scheduling (the\n"
+		"                       stream is then not QEMU's framing: a 16-byte\n"
+		"                       trailer follows each frame)\n"
 		"  --log-level LEVEL    error, warn, info (default) or debug\n"
 		"  --version            print the version and exit\n"
 		"  -h, --help           this text\n"
@@ -152,6 +161,7 @@ int main(int argc, char **argv)
 		{ "pcap", required_argument, NULL, 'P' },
 		{ "dma-timeout", required_argument, NULL, 't' },
 		{ "bar0-mmap", required_argument, NULL, 'B' },
+		{ "clock", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'X' },
 		{ 0 },
@@ -334,6 +344,14 @@ int main(int argc, char **argv)
 			else
 				return bad_arg("--bar0-mmap", optarg, "on or off");
 			break;
+		case 'K':
+			if (!strcmp(optarg, "virtual"))
+				cfg.wire_time = true;
+			else if (!strcmp(optarg, "host"))
+				cfg.wire_time = false;
+			else
+				return bad_arg("--clock", optarg, "host or virtual");
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -406,6 +424,9 @@ int main(int argc, char **argv)
 	struct net *net = NULL;
 	if (have_net && !(net = net_open(&net_uri, pcap_path)))
 		return 1; /* net_open logged why */
+	if (net && cfg.wire_time && net_wire_time(net, true))
+		log_info("main", "--clock virtual: a tap's frames carry no wire "
+			 "time; they are stamped when read");
 	the_runner = runner_create(&vsock, &cfg, net);
 	if (!the_runner)
 		return 1;

@@ -209,10 +209,10 @@ static void host_timer_arm(void *o, uint64_t deadline_ns)
 /* The device lock is held: never block.  A stream queues what its socket
  * cannot take now; with its queue full (or a tap's kernel queue), -EAGAIN:
  * the device keeps the frame until pump_tx_room (net.h). */
-static int host_port_send(void *o, const void *frame, size_t len)
+static int host_port_send(void *o, const void *frame, size_t len, uint64_t at)
 {
 	struct runner *r = o;
-	return net_send(r->net, frame, len);
+	return net_send_at(r->net, frame, len, at);
 }
 
 /* A TCP packet for the backend's receiver to segment (a tap: net.h

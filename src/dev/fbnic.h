@@ -63,8 +63,10 @@ struct fbnic_host {
 	 * keeps the frame (its TX ring stops where it is) and the adapter
 	 * must call fbnic_port_tx_room() once the backend can take frames
 	 * again; another -errno dropped (counted as a TX drop).  Called
-	 * under the device lock: never blocks.  NULL: no backend. */
-	int (*port_send)(void *opaque, const void *frame, size_t len);
+	 * under the device lock: never blocks.  NULL: no backend.  at: the
+	 * now_ns() time it left the MAC with cfg.wire_time, else 0. */
+	int (*port_send)(void *opaque, const void *frame, size_t len,
+			 uint64_t at);
 	/* Optional (NULL: none): port_send for a TCP packet the backend's
 	 * receiver segments (struct fbnic_gso), as a tap does for
 	 * virtio-net; the same answers, and -EOPNOTSUPP: not taken, the
@@ -99,6 +101,11 @@ struct fbnic_config {
 	 * once (device tests that drive time themselves). */
 	uint64_t fw_turnaround_ns;
 	bool trace_on; /* record the event trace from the start */
+	/* --clock virtual (dev/ptp.h): a frame's TX timestamp is the time it
+	 * went to the port, and that time goes with it (host.port_send's
+	 * at), so that the device at the other end of the cable can stamp
+	 * its arrival a fixed delay later whatever the host's scheduling. */
+	bool wire_time;
 	/* Firmware versions, sensors, module...; NULL: fw_config_default().
 	 * Its link fields are overridden by `link` (one source of truth). */
 	const struct fw_config *fw;

@@ -18,9 +18,12 @@ static int port_send(struct fbnic *dev, const void *frame, size_t len,
 		p->stats.tx_drop_mac += nseg;
 		return -ENETDOWN;
 	}
+	if (dev->cfg.wire_time)
+		p->tx_at = dev->host.now_ns(dev->host.opaque);
 	int r = g ? dev->host.port_send_gso(dev->host.opaque, frame, len, g)
 	      : dev->host.port_send
-		      ? dev->host.port_send(dev->host.opaque, frame, len)
+		      ? dev->host.port_send(dev->host.opaque, frame, len,
+					    p->tx_at)
 		      : -ENOTCONN;
 	if (g && r == -EOPNOTSUPP)
 		return r;

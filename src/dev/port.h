@@ -56,6 +56,9 @@
 struct fbnic_port {
 	bool held; /* an offer was refused for room: resume owed */
 	bool tx_blocked; /* a send was refused for room: tx_room owed */
+	/* cfg.wire_time: when the last frame was offered to the backend
+	 * (its TX timestamp); the data path clears it per packet. */
+	uint64_t tx_at;
 	struct fbnic_port_stats {
 		FBNIC_PORT_COUNTERS(COUNTER_FIELD)
 	} stats;

@@ -352,7 +352,9 @@ static int tx_complete(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 {
 	const struct fbnic_ring *twq = ring_of(dev, q, r);
 	if (meta & FBNIC_TWD_FLAG_REQ_TS) {
-		uint64_t ts = fbnic_ptp_now(dev);
+		/* with wire time, when the packet's (last) frame left */
+		uint64_t at = dev->port.tx_at;
+		uint64_t ts = at ? fbnic_ptp_at(dev, at) : fbnic_ptp_now(dev);
 		if (tcq_put(dev, q, gen,
 			    FBNIC_FIELD_PREP(FBNIC_TCD_TYPE_MASK, FBNIC_TCD_TYPE_1) |
 				    FBNIC_FIELD_PREP(FBNIC_TCD_TYPE1_TS_MASK, ts)))
@@ -430,6 +432,7 @@ static bool tx_ring(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 		}
 		if (tx_gather(dev, q, r, gen, &p))
 			return false;
+		dev->port.tx_at = 0;
 		/* No room in the port: the packet stays at the head, no
 		 * completion; fbnic_port_tx_room kicks the ring again. */
 		/* An injected "tx drop": sent, completed, lost on the wire. */

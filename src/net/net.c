@@ -252,17 +252,40 @@ static void record(struct net *n, const void *frame, size_t len)
 	}
 }
 
-int net_recv(struct net *n, void *buf, size_t cap)
+int net_recv_at(struct net *n, void *buf, size_t cap, uint64_t *at)
 {
 	pthread_mutex_lock(&n->lock);
-	int r = n->ops->recv(n, buf, cap);
+	*at = 0;
+	int r = n->ops->recv(n, buf, cap, at);
 	if (r > 0) {
 		n->stats.rx_frames++;
 		n->stats.rx_bytes += (unsigned)r;
+		if (n->wire_time && *at)
+			n->stats.rx_wire_time++;
+		else if (n->wire_time)
+			n->stats.rx_no_wire_time++;
 		record(n, buf, (size_t)r);
+	} else {
+		*at = 0;
 	}
 	pthread_mutex_unlock(&n->lock);
 	return r;
+}
+
+int net_recv(struct net *n, void *buf, size_t cap)
+{
+	uint64_t at;
+	return net_recv_at(n, buf, cap, &at);
+}
+
+int net_wire_time(struct net *n, bool on)
+{
+	if (n->uri.kind != NET_STREAM_UNIX && n->uri.kind != NET_STREAM_TCP)
+		return -EOPNOTSUPP;
+	pthread_mutex_lock(&n->lock);
+	n->wire_time = on;
+	pthread_mutex_unlock(&n->lock);
+	return 0;
 }
 
 /* Back-pressure: after a refusal, watch for room (rearm) until
@@ -285,7 +308,7 @@ bool net_can_gso(struct net *n)
 }
 
 static int send_common(struct net *n, const void *frame, size_t len,
-		       const struct net_gso *g)
+		       const struct net_gso *g, uint64_t at)
 {
 	pthread_mutex_lock(&n->lock);
 	int r;
@@ -300,7 +323,7 @@ static int send_common(struct net *n, const void *frame, size_t len,
 		r = -EMSGSIZE;
 	} else {
 		r = g ? n->ops->send_gso(n, frame, len, g)
-		      : n->ops->send(n, frame, len);
+		      : n->ops->send(n, frame, len, at);
 	}
 	if (r == 0) {
 		n->stats.tx_frames++;
@@ -320,13 +343,18 @@ static int send_common(struct net *n, const void *frame, size_t len,
 
 int net_send(struct net *n, const void *frame, size_t len)
 {
-	return send_common(n, frame, len, NULL);
+	return send_common(n, frame, len, NULL, 0);
+}
+
+int net_send_at(struct net *n, const void *frame, size_t len, uint64_t at)
+{
+	return send_common(n, frame, len, NULL, at);
 }
 
 int net_send_gso(struct net *n, const void *frame, size_t len,
 		 const struct net_gso *g)
 {
-	return send_common(n, frame, len, g);
+	return send_common(n, frame, len, g, 0);
 }
 
 void net_rx_pause(struct net *n, bool paused)

@@ -85,7 +85,12 @@ int net_uri_parse(const char *s, struct net_uri *u, const char **why);
 		  "wire frames")                                           \
 	X(rx_gso_frames, "of rx_frames, the wire frames cut from them")    \
 	X(rx_csum, "frames a tap handed over with the checksum left "      \
-		   "undone (NEEDS_CSUM), completed here")
+		   "undone (NEEDS_CSUM), completed here")                  \
+	X(rx_wire_time, "frames that carried the time they left the "      \
+			"peer's MAC (net_wire_time)")                      \
+	X(rx_no_wire_time, "frames without it while wire time is on: a "  \
+			   "peer without --clock virtual (or a frame too " \
+			   "big to carry it)")
 
 struct net_stats {
 	NET_COUNTERS(COUNTER_FIELD)
@@ -150,6 +155,28 @@ void net_rx_pause(struct net *n, bool paused);
 /* The backend's link: a tap is up while open, a stream while a peer is
  * connected. */
 bool net_link(struct net *n);
+
+/* Wire time (fbnic-emu --clock virtual): between two fbnic-emu on one
+ * host, each frame on the stream carries the CLOCK_MONOTONIC time it
+ * left the sender's MAC, so that the receiver can timestamp it at that
+ * time plus the cable's delay, NET_WIRE_DELAY_NS, rather than when its
+ * net thread happened to read it.  On the stream the frame is followed
+ * by a 16-byte trailer inside the length QEMU's framing gives it: the
+ * time, 8 bytes big-endian, then the 8 bytes of NET_WIRE_MAGIC.  Both
+ * ends must have it on: a QEMU peer would take the trailer as part of the
+ * frame, and frames from a peer without it are counted (rx_no_wire_time)
+ * and passed on without a time.  0, or -EOPNOTSUPP for a tap (the host's
+ * frames have no such time). */
+#define NET_WIRE_DELAY_NS 100u /* about 20 m of cable */
+#define NET_WIRE_MAGIC "fbnic-wt"
+#define NET_WIRE_TRAILER 16u
+int net_wire_time(struct net *n, bool on);
+/* net_send for a frame that left the MAC at CLOCK_MONOTONIC time at
+ * (util/clock.h); the time goes with it if wire time is on. */
+int net_send_at(struct net *n, const void *frame, size_t len, uint64_t at);
+/* net_recv, and *at the time the frame left the peer's MAC (the peer's
+ * net_send_at), or 0 if it carried none (a time of 0 is none). */
+int net_recv_at(struct net *n, void *buf, size_t cap, uint64_t *at);
 
 /* Counters and state as "net.NAME value" lines. */
 void net_dump(struct net *n, FILE *out);

@@ -21,8 +21,9 @@ struct net_ops {
 	/* 0, or -errno after one log line. */
 	int (*open)(struct net *n);
 	/* As net_recv / net_send (net.h), without the common counting. */
-	int (*recv)(struct net *n, void *buf, size_t cap);
-	int (*send)(struct net *n, const void *frame, size_t len);
+	int (*recv)(struct net *n, void *buf, size_t cap, uint64_t *at);
+	int (*send)(struct net *n, const void *frame, size_t len,
+		    uint64_t at);
 	/* As net_send_gso; NULL: the backend cannot (a stream: frames go
 	 * as on a wire). */
 	int (*send_gso)(struct net *n, const void *frame, size_t len,
@@ -47,6 +48,7 @@ struct net {
 	bool rx_paused;
 	bool tx_full;        /* a send was answered -EAGAIN, room not seen */
 	bool tx_room;        /* room seen since, not taken by net_tx_room */
+	bool wire_time;      /* frames carry their wire time (net_wire_time) */
 	int pcap_fd;         /* -1: none */
 	struct net_stats stats;
 	void *priv;          /* the backend's */

@@ -123,12 +123,21 @@ static void *pump_thread(void *arg)
 				more = true;
 				break;
 			}
-			int len = net_recv(p->net, p->buf, NET_FRAME_MAX);
+			uint64_t wire;
+			int len = net_recv_at(p->net, p->buf, NET_FRAME_MAX,
+					      &wire);
 			if (len == -EAGAIN)
 				break;
 			if (len <= 0)
 				continue; /* dropped, counted by the backend */
 			uint64_t at = util_mono_ns();
+			/* A frame that says when it left the peer's MAC
+			 * arrived a cable's delay later (net_wire_time);
+			 * never later than it was read (nor before a time the
+			 * peer could not have sent it: a peer's time is
+			 * input). */
+			if (wire && wire <= at && at - wire > NET_WIRE_DELAY_NS)
+				at = wire + NET_WIRE_DELAY_NS;
 			if (offer(p, (size_t)len, at)) {
 				p->held_len = (size_t)len;
 				p->held_at = at;

@@ -37,7 +37,9 @@ struct net;
 struct net_pump_ops {
 	void *opaque;
 	/* One received frame, read from the backend at CLOCK_MONOTONIC
-	 * time at (ns; a kept frame keeps it): 0 taken; -EAGAIN no room now
+	 * time at (ns; a kept frame keeps it), or, for a frame that carried
+	 * the time it left the peer's MAC (net.h net_wire_time), that time
+	 * plus NET_WIRE_DELAY_NS if earlier: 0 taken; -EAGAIN no room now
 	 * (kept, offered again after net_pump_resume); another -errno
 	 * dropped (the consumer counts it). */
 	int (*deliver)(void *opaque, const void *frame, size_t len,

@@ -5,7 +5,10 @@
  * can be a QEMU, a socat or another fbnic-emu.  On the byte stream each
  * frame is a 4-byte big-endian length, then the frame: what
  * net_stream_data_receive writes (htonl(size) + the packet) and
- * net_fill_rstate reassembles.
+ * net_fill_rstate reassembles.  With wire time on (net.h net_wire_time,
+ * fbnic-emu --clock virtual at both ends) the length also covers a 16-byte
+ * trailer after the frame, added on send (through wbuf) and taken off on
+ * receipt.
  *
  * Receiving: the bytes read are reassembled in rbuf; one frame at a time
  * is handed out, whatever the reads cut (a length prefix split across
@@ -74,6 +77,7 @@ struct stream {
 	/* received bytes not handed out yet: rbuf[rhead, rtail) */
 	uint8_t *rbuf;
 	size_t rhead, rtail;
+	uint8_t *wbuf;  /* a frame and its wire-time trailer (net_wire_time) */
 	/* the send queue: framed bytes qbuf[qhead, qtail); the framed size
 	 * of each queued frame, oldest at qlen[qfirst]; qfront_done bytes of
 	 * the oldest are out already */
@@ -309,7 +313,8 @@ static int enqueue(struct net *n, const uint8_t *hdr, const void *frame,
 	return 0;
 }
 
-static int stream_send(struct net *n, const void *frame, size_t len)
+static int stream_send(struct net *n, const void *frame, size_t len,
+		       uint64_t at)
 {
 	struct stream *s = n->priv;
 	if (s->qcount)
@@ -319,6 +324,15 @@ static int stream_send(struct net *n, const void *frame, size_t len)
 		log_ratelimited(LOG_INFO, SUB, "%s: no peer, frame dropped",
 				n->name);
 		return -ENOTCONN;
+	}
+	if (n->wire_time && len + NET_WIRE_TRAILER <= NET_FRAME_MAX) {
+		/* net.h: the frame, the time, the magic */
+		memcpy(s->wbuf, frame, len);
+		for (unsigned i = 0; i < 8; i++)
+			s->wbuf[len + i] = (uint8_t)(at >> (56 - 8 * i));
+		memcpy(s->wbuf + len + 8, NET_WIRE_MAGIC, 8);
+		frame = s->wbuf;
+		len += NET_WIRE_TRAILER;
 	}
 	uint8_t hdr[HDR] = { (uint8_t)(len >> 24), (uint8_t)(len >> 16),
 			     (uint8_t)(len >> 8), (uint8_t)len };
@@ -359,7 +373,22 @@ static bool stream_tx_ready(struct net *n)
 		s->qtail - s->qhead <= TXQ_BYTES / 2);
 }
 
-static int stream_recv(struct net *n, void *buf, size_t cap)
+/* A received frame's wire-time trailer (net.h), taken off: the time
+ * into *at and the frame's length without it; len as it was if none. */
+static uint32_t take_wire_time(const uint8_t *f, uint32_t len, uint64_t *at)
+{
+	if (len <= NET_WIRE_TRAILER ||
+	    memcmp(f + len - 8, NET_WIRE_MAGIC, 8) != 0)
+		return len;
+	const uint8_t *t = f + len - NET_WIRE_TRAILER;
+	uint64_t v = 0;
+	for (unsigned i = 0; i < 8; i++)
+		v = v << 8 | t[i];
+	*at = v;
+	return len - NET_WIRE_TRAILER;
+}
+
+static int stream_recv(struct net *n, void *buf, size_t cap, uint64_t *at)
 {
 	struct stream *s = n->priv;
 	for (;;) {
@@ -383,6 +412,8 @@ static int stream_recv(struct net *n, void *buf, size_t cap)
 				s->rhead += HDR + len;
 				if (s->rhead == s->rtail)
 					s->rhead = s->rtail = 0;
+				if (n->wire_time)
+					len = take_wire_time(f, len, at);
 				if (len > cap) {
 					n->stats.rx_drop_size++;
 					return -EMSGSIZE;
@@ -524,6 +555,7 @@ static void stream_close(struct net *n)
 		close(s->tfd);
 	free(s->rbuf);
 	free(s->qbuf);
+	free(s->wbuf);
 	free(s);
 	n->priv = NULL;
 }
@@ -538,7 +570,8 @@ static int stream_open(struct net *n)
 	s->backoff_ms = BACKOFF_MIN_MS;
 	s->rbuf = malloc(RBUF_SIZE);
 	s->qbuf = malloc(TXQ_BYTES);
-	int r = !s->rbuf || !s->qbuf ? -ENOMEM : resolve(n);
+	s->wbuf = malloc(NET_FRAME_MAX);
+	int r = !s->rbuf || !s->qbuf || !s->wbuf ? -ENOMEM : resolve(n);
 	if (r)
 		goto fail;
 	if (n->uri.listen) {

@@ -417,6 +417,80 @@ static void test_tx_timestamp_completion(void)
 	h_destroy(h);
 }
 
+/* The device clock running from 0 at the nominal rate, as
+ * fbnic_ptp_reset starts it. */
+static void ptp_from_zero(struct harness *h)
+{
+	h_wr32(h, 0, FBNIC_PTP_CTRL, FBNIC_PTP_CTRL_EN);
+	h_wr32(h, 0, FBNIC_PTP_INIT_HI, 0);
+	h_wr32(h, 0, FBNIC_PTP_INIT_LO, 0);
+	h_wr32(h, 0, FBNIC_PTP_ADD_VAL_NS,
+	       (uint32_t)(FBNIC_PTP_NOMINAL_ADDEND >> 32));
+	h_wr32(h, 0, FBNIC_PTP_ADD_VAL_SUBNS, (uint32_t)FBNIC_PTP_NOMINAL_ADDEND);
+	h_wr32(h, 0, FBNIC_PTP_ADJUST, FBNIC_PTP_ADJUST_INIT);
+}
+
+static bool near(uint64_t got, uint64_t want)
+{
+	return got + 2 >= want && got <= want + 2;
+}
+
+/* A backend that takes 3 us to take each frame. */
+static int slow_send(struct harness *h, const void *frame, size_t len)
+{
+	(void)frame;
+	(void)len;
+	h->now += 3000;
+	return 0;
+}
+
+/* --clock virtual (cfg.wire_time): each frame goes to the port with the
+ * time it left the MAC, and the TX timestamp is that time, not the time
+ * its completion is written (the backend here takes 3 us per frame);
+ * without it the port is given no time (0) and the timestamp is taken at
+ * completion.  An LSO packet's timestamp is its last segment's. */
+static void test_tx_timestamp_wire_time(void)
+{
+	for (int wire = 0; wire < 2; wire++) {
+		struct fbnic_config cfg = {
+			.dsn = 0x02fb00fffe000001ull,
+			.msix_vectors = FBNIC_MSIX_VECTORS_DEFAULT,
+			.wire_time = wire,
+		};
+		struct harness *h = h_create(&cfg);
+		REQUIRE(h);
+		struct hnic n;
+		hnic_up(&n, h, 0, VEC, 256, 64, 256);
+		ptp_from_zero(h);
+		h->send_hook = slow_send;
+		uint8_t f[100];
+		size_t len = build(f, sizeof(f), 4, 17, 20);
+		h_advance(h, 1000000);
+		uint64_t t0 = h->now;
+		REQUIRE(hnic_xmit(&n, f, len, FBNIC_TWD_FLAG_REQ_TS, 1));
+		h_run(h);
+		CHECK_INT(hnic_clean_tcq(&n), 2);
+		CHECK_INT(n.tx_ts, 1);
+		CHECK_EQ(h->last_send_at, wire ? t0 : 0);
+		/* 1 ms in; the completion 3 us after the frame left (the
+		 * nominal addend is 1.666.. ns cut short: within 2 ns) */
+		CHECK(near(n.tx_ts_last, wire ? 1000000u : 1003000u));
+		/* three segments: stamped when the last one left */
+		static uint8_t big[4000];
+		len = build(big, sizeof(big), 6, 17, 3000);
+		uint64_t meta = hnic_lso(big, len, 1400);
+		t0 = h->now;
+		REQUIRE(hnic_xmit(&n, big, len, meta | FBNIC_TWD_FLAG_REQ_TS, 2));
+		h_run(h);
+		CHECK_INT(hnic_clean_tcq(&n), 2);
+		CHECK_INT(n.tx_ts, 2);
+		CHECK_EQ(h->last_send_at, wire ? t0 + 6000 : 0);
+		CHECK_INT(h_dump_value(h, "port.tx_frames"), 4);
+		CHECK(near(n.tx_ts_last, wire ? 1009000u : 1012000u));
+		h_destroy(h);
+	}
+}
+
 /* Many packets through a TCQ of 4 entries: it wraps (the phase flips) and
  * fills; the device waits for TCQ_HEAD rather than overwrite completions
  * the driver has not read, and loses nothing. */
@@ -1043,14 +1117,7 @@ static void test_rx_timestamp_is_arrival(void)
 		h_wr32(h, 0, FBNIC_RPC_ACT_TBL0(e),
 		       h_rd32(h, 0, FBNIC_RPC_ACT_TBL0(e)) |
 			       FBNIC_RPC_ACT_TBL0_TS_ENA);
-	/* the clock running from 0 at the nominal rate (fbnic_ptp_reset) */
-	h_wr32(h, 0, FBNIC_PTP_CTRL, FBNIC_PTP_CTRL_EN);
-	h_wr32(h, 0, FBNIC_PTP_INIT_HI, 0);
-	h_wr32(h, 0, FBNIC_PTP_INIT_LO, 0);
-	h_wr32(h, 0, FBNIC_PTP_ADD_VAL_NS,
-	       (uint32_t)(FBNIC_PTP_NOMINAL_ADDEND >> 32));
-	h_wr32(h, 0, FBNIC_PTP_ADD_VAL_SUBNS, (uint32_t)FBNIC_PTP_NOMINAL_ADDEND);
-	h_wr32(h, 0, FBNIC_PTP_ADJUST, FBNIC_PTP_ADJUST_INIT);
+	ptp_from_zero(h);
 	uint8_t f[200];
 	size_t len = build(f, sizeof(f), 4, 17, 100);
 	struct hnic_rx r;
@@ -1505,6 +1572,7 @@ TEST_MAIN("dp",
 	  TEST_CASE(test_tx_gso_to_backend),
 	  TEST_CASE(test_tx_timestamp_completion),
 	  TEST_CASE(test_rx_timestamp_is_arrival),
+	  TEST_CASE(test_tx_timestamp_wire_time),
 	  TEST_CASE(test_tx_waits_for_completion_room),
 	  TEST_CASE(test_tx_back_pressure_holds_the_packet),
 	  TEST_CASE(test_tx_back_pressure_lso_resumes_mid_packet),

@@ -65,9 +65,10 @@ static void h_timer(void *o, uint64_t deadline)
 	((struct harness *)o)->deadline = deadline;
 }
 
-static int h_send(void *o, const void *frame, size_t len)
+static int h_send(void *o, const void *frame, size_t len, uint64_t at)
 {
 	struct harness *h = o;
+	h->last_send_at = at;
 	if (h->tx_room == 0) {
 		h->tx_refused++;
 		return -EAGAIN;
@@ -94,7 +95,7 @@ static int h_send_gso(void *o, const void *frame, size_t len,
 	if (!h->gso_ok)
 		return -EOPNOTSUPP;
 	unsigned i = h->nframes;
-	int r = h_send(o, frame, len);
+	int r = h_send(o, frame, len, 0);
 	if (r == 0 && i < H_MAX_FRAMES) {
 		h->gso[i] = *g;
 		h->is_gso[i] = true;

@@ -44,6 +44,7 @@ struct harness {
 	/* Set: port_send hands each frame to it (a cable to another device,
 	 * say) instead of recording it; its answer is port_send's. */
 	int (*send_hook)(struct harness *h, const void *frame, size_t len);
+	uint64_t last_send_at; /* port_send's at for the last frame offered */
 	void *send_hook_arg;
 	/* The backend takes GSO packets (port_send_gso), as a tap does: each
 	 * recorded as one frame with its request in gso[]; false (as

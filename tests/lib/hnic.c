@@ -276,8 +276,11 @@ unsigned hnic_clean_tcq(struct hnic *n)
 		uint64_t d = *desc(n, r, r->head);
 		if (!done(r, d))
 			break;
-		if (FBNIC_FIELD_GET(FBNIC_TCD_TYPE_MASK, d) == FBNIC_TCD_TYPE_1)
+		if (FBNIC_FIELD_GET(FBNIC_TCD_TYPE_MASK, d) == FBNIC_TCD_TYPE_1) {
 			n->tx_ts++;
+			n->tx_ts_last =
+				FBNIC_FIELD_GET(FBNIC_TCD_TYPE1_TS_MASK, d);
+		}
 		else if (!(d & FBNIC_TCD_TWQ1))
 			n->twq_done = FBNIC_FIELD_GET(FBNIC_TCD_TYPE0_HEAD0_MASK, d);
 		r->head++;

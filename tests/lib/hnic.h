@@ -30,6 +30,7 @@ struct hnic {
 	uint64_t hpq_buf, ppq_buf; /* one 4 KiB buffer per BDQ slot */
 	unsigned twq_done;         /* TWQ0 head the completions reported */
 	unsigned tx_ts;            /* TYPE_1 completions seen */
+	uint64_t tx_ts_last;       /* the last one's timestamp */
 };
 
 /* Bring queue q up as fbnic_up does: MAC on, rings reset, programmed and

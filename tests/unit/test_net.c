@@ -539,6 +539,90 @@ static void test_stream_pair_unix(void)
 	rm_tmp();
 }
 
+/* Wire time (net_wire_time, --clock virtual): between two backends that
+ * both have it, a frame's time goes with it and comes out of
+ * net_recv_at, the frame unchanged; a peer without it (a QEMU, here the
+ * test's own end) sends plain frames, passed on with no time and counted;
+ * and what a wire-time sender puts on the stream is QEMU's framing with a
+ * 16-byte trailer inside the length: the time, big-endian, then the
+ * magic.  A tap has no such time to give. */
+static void test_stream_wire_time(void)
+{
+	mkdir_tmp();
+	char luri[128], curi[128];
+	snprintf(luri, sizeof(luri), "stream:unix:%s/w.sock,listen", dir);
+	snprintf(curi, sizeof(curi), "stream:unix:%s/w.sock,connect", dir);
+	struct net *a = open_uri(luri, NULL);
+	REQUIRE(a);
+	struct net *b = open_uri(curi, NULL);
+	REQUIRE(b);
+	CHECK(wait_link(b, true, a));
+	CHECK(wait_link(a, true, b));
+	CHECK_INT(net_wire_time(a, true), 0);
+	CHECK_INT(net_wire_time(b, true), 0);
+	static uint8_t want[NET_FRAME_MAX], got[NET_FRAME_MAX];
+	static const uint32_t wsizes[] = { 1, 16, 17, 60, 1514, 9000 };
+	for (size_t i = 0; i < sizeof(wsizes) / sizeof(wsizes[0]); i++) {
+		uint64_t t = 0x0123456789abcdefull + i * 1000003u, at = 7;
+		fill(want, wsizes[i], (unsigned)i + 5);
+		CHECK_INT(net_send_at(a, want, wsizes[i], t), 0);
+		uint64_t end = now_ms() + WAIT_MS;
+		int r;
+		while ((r = net_recv_at(b, got, sizeof(got), &at)) == -EAGAIN &&
+		       now_ms() < end) {
+			net_service(a);
+			net_service(b);
+			struct pollfd pf = { net_fd(b), POLLIN, 0 };
+			poll(&pf, 1, 20);
+		}
+		CHECK_INT(r, (int)wsizes[i]);
+		CHECK_MEM(got, want, wsizes[i]);
+		CHECK_EQ(at, t);
+	}
+	CHECK_INT(counter(b, "rx_wire_time"), 6);
+	CHECK_INT(counter(b, "rx_no_wire_time"), 0);
+	/* counted as the frames they are, without the trailer */
+	CHECK_INT(counter(a, "tx_bytes"), 1 + 16 + 17 + 60 + 1514 + 9000);
+	CHECK_INT(counter(b, "rx_bytes"), 1 + 16 + 17 + 60 + 1514 + 9000);
+	net_close(b);
+	CHECK(wait_link(a, false, NULL));
+
+	/* the test's own end: what goes on the stream, and a plain peer */
+	char path[96];
+	snprintf(path, sizeof(path), "%s/w.sock", dir);
+	int peer = peer_connect(path);
+	REQUIRE(peer >= 0);
+	CHECK(wait_link(a, true, NULL));
+	fill(want, 60, 1);
+	CHECK_INT(net_send_at(a, want, 60, 0x1122334455667788ull), 0);
+	CHECK_INT(peer_recv_frame(peer, got, sizeof(got), a), 60 + 16);
+	CHECK_MEM(got, want, 60);
+	static const uint8_t trailer[16] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66,
+					     0x77, 0x88, 'f', 'b', 'n', 'i',
+					     'c', '-', 'w', 't' };
+	CHECK_MEM(got + 60, trailer, 16);
+	CHECK(peer_send_frame(peer, want, 60));
+	uint64_t at = 7;
+	int r;
+	uint64_t end = now_ms() + WAIT_MS;
+	while ((r = net_recv_at(a, got, sizeof(got), &at)) == -EAGAIN &&
+	       now_ms() < end) {
+		struct pollfd pf = { net_fd(a), POLLIN, 0 };
+		poll(&pf, 1, 20);
+		net_service(a);
+	}
+	CHECK_INT(r, 60);
+	CHECK_EQ(at, 0);
+	CHECK_INT(counter(a, "rx_no_wire_time"), 1);
+	/* off again: QEMU's framing as it is */
+	CHECK_INT(net_wire_time(a, false), 0);
+	CHECK_INT(net_send_at(a, want, 60, 5), 0);
+	CHECK_INT(peer_recv_frame(peer, got, sizeof(got), a), 60);
+	close(peer);
+	net_close(a);
+	rm_tmp();
+}
+
 /* A free TCP port on 127.0.0.1 (v6: ::1), bound by nobody once this
  * returns; -1 if there is none (no IPv6). */
 static int free_port_on(bool v6)
@@ -1057,6 +1141,8 @@ static void tap_in_netns(void)
 	struct net *n = open_uri("tap:" TAP_NAME, NULL);
 	REQUIRE(n);
 	CHECK(net_link(n));
+	/* the host's frames carry no wire time (--clock virtual) */
+	CHECK_INT(net_wire_time(n, true), -EOPNOTSUPP);
 	/* a tap has one owner: the second open fails cleanly (EBUSY) */
 	CHECK(open_uri("tap:" TAP_NAME, NULL) == NULL);
 	uint8_t f[200], got[NET_FRAME_MAX];
@@ -1139,6 +1225,7 @@ TEST_MAIN("unit-net", TEST_CASE(test_uri_good), TEST_CASE(test_uri_bad),
 	  TEST_CASE(test_stream_bad_length_drops_peer),
 	  TEST_CASE(test_stream_disconnect_reconnect),
 	  TEST_CASE(test_stream_pair_unix), TEST_CASE(test_stream_pair_tcp),
+	  TEST_CASE(test_stream_wire_time),
 	  TEST_CASE(test_stream_send_queue_unix),
 	  TEST_CASE(test_stream_send_queue_tcp),
 	  TEST_CASE(test_pcap_records_both_ways), TEST_CASE(test_pcap_snaplen),

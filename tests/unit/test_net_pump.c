@@ -261,6 +261,78 @@ static void test_hold_resume_and_link(void)
 	rmdir(dir);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Frame k of 60 bytes with a wire-time trailer (net.h) saying t. */
+static bool send_timed_frame(int fd, uint8_t k, uint64_t t)
+{
+	uint8_t buf[4 + 60 + NET_WIRE_TRAILER] = { 0 };
+	uint32_t be = htonl(60 + NET_WIRE_TRAILER);
+	memcpy(buf, &be, 4);
+	buf[4] = k;
+	for (unsigned i = 0; i < 8; i++)
+		buf[4 + 60 + i] = (uint8_t)(t >> (56 - 8 * i));
+	memcpy(buf + 4 + 60 + 8, NET_WIRE_MAGIC, 8);
+	return send(fd, buf, sizeof(buf), MSG_NOSIGNAL) == (ssize_t)sizeof(buf);
+}
+
+/* With wire time on, a frame's arrival is the time it left the peer's
+ * MAC plus the cable's delay (NET_WIRE_DELAY_NS), when that is before
+ * it was read; a time from the future, 0, or one too close to the read
+ * to have crossed the cable, leaves the read time (a peer's time is
+ * input); a frame without a trailer is read as it is. */
+static void test_wire_time_arrival(void)
+{
+	char dir[] = "/tmp/fbnic-pump-test.XXXXXX";
+	REQUIRE(mkdtemp(dir));
+	char path[64], uri[96];
+	snprintf(path, sizeof(path), "%s/w.sock", dir);
+	snprintf(uri, sizeof(uri), "stream:unix:%s,listen", path);
+	struct net_uri u;
+	const char *why;
+	REQUIRE(net_uri_parse(uri, &u, &why) == 0);
+	struct net *n = net_open(&u, NULL);
+	REQUIRE(n);
+	REQUIRE(net_wire_time(n, true) == 0);
+	reset_consumer(0);
+	struct net_pump_ops ops = { .deliver = deliver, .link = link_cb };
+	struct net_pump *p = net_pump_create(n, &ops);
+	REQUIRE(p);
+	REQUIRE(net_pump_start(p) == 0);
+	int peer = peer_connect(path);
+	REQUIRE(peer >= 0);
+	CHECK(wait_count(&c.links, 2));
+
+	uint64_t t0 = mono_ns();
+	uint64_t past = t0 - 5000000; /* 5 ms ago */
+	CHECK(send_timed_frame(peer, 1, past));
+	CHECK(send_timed_frame(peer, 2, t0 + 60000000000ull)); /* in a minute */
+	CHECK(send_timed_frame(peer, 3, 0));
+	CHECK(send_frame(peer, 4));
+	CHECK(wait_count(&c.offers, 4));
+	uint64_t t1 = mono_ns();
+	CHECK_EQ(c.at[0], past + NET_WIRE_DELAY_NS);
+	for (unsigned i = 1; i < 4; i++)
+		CHECK(c.at[i] >= t0 && c.at[i] <= t1);
+	for (unsigned i = 0; i < 4; i++) {
+		CHECK_INT(c.seq[i], (int)i + 1);
+		CHECK_INT(c.len[i], 60);
+	}
+	/* a time of 0 is none */
+	CHECK_VALUE("net.rx_wire_time", 2);
+	CHECK_VALUE("net.rx_no_wire_time", 2);
+	close(peer);
+	net_pump_stop(p);
+	net_pump_destroy(p);
+	net_close(n);
+	rmdir(dir);
+}
+
 /* TX back-pressure: a send refused for room (the peer does not read) is
  * followed by tx_room() once the peer reads, from the pump's thread. */
 static void test_tx_room_after_refusal(void)
@@ -319,4 +391,5 @@ static void test_tx_room_after_refusal(void)
 }
 
 TEST_MAIN("unit-net-pump", TEST_CASE(test_hold_resume_and_link),
-	  TEST_CASE(test_tx_room_after_refusal))
+	  TEST_CASE(test_tx_room_after_refusal),
+	  TEST_CASE(test_wire_time_arrival))
