@@ -20,6 +20,15 @@
  *  ADJUST.ADD_NUDGE / SUB_NUDGE  counter +/- NUDGE_NS:NUDGE_SUBNS
  * ADJUST bits are commands and read back 0.  adjtime and settime are pure
  * software offsets in the driver; they never reach the device.
+ *
+ * Frames are stamped with the counter at a host time: TX (dp/tx.c
+ * tx_complete) when the device completes the packet, RX when the frame
+ * reached the port (fbnic_port_rx_at).  With cfg.wire_time (--clock
+ * virtual) TX is when the frame went to the port (port.tx_at), and a
+ * backend that carries that time to another fbnic-emu (net.h
+ * net_wire_time) has the far end stamp the frame's arrival a cable's
+ * delay after it: both ends on the one host clock, so the timestamps two
+ * guests exchange differ by exactly their clocks' offset plus the cable.
  */
 #ifndef FBNIC_EMU_DEV_PTP_H
 #define FBNIC_EMU_DEV_PTP_H
