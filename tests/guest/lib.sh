@@ -87,7 +87,7 @@ check_emu_log() {
 }
 
 # boot NAME OUT VM-ARGS... -- STEPS...: tools/fbnic-vm on the running
-# fbnic-emu, the guest running $GUEST_SH STEPS; every "=== req CMD" line
+# fbnic-emu (SOCK; empty: the one fbnic-vm starts), the guest running $GUEST_SH STEPS; every "=== req CMD" line
 # is sent to the control channel as it appears (answers in OUT.ctl, each
 # after a line "=== ctl CMD"); "=== req CMD #TAG" sends CMD and heads its
 # answer "=== ctl CMD #TAG" (ctl_value).  Sets RC.
@@ -101,7 +101,9 @@ boot() {
 	# background shell's redirection (a loaded machine lost that race).
 	: >"$out.ctl"
 	: >"$out"
-	"$VM" --timeout 300 --socket "$SOCK" "${vmargs[@]}" --file "$HERE/$GUEST_SH:/root/$GUEST_SH" \
+	# SOCK empty: fbnic-vm starts its own fbnic-emu (--peer needs that)
+	[ -n "${SOCK:-}" ] && vmargs=(--socket "$SOCK" "${vmargs[@]}")
+	"$VM" --timeout 300 "${vmargs[@]}" --file "$HERE/$GUEST_SH:/root/$GUEST_SH" \
 		-- sh "/root/$GUEST_SH" "$@" >"$out" 2>"$out.err" &
 	VM_PID=$!
 	while IFS= read -r line; do
