@@ -69,4 +69,7 @@ else
 	sec phc2sys
 	cat /tmp/phc2sys.out
 fi
+# the driver's timestamp statistics (fbnic_get_ts_stats), ptp4l done
+sec tsstats
+ethtool -I -T "$IF" 2>&1 | sed -n '/^Statistics:/,$p'
 sec end
