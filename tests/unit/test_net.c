@@ -94,15 +94,16 @@ static long long counter(struct net *n, const char *name)
 }
 
 /* Service the backends until one frame arrives on n: its length, or
- * -ETIMEDOUT. */
-static int wait_frame(struct net *n, void *buf, struct net *other)
+ * -ETIMEDOUT; its wire time (net_recv_at) into *at. */
+static int wait_frame_at(struct net *n, void *buf, struct net *other,
+			 uint64_t *at)
 {
 	uint64_t end = now_ms() + WAIT_MS;
 	for (;;) {
 		net_service(n);
 		if (other)
 			net_service(other);
-		int r = net_recv(n, buf, NET_FRAME_MAX);
+		int r = net_recv_at(n, buf, NET_FRAME_MAX, at);
 		if (r > 0)
 			return r;
 		if (r != -EAGAIN)
@@ -114,6 +115,13 @@ static int wait_frame(struct net *n, void *buf, struct net *other)
 				       { other ? net_fd(other) : -1, POLLIN, 0 } };
 		poll(p, 2, (int)(end - t > 50 ? 50 : end - t));
 	}
+}
+
+/* wait_frame_at without the frame's wire time. */
+static int wait_frame(struct net *n, void *buf, struct net *other)
+{
+	uint64_t at;
+	return wait_frame_at(n, buf, other, &at);
 }
 
 static uint8_t scratch[NET_FRAME_MAX];
@@ -483,6 +491,13 @@ static void test_stream_disconnect_reconnect(void)
 
 /* Two backends of one process, listen and connect, over UNIX and TCP;
  * the connect side retries until its peer (re)appears. */
+/* The two ends of a stream at dir/NAME.sock: listen and connect URIs. */
+static void pair_uris(char *luri, char *curi, size_t cap, const char *name)
+{
+	snprintf(luri, cap, "stream:unix:%s/%s.sock,listen", dir, name);
+	snprintf(curi, cap, "stream:unix:%s/%s.sock,connect", dir, name);
+}
+
 static void exchange(struct net *a, struct net *b)
 {
 	static uint8_t want[NET_FRAME_MAX], got[NET_FRAME_MAX];
@@ -502,8 +517,7 @@ static void test_stream_pair_unix(void)
 {
 	mkdir_tmp();
 	char luri[128], curi[128];
-	snprintf(luri, sizeof(luri), "stream:unix:%s/p.sock,listen", dir);
-	snprintf(curi, sizeof(curi), "stream:unix:%s/p.sock,connect", dir);
+	pair_uris(luri, curi, sizeof(luri), "p");
 	/* the connect side first: it waits for the listener */
 	struct net *b = open_uri(curi, NULL);
 	REQUIRE(b);
@@ -550,8 +564,7 @@ static void test_stream_wire_time(void)
 {
 	mkdir_tmp();
 	char luri[128], curi[128];
-	snprintf(luri, sizeof(luri), "stream:unix:%s/w.sock,listen", dir);
-	snprintf(curi, sizeof(curi), "stream:unix:%s/w.sock,connect", dir);
+	pair_uris(luri, curi, sizeof(luri), "w");
 	struct net *a = open_uri(luri, NULL);
 	REQUIRE(a);
 	struct net *b = open_uri(curi, NULL);
@@ -566,16 +579,7 @@ static void test_stream_wire_time(void)
 		uint64_t t = 0x0123456789abcdefull + i * 1000003u, at = 7;
 		fill(want, wsizes[i], (unsigned)i + 5);
 		CHECK_INT(net_send_at(a, want, wsizes[i], t), 0);
-		uint64_t end = now_ms() + WAIT_MS;
-		int r;
-		while ((r = net_recv_at(b, got, sizeof(got), &at)) == -EAGAIN &&
-		       now_ms() < end) {
-			net_service(a);
-			net_service(b);
-			struct pollfd pf = { net_fd(b), POLLIN, 0 };
-			poll(&pf, 1, 20);
-		}
-		CHECK_INT(r, (int)wsizes[i]);
+		CHECK_INT(wait_frame_at(b, got, a, &at), (int)wsizes[i]);
 		CHECK_MEM(got, want, wsizes[i]);
 		CHECK_EQ(at, t);
 	}
@@ -603,15 +607,7 @@ static void test_stream_wire_time(void)
 	CHECK_MEM(got + 60, trailer, 16);
 	CHECK(peer_send_frame(peer, want, 60));
 	uint64_t at = 7;
-	int r;
-	uint64_t end = now_ms() + WAIT_MS;
-	while ((r = net_recv_at(a, got, sizeof(got), &at)) == -EAGAIN &&
-	       now_ms() < end) {
-		struct pollfd pf = { net_fd(a), POLLIN, 0 };
-		poll(&pf, 1, 20);
-		net_service(a);
-	}
-	CHECK_INT(r, 60);
+	CHECK_INT(wait_frame_at(a, got, NULL, &at), 60);
 	CHECK_EQ(at, 0);
 	CHECK_INT(counter(a, "rx_no_wire_time"), 1);
 	/* off again: QEMU's framing as it is */

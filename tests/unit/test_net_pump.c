@@ -140,7 +140,22 @@ static int peer_connect(const char *path)
 	return fd;
 }
 
-/* Frame k: 60 bytes starting with k. */
+/* A listening stream backend at DIR/s.sock, DIR made from its template;
+ * the socket's path into path. */
+static struct net *listen_in(char *dir, char *path, size_t cap)
+{
+	if (!mkdtemp(dir))
+		return NULL;
+	char uri[96];
+	snprintf(path, cap, "%s/s.sock", dir);
+	snprintf(uri, sizeof(uri), "stream:unix:%s,listen", path);
+	struct net_uri u;
+	const char *why;
+	if (net_uri_parse(uri, &u, &why))
+		return NULL;
+	return net_open(&u, NULL);
+}
+
 static void tx_room_cb(void *opaque)
 {
 	(void)opaque;
@@ -150,27 +165,31 @@ static void tx_room_cb(void *opaque)
 	pthread_mutex_unlock(&c.lock);
 }
 
+/* Frame k: 60 bytes starting with k, framed as QEMU's stream does; with
+ * a wire-time trailer (net.h) saying t if timed. */
+static bool send_framed(int fd, uint8_t k, bool timed, uint64_t t)
+{
+	uint8_t buf[4 + 60 + NET_WIRE_TRAILER] = { 0 };
+	uint32_t len = 60 + (timed ? NET_WIRE_TRAILER : 0), be = htonl(len);
+	memcpy(buf, &be, 4);
+	buf[4] = k;
+	if (timed) {
+		for (unsigned i = 0; i < 8; i++)
+			buf[4 + 60 + i] = (uint8_t)(t >> (56 - 8 * i));
+		memcpy(buf + 4 + 60 + 8, NET_WIRE_MAGIC, 8);
+	}
+	return send(fd, buf, 4 + len, MSG_NOSIGNAL) == (ssize_t)(4 + len);
+}
+
 static bool send_frame(int fd, uint8_t k)
 {
-	uint8_t buf[4 + 60];
-	uint32_t be = htonl(60);
-	memcpy(buf, &be, 4);
-	memset(buf + 4, 0, 60);
-	buf[4] = k;
-	return send(fd, buf, sizeof(buf), MSG_NOSIGNAL) == (ssize_t)sizeof(buf);
+	return send_framed(fd, k, false, 0);
 }
 
 static void test_hold_resume_and_link(void)
 {
-	char dir[] = "/tmp/fbnic-pump-test.XXXXXX";
-	REQUIRE(mkdtemp(dir));
-	char path[64], uri[96];
-	snprintf(path, sizeof(path), "%s/p.sock", dir);
-	snprintf(uri, sizeof(uri), "stream:unix:%s,listen", path);
-	struct net_uri u;
-	const char *why;
-	REQUIRE(net_uri_parse(uri, &u, &why) == 0);
-	struct net *n = net_open(&u, NULL);
+	char dir[] = "/tmp/fbnic-pump-test.XXXXXX", path[64];
+	struct net *n = listen_in(dir, path, sizeof(path));
 	REQUIRE(n);
 	reset_consumer(-EAGAIN);
 	struct net_pump_ops ops = { .deliver = deliver, .link = link_cb };
@@ -268,18 +287,6 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Frame k of 60 bytes with a wire-time trailer (net.h) saying t. */
-static bool send_timed_frame(int fd, uint8_t k, uint64_t t)
-{
-	uint8_t buf[4 + 60 + NET_WIRE_TRAILER] = { 0 };
-	uint32_t be = htonl(60 + NET_WIRE_TRAILER);
-	memcpy(buf, &be, 4);
-	buf[4] = k;
-	for (unsigned i = 0; i < 8; i++)
-		buf[4 + 60 + i] = (uint8_t)(t >> (56 - 8 * i));
-	memcpy(buf + 4 + 60 + 8, NET_WIRE_MAGIC, 8);
-	return send(fd, buf, sizeof(buf), MSG_NOSIGNAL) == (ssize_t)sizeof(buf);
-}
 
 /* With wire time on, a frame's arrival is the time it left the peer's
  * MAC plus the cable's delay (NET_WIRE_DELAY_NS), when that is before
@@ -288,15 +295,8 @@ static bool send_timed_frame(int fd, uint8_t k, uint64_t t)
  * input); a frame without a trailer is read as it is. */
 static void test_wire_time_arrival(void)
 {
-	char dir[] = "/tmp/fbnic-pump-test.XXXXXX";
-	REQUIRE(mkdtemp(dir));
-	char path[64], uri[96];
-	snprintf(path, sizeof(path), "%s/w.sock", dir);
-	snprintf(uri, sizeof(uri), "stream:unix:%s,listen", path);
-	struct net_uri u;
-	const char *why;
-	REQUIRE(net_uri_parse(uri, &u, &why) == 0);
-	struct net *n = net_open(&u, NULL);
+	char dir[] = "/tmp/fbnic-pump-test.XXXXXX", path[64];
+	struct net *n = listen_in(dir, path, sizeof(path));
 	REQUIRE(n);
 	REQUIRE(net_wire_time(n, true) == 0);
 	reset_consumer(0);
@@ -310,9 +310,9 @@ static void test_wire_time_arrival(void)
 
 	uint64_t t0 = mono_ns();
 	uint64_t past = t0 - 5000000; /* 5 ms ago */
-	CHECK(send_timed_frame(peer, 1, past));
-	CHECK(send_timed_frame(peer, 2, t0 + 60000000000ull)); /* in a minute */
-	CHECK(send_timed_frame(peer, 3, 0));
+	CHECK(send_framed(peer, 1, true, past));
+	CHECK(send_framed(peer, 2, true, t0 + 60000000000ull)); /* in a minute */
+	CHECK(send_framed(peer, 3, true, 0));
 	CHECK(send_frame(peer, 4));
 	CHECK(wait_count(&c.offers, 4));
 	uint64_t t1 = mono_ns();
@@ -337,15 +337,8 @@ static void test_wire_time_arrival(void)
  * followed by tx_room() once the peer reads, from the pump's thread. */
 static void test_tx_room_after_refusal(void)
 {
-	char dir[] = "/tmp/fbnic-pump-test.XXXXXX";
-	REQUIRE(mkdtemp(dir));
-	char path[64], uri[96];
-	snprintf(path, sizeof(path), "%s/p.sock", dir);
-	snprintf(uri, sizeof(uri), "stream:unix:%s,listen", path);
-	struct net_uri u;
-	const char *why;
-	REQUIRE(net_uri_parse(uri, &u, &why) == 0);
-	struct net *n = net_open(&u, NULL);
+	char dir[] = "/tmp/fbnic-pump-test.XXXXXX", path[64];
+	struct net *n = listen_in(dir, path, sizeof(path));
 	REQUIRE(n);
 	reset_consumer(0);
 	struct net_pump_ops ops = { .deliver = deliver, .link = link_cb,
