@@ -5,7 +5,9 @@
 # it in namespace "peer".  For each xdp-bench mode (drop, tx) the peer
 # sends N UDP frames to the fbnic address while xdp-bench runs its native
 # XDP program on the fbnic netdev; then ethtool -L changes the channels
-# with the queue statistics read around it.  Sections ("=== NAME") for the
+# with the queue statistics read around it; then an AF_XDP socket in copy
+# mode (xsk.c, built here) takes the N frames (rxdrop), then sends them
+# back (l2fwd).  Sections ("=== NAME") for the
 # host-side checks; "=== req dump #TAG" asks the host for fbnic-emu's
 # counters (tests/guest/lib.sh boot).
 # Usage: xdp.sh N
@@ -101,5 +103,27 @@ sec "L-1"; ethtool -L "$IF" combined 1; echo "rc $?"
 sec "qstats-L-1"; qstats
 sec "L-2"; ethtool -L "$IF" combined "$ch"; echo "rc $?"
 sec "qstats-L-2"; qstats
+# AF_XDP in copy mode (xsk.c: generic XDP, the only kind the driver's
+# missing XDP_REDIRECT leaves), on one channel so that every frame comes
+# to queue 0, where the socket is bound
+sec xsk-build; gcc -O2 -o /tmp/xsk /root/xsk.c 2>&1; echo "rc $?"
+ethtool -L "$IF" combined 1
+for mode in rxdrop l2fwd; do
+	prx=$(peer_count rx)
+	/tmp/xsk "$mode" "$IF" "$N" 120 >/tmp/xsk.out 2>&1 &
+	xp=$!
+	i=0
+	while ! grep -q '^ready' /tmp/xsk.out && kill -0 $xp 2>/dev/null && [ $i -lt 300 ]; do
+		i=$((i + 1)); sleep 0.1
+	done
+	sec "xsk-$mode"
+	ip netns exec peer python3 /tmp/blast.py "$N"
+	wait $xp
+	echo "xsk rc $?"
+	sleep 1
+	echo "peer rx $(($(peer_count rx) - prx))"
+	cat /tmp/xsk.out
+done
+ethtool -L "$IF" combined "$ch"
 sec "dmesg"; dmesg | grep -Ei 'fbnic|xdp|warn|bug' | tail -n 20
 sec end
