@@ -400,6 +400,60 @@ static void test_tx_udp_segmentation(void)
 	h_destroy(h);
 }
 
+/* XDP_TX (fbnic_pkt_tx): packets on TWQ1, address descriptors only, the
+ * QM's default metadata supplying REQ_COMPLETION, interleaved with stack
+ * packets on TWQ0 of the same queue pair, both completing on the one TCQ
+ * (fbnic_clean_twq: a TCD reports head0 or, with TWQ1 set, head1).  Every
+ * frame reaches the wire whole; each ring's reported head only moves
+ * forward and ends at its tail; the TCQ wraps (its 16 entries fewer than
+ * the completions) without losing one. */
+static void test_xdp_tx_twq1_shares_the_tcq(void)
+{
+	struct hnic n;
+	struct harness *h = h_create(NULL);
+	REQUIRE(h);
+	hnic_up(&n, h, 0, VEC, 16, 64, 256); /* TWQ0 and TCQ of 16 */
+	hnic_twq1_up(&n, 64);
+	uint8_t f[300];
+	unsigned sent0 = 0, sent1 = 0;
+	for (unsigned round = 0; round < 12; round++) {
+		for (unsigned k = 0; k < 3; k++) {
+			size_t len = build(f, sizeof(f), 4, 17, 100 + k);
+			f[len - 1] = (uint8_t)(round * 8 + k); /* the frame's tag */
+			REQUIRE(hnic_post_xdp(&n, f, len, 1 + k % 2));
+			sent1++;
+		}
+		hnic_twq1_doorbell(&n);
+		size_t len = build(f, sizeof(f), 6, 17, 150);
+		f[len - 1] = (uint8_t)(round * 8 + 7);
+		REQUIRE(hnic_xmit(&n, f, len, 0, 1));
+		sent0++;
+		h_run(h);
+		hnic_clean_tcq(&n);
+	}
+	h_run(h);
+	hnic_clean_tcq(&n);
+	CHECK_INT(h->nframes, sent0 + sent1);
+	/* in doorbell order per ring: every tag once, lengths intact */
+	unsigned seen = 0;
+	for (unsigned i = 0; i < h->nframes; i++) {
+		uint8_t tag = h->frames[i][h->frame_len[i] - 1];
+		unsigned k = tag % 8;
+		size_t want = k == 7 ? 14 + 40 + 8 + 150 : 14 + 20 + 8 + 100 + k;
+		CHECK_INT(h->frame_len[i], want);
+		seen++;
+	}
+	CHECK_INT(seen, 48);
+	CHECK(!n.tcd_backwards);
+	CHECK_INT(n.twq1_done, n.twq1.tail % 64);
+	CHECK_INT(n.twq_done, n.twq.tail % 16);
+	CHECK(n.tcd1 >= 1 && n.tcd0 >= 1);
+	CHECK_INT(n.twq1.head, n.twq1.tail);
+	CHECK_INT(n.twq.head, n.twq.tail);
+	CHECK(n.tcq.head > n.tcq.size); /* wrapped */
+	h_destroy(h);
+}
+
 /* A timestamp request gets its TYPE_1 completion (fbnic_clean_twq0 would
  * hold the packet forever without it). */
 static void test_tx_timestamp_completion(void)
@@ -1573,6 +1627,7 @@ TEST_MAIN("dp",
 	  TEST_CASE(test_tx_timestamp_completion),
 	  TEST_CASE(test_rx_timestamp_is_arrival),
 	  TEST_CASE(test_tx_timestamp_wire_time),
+	  TEST_CASE(test_xdp_tx_twq1_shares_the_tcq),
 	  TEST_CASE(test_tx_waits_for_completion_room),
 	  TEST_CASE(test_tx_back_pressure_holds_the_packet),
 	  TEST_CASE(test_tx_back_pressure_lso_resumes_mid_packet),

@@ -207,6 +207,48 @@ void hnic_rpc_up(struct harness *h, unsigned nq)
 	}
 }
 
+void hnic_twq1_up(struct hnic *n, unsigned size)
+{
+	ring_alloc(n, &n->twq1, size);
+	n->twq1_done = 0;
+	/* ETH_HLEN as the driver writes it, in the 2-byte-unit field */
+	uint64_t meta = FBNIC_FIELD_PREP(FBNIC_TWD_L2_HLEN_MASK, 14) |
+			FBNIC_TWD_FLAG_REQ_COMPLETION;
+	h_wr32(n->h, 0, FBNIC_QM_TWQ_DEFAULT_META_L, (uint32_t)meta);
+	h_wr32(n->h, 0, FBNIC_QM_TWQ_DEFAULT_META_H, (uint32_t)(meta >> 32));
+	wr(n, FBNIC_QUEUE_TWQ1_CTL, FBNIC_QUEUE_TWQ_CTL_RESET);
+	ring_program(n, &n->twq1, FBNIC_QUEUE_TWQ1_BAL, FBNIC_QUEUE_TWQ1_BAH,
+		     FBNIC_QUEUE_TWQ1_SIZE);
+	wr(n, FBNIC_QUEUE_TWQ1_CTL, FBNIC_QUEUE_TWQ_CTL_ENABLE);
+}
+
+bool hnic_post_xdp(struct hnic *n, const void *frame, size_t len,
+		   unsigned nbuf)
+{
+	struct hnic_ring *r = &n->twq1;
+	if (!nbuf || !r->size || r->tail - r->head + nbuf > r->size - 1)
+		return false;
+	uint64_t buf = h_alloc(n->h, len ? len : 1);
+	memcpy(h_gpa(n->h, buf), frame, len);
+	size_t off = 0;
+	for (unsigned i = 0; i < nbuf; i++) {
+		size_t chunk = i + 1 == nbuf ? len - off : len / nbuf;
+		*desc(n, r, r->tail++) =
+			FBNIC_FIELD_PREP(FBNIC_TWD_ADDR_MASK, buf + off) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, chunk) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK,
+					 i + 1 == nbuf ? FBNIC_TWD_TYPE_LAST_AL
+						       : FBNIC_TWD_TYPE_AL);
+		off += chunk;
+	}
+	return true;
+}
+
+void hnic_twq1_doorbell(struct hnic *n)
+{
+	wr(n, FBNIC_QUEUE_TWQ1_TAIL, n->twq1.tail & (n->twq1.size - 1));
+}
+
 bool hnic_post_sg(struct hnic *n, const struct hnic_seg *seg, unsigned nseg,
 		  uint64_t meta)
 {
@@ -268,6 +310,23 @@ static bool done(const struct hnic_ring *r, uint64_t d)
 	return !!(d & (1ull << 63)) != lap_odd;
 }
 
+/* A head completion for ring r: the new head, counted; a head that
+ * does not move forward within what was posted (as the driver's clean
+ * loops would take it) is noted. */
+static void advance_done(struct hnic *n, unsigned *done_at,
+			 const struct hnic_ring *r, unsigned head,
+			 unsigned *count)
+{
+	unsigned mask = r->size ? r->size - 1 : 0;
+	unsigned outstanding = (r->tail - r->head) & mask;
+	unsigned moved = (head - *done_at) & mask;
+	unsigned freed = (*done_at - r->head) & mask;
+	if (!r->size || moved + freed > outstanding)
+		n->tcd_backwards = true;
+	*done_at = head;
+	(*count)++;
+}
+
 unsigned hnic_clean_tcq(struct hnic *n)
 {
 	struct hnic_ring *r = &n->tcq;
@@ -282,15 +341,24 @@ unsigned hnic_clean_tcq(struct hnic *n)
 				FBNIC_FIELD_GET(FBNIC_TCD_TYPE1_TS_MASK, d);
 		}
 		else if (!(d & FBNIC_TCD_TWQ1))
-			n->twq_done = FBNIC_FIELD_GET(FBNIC_TCD_TYPE0_HEAD0_MASK, d);
+			advance_done(n, &n->twq_done, &n->twq,
+				     FBNIC_FIELD_GET(FBNIC_TCD_TYPE0_HEAD0_MASK, d),
+				     &n->tcd0);
+		else
+			advance_done(n, &n->twq1_done, &n->twq1,
+				     FBNIC_FIELD_GET(FBNIC_TCD_TYPE0_HEAD1_MASK, d),
+				     &n->tcd1);
 		r->head++;
 		count++;
 	}
 	if (count) {
 		wr(n, FBNIC_QUEUE_TCQ_HEAD, r->head & (r->size - 1));
-		/* free the TWQ up to the reported head */
+		/* free the TWQs up to the reported heads */
 		while ((n->twq.head & (n->twq.size - 1)) != n->twq_done)
 			n->twq.head++;
+		while (n->twq1.size &&
+		       (n->twq1.head & (n->twq1.size - 1)) != n->twq1_done)
+			n->twq1.head++;
 	}
 	return count;
 }

@@ -29,6 +29,10 @@ struct hnic {
 	struct hnic_ring twq, tcq, hpq, ppq, rcq;
 	uint64_t hpq_buf, ppq_buf; /* one 4 KiB buffer per BDQ slot */
 	unsigned twq_done;         /* TWQ0 head the completions reported */
+	struct hnic_ring twq1;     /* XDP_TX's ring (hnic_twq1_up), size 0: off */
+	unsigned twq1_done;        /* TWQ1 head the completions reported */
+	unsigned tcd0, tcd1;       /* head completions seen for TWQ0, TWQ1 */
+	bool tcd_backwards;        /* a reported head went back */
 	unsigned tx_ts;            /* TYPE_1 completions seen */
 	uint64_t tx_ts_last;       /* the last one's timestamp */
 };
@@ -60,6 +64,17 @@ bool hnic_stop(struct hnic *n);
  * vector unmasked.  Sizes as hnic_up. */
 void hnic_restart(struct hnic *n, unsigned twq_size, unsigned bdq_size,
 		  unsigned rcq_size);
+/* TWQ1, the XDP_TX ring, as fbnic_enable_twq1 programs it (size
+ * entries), with the QM's default metadata fbnic_mac.c writes for its
+ * packets (REQ_COMPLETION, L2_HLEN 14). */
+void hnic_twq1_up(struct hnic *n, unsigned size);
+/* An XDP_TX packet as fbnic_pkt_tx posts it: address descriptors only,
+ * the frame in nbuf pieces, the last LAST_AL; no doorbell
+ * (fbnic_pkt_commit_tail rings it once per NAPI poll:
+ * hnic_twq1_doorbell).  false if the ring has no room. */
+bool hnic_post_xdp(struct hnic *n, const void *frame, size_t len,
+		   unsigned nbuf);
+void hnic_twq1_doorbell(struct hnic *n);
 /* Post a frame as fbnic_tx_map does: META with meta_flags (REQ_COMPLETION
  * is added), then the frame cut into nbuf address descriptors, and ring
  * the tail doorbell.  false if the ring has no room. */
