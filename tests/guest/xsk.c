@@ -42,7 +42,7 @@
 #define SOL_XDP 283
 #endif
 
-#define NFRAMES 4096u
+#define NFRAMES 8192u
 #define FSIZE 2048u
 #define RING 2048u
 
@@ -172,11 +172,18 @@ int main(int argc, char **argv)
 	map_ring(fd, &rx, &off.rx, sizeof(struct xdp_desc), XDP_PGOFF_RX_RING);
 	map_ring(fd, &tx, &off.tx, sizeof(struct xdp_desc), XDP_PGOFF_TX_RING);
 
-	/* the first RING frames to the fill ring, the rest spare for TX */
+	/* the first RING frames to the fill ring; the rest wait in spare,
+	 * so that l2fwd refills the fill ring at once for a frame it
+	 * forwards rather than when its TX completes (an empty fill ring
+	 * drops frames in the kernel) */
 	uint64_t *fq = fill.desc;
 	for (uint32_t i = 0; i < RING; i++)
 		fq[i] = (uint64_t)i * FSIZE;
 	__atomic_store_n(fill.prod, RING, __ATOMIC_RELEASE);
+	static uint64_t spare[NFRAMES];
+	unsigned nspare = 0;
+	for (uint32_t i = RING; i < NFRAMES; i++)
+		spare[nspare++] = (uint64_t)i * FSIZE;
 
 	struct sockaddr_xdp sx = { .sxdp_family = AF_XDP,
 				   .sxdp_ifindex = ifindex,
@@ -208,14 +215,13 @@ int main(int argc, char **argv)
 	while (good < want && now() < end) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		poll(&p, 1, 100);
-		/* completions: the buffers go back to the fill ring */
+		/* completions: the buffers back to spare */
 		uint32_t cc = *comp.cons, cp = __atomic_load_n(comp.prod,
 							      __ATOMIC_ACQUIRE);
-		uint32_t fp = *fill.prod;
-		for (; cc != cp; cc++, fp++)
-			fq[fp % RING] = cq[cc % RING];
+		for (; cc != cp; cc++)
+			spare[nspare++] = cq[cc % RING];
 		__atomic_store_n(comp.cons, cc, __ATOMIC_RELEASE);
-		__atomic_store_n(fill.prod, fp, __ATOMIC_RELEASE);
+		uint32_t fp;
 
 		uint32_t rc = *rx.cons, rp = __atomic_load_n(rx.prod,
 							    __ATOMIC_ACQUIRE);
@@ -228,7 +234,8 @@ int main(int argc, char **argv)
 				good++;
 			else
 				bad++;
-			if (fwd && d.len >= 12) {
+			if (fwd && d.len >= 12 && nspare &&
+			    tp - *tx.cons < RING) {
 				uint8_t mac[6];
 				memcpy(mac, f, 6);
 				memcpy(f, f + 6, 6);
@@ -236,6 +243,8 @@ int main(int argc, char **argv)
 				td[tp % RING] = d;
 				tp++;
 				sent++;
+				fq[fp % RING] = spare[--nspare];
+				fp++;
 			} else {
 				fq[fp % RING] = d.addr - d.addr % FSIZE;
 				fp++;
@@ -243,8 +252,12 @@ int main(int argc, char **argv)
 		}
 		__atomic_store_n(rx.cons, rc, __ATOMIC_RELEASE);
 		__atomic_store_n(fill.prod, fp, __ATOMIC_RELEASE);
-		if (tp != *tx.prod) {
-			__atomic_store_n(tx.prod, tp, __ATOMIC_RELEASE);
+		__atomic_store_n(tx.prod, tp, __ATOMIC_RELEASE);
+		/* copy mode sends at most 32 frames a kick: kick until the
+		 * TX ring is empty */
+		for (int k = 0; k < 10000 &&
+				__atomic_load_n(tx.cons, __ATOMIC_ACQUIRE) != tp;
+		     k++) {
 			if (sendto(fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
 			    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS)
 				die("sendto (TX kick)");
@@ -259,7 +272,17 @@ int main(int argc, char **argv)
 			break;
 		usleep(10000);
 	}
+	struct xdp_statistics st = { 0 };
+	socklen_t sl = sizeof(st);
+	getsockopt(fd, SOL_XDP, XDP_STATISTICS, &st, &sl);
 	printf("good %lu bad %lu sent %lu completed %u\n", good, bad, sent,
 	       __atomic_load_n(comp.prod, __ATOMIC_ACQUIRE));
+	printf("kernel: rx_dropped %llu rx_invalid %llu tx_invalid %llu "
+	       "rx_ring_full %llu rx_fill_ring_empty %llu\n",
+	       (unsigned long long)st.rx_dropped,
+	       (unsigned long long)st.rx_invalid_descs,
+	       (unsigned long long)st.tx_invalid_descs,
+	       (unsigned long long)st.rx_ring_full,
+	       (unsigned long long)st.rx_fill_ring_empty_descs);
 	return good == want ? 0 : 1;
 }
