@@ -222,25 +222,44 @@ void hnic_twq1_up(struct hnic *n, unsigned size)
 	wr(n, FBNIC_QUEUE_TWQ1_CTL, FBNIC_QUEUE_TWQ_CTL_ENABLE);
 }
 
-bool hnic_post_xdp(struct hnic *n, const void *frame, size_t len,
-		   unsigned nbuf)
+/* The frame copied into guest memory, cut into nbuf pieces of len / nbuf
+ * bytes, the last taking the rest. */
+static void frame_segs(struct hnic *n, const void *frame, size_t len,
+		       unsigned nbuf, struct hnic_seg *seg)
 {
-	struct hnic_ring *r = &n->twq1;
-	if (!nbuf || !r->size || r->tail - r->head + nbuf > r->size - 1)
-		return false;
 	uint64_t buf = h_alloc(n->h, len ? len : 1);
 	memcpy(h_gpa(n->h, buf), frame, len);
 	size_t off = 0;
 	for (unsigned i = 0; i < nbuf; i++) {
 		size_t chunk = i + 1 == nbuf ? len - off : len / nbuf;
-		*desc(n, r, r->tail++) =
-			FBNIC_FIELD_PREP(FBNIC_TWD_ADDR_MASK, buf + off) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, chunk) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK,
-					 i + 1 == nbuf ? FBNIC_TWD_TYPE_LAST_AL
-						       : FBNIC_TWD_TYPE_AL);
+		seg[i] = (struct hnic_seg){ buf + off, (uint32_t)chunk };
 		off += chunk;
 	}
+}
+
+/* One address descriptor per piece on ring r, the last LAST_AL. */
+static void post_al(struct hnic *n, struct hnic_ring *r,
+		    const struct hnic_seg *seg, unsigned nseg)
+{
+	for (unsigned i = 0; i < nseg; i++)
+		*desc(n, r, r->tail++) =
+			FBNIC_FIELD_PREP(FBNIC_TWD_ADDR_MASK, seg[i].gpa) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, seg[i].len) |
+			FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK,
+					 i + 1 == nseg ? FBNIC_TWD_TYPE_LAST_AL
+						       : FBNIC_TWD_TYPE_AL);
+}
+
+bool hnic_post_xdp(struct hnic *n, const void *frame, size_t len,
+		   unsigned nbuf)
+{
+	struct hnic_ring *r = &n->twq1;
+	struct hnic_seg seg[HNIC_MAX_SEGS];
+	if (!nbuf || nbuf > HNIC_MAX_SEGS || !r->size ||
+	    r->tail - r->head + nbuf > r->size - 1)
+		return false;
+	frame_segs(n, frame, len, nbuf, seg);
+	post_al(n, r, seg, nbuf);
 	return true;
 }
 
@@ -259,13 +278,7 @@ bool hnic_post_sg(struct hnic *n, const struct hnic_seg *seg, unsigned nseg,
 				 FBNIC_TWD_FLAG_DEST_MAC |
 				 FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK,
 						  FBNIC_TWD_TYPE_META);
-	for (unsigned i = 0; i < nseg; i++)
-		*desc(n, r, r->tail++) =
-			FBNIC_FIELD_PREP(FBNIC_TWD_ADDR_MASK, seg[i].gpa) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_LEN_MASK, seg[i].len) |
-			FBNIC_FIELD_PREP(FBNIC_TWD_TYPE_MASK,
-					 i + 1 == nseg ? FBNIC_TWD_TYPE_LAST_AL
-						       : FBNIC_TWD_TYPE_AL);
+	post_al(n, r, seg, nseg);
 	return true;
 }
 
@@ -291,14 +304,7 @@ bool hnic_xmit(struct hnic *n, const void *frame, size_t len, uint64_t meta,
 		nbuf = 1;
 	if (nbuf > HNIC_MAX_SEGS)
 		return false;
-	uint64_t buf = h_alloc(n->h, len ? len : 1);
-	memcpy(h_gpa(n->h, buf), frame, len);
-	size_t off = 0;
-	for (unsigned i = 0; i < nbuf; i++) {
-		size_t chunk = i + 1 == nbuf ? len - off : len / nbuf;
-		seg[i] = (struct hnic_seg){ buf + off, (uint32_t)chunk };
-		off += chunk;
-	}
+	frame_segs(n, frame, len, nbuf, seg);
 	return hnic_xmit_sg(n, seg, nbuf, meta);
 }
 
