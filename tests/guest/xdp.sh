@@ -62,14 +62,33 @@ while [ "$(cat "/sys/class/net/$IF/carrier")" != 1 ] && [ $i -lt 100 ]; do i=$((
 ping -c 2 -W 5 10.97.0.1 >/dev/null 2>&1 && echo "ping ok"
 # the peer knows the fbnic MAC for good: no ARP that XDP would drop
 ip -n peer neigh replace 10.97.0.2 lladdr "$(cat "/sys/class/net/$IF/address")" dev "$VIF" nud permanent
+# blast.py N [PROGRESS]: N UDP frames to the fbnic address; with
+# PROGRESS (xsk.c's count of frames taken), at most WINDOW in flight, well
+# below the AF_XDP fill ring (2048): UDP has no flow control of its own
 cat >/tmp/blast.py <<'EOF'
-import socket, sys
+import os, socket, struct, sys, time
 n = int(sys.argv[1])
+prog = os.open(sys.argv[2], os.O_RDONLY) if len(sys.argv) > 2 else None
+WINDOW = 512
+def taken():
+    b = os.pread(prog, 8, 0)
+    return struct.unpack("<Q", b)[0] if len(b) == 8 else 0
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 pay = bytes(range(64))
+waits = 0
 for i in range(n):
+    if prog is not None and i - taken() >= WINDOW:
+        waits += 1
+        end = time.monotonic() + 60
+        while i - taken() >= WINDOW:
+            if time.monotonic() > end:
+                print("receiver stalled at", taken(), "of", i)
+                sys.exit(1)
+            time.sleep(0.001)
     s.sendto(pay, ("10.97.0.2", 9))
 print("sent", n)
+if prog is not None:
+    print("window waits", waits)
 EOF
 
 for mode in drop tx; do
@@ -110,14 +129,15 @@ sec xsk-build; gcc -O2 -o /tmp/xsk /root/xsk.c 2>&1; echo "rc $?"
 ethtool -L "$IF" combined 1
 for mode in rxdrop l2fwd; do
 	prx=$(peer_count rx)
-	/tmp/xsk "$mode" "$IF" "$N" 120 >/tmp/xsk.out 2>&1 &
+	rm -f /tmp/xsk.progress
+	/tmp/xsk "$mode" "$IF" "$N" 120 /tmp/xsk.progress >/tmp/xsk.out 2>&1 &
 	xp=$!
 	i=0
 	while ! grep -q '^ready' /tmp/xsk.out && kill -0 $xp 2>/dev/null && [ $i -lt 300 ]; do
 		i=$((i + 1)); sleep 0.1
 	done
 	sec "xsk-$mode"
-	ip netns exec peer python3 /tmp/blast.py "$N"
+	ip netns exec peer python3 /tmp/blast.py "$N" /tmp/xsk.progress
 	wait $xp
 	echo "xsk rc $?"
 	sleep 1

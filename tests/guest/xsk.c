@@ -15,10 +15,17 @@
  *           with its MAC addresses swapped
  * until COUNT good frames or SECS seconds.  Prints "ready" once bound,
  * then "good G bad B sent S" at the end; exit status 0 if G == COUNT.
- * Usage: xsk rxdrop|l2fwd IFNAME COUNT SECS
+ * With PROGRESS, the number of frames taken off the RX ring so far is kept
+ * there (a little-endian 64-bit count at offset 0, updated every turn), so
+ * that the sender can keep its frames in flight below the fill ring's size:
+ * UDP has no flow control, and a consumer that the guest's scheduler holds
+ * back for a moment would otherwise lose frames to an empty fill ring
+ * (the kernel's rx_fill_ring_empty_descs), by chance.
+ * Usage: xsk rxdrop|l2fwd IFNAME COUNT SECS [PROGRESS]
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/if_link.h>
 #include <linux/if_xdp.h>
@@ -96,8 +103,9 @@ static int good_frame(const uint8_t *f, uint32_t len)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
-		fprintf(stderr, "usage: xsk rxdrop|l2fwd IFNAME COUNT SECS\n");
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr,
+			"usage: xsk rxdrop|l2fwd IFNAME COUNT SECS [PROGRESS]\n");
 		return 2;
 	}
 	int fwd = !strcmp(argv[1], "l2fwd");
@@ -106,6 +114,18 @@ int main(int argc, char **argv)
 	double secs = atof(argv[4]);
 	if (!ifindex)
 		die("if_nametoindex");
+	static uint64_t no_progress;
+	uint64_t *progress = &no_progress;
+	if (argc == 6) {
+		int pf = open(argv[5], O_RDWR | O_CREAT | O_TRUNC, 0644);
+		if (pf < 0 || ftruncate(pf, sizeof(*progress)))
+			die("progress file");
+		progress = mmap(NULL, sizeof(*progress), PROT_READ | PROT_WRITE,
+				MAP_SHARED, pf, 0);
+		if (progress == MAP_FAILED)
+			die("mmap progress file");
+		close(pf);
+	}
 
 	union bpf_attr a;
 	memset(&a, 0, sizeof(a));
@@ -253,6 +273,9 @@ int main(int argc, char **argv)
 		__atomic_store_n(rx.cons, rc, __ATOMIC_RELEASE);
 		__atomic_store_n(fill.prod, fp, __ATOMIC_RELEASE);
 		__atomic_store_n(tx.prod, tp, __ATOMIC_RELEASE);
+		/* the fill ring is whole again: the sender may go on */
+		__atomic_store_n(progress, (uint64_t)(good + bad),
+				 __ATOMIC_RELEASE);
 		/* copy mode sends at most 32 frames a kick: kick until the
 		 * TX ring is empty */
 		for (int k = 0; k < 10000 &&
