@@ -15,6 +15,7 @@ selftest library (drivers/net/hw/lib/py), run by tools/fbnic-selftests:
 Passes when every bind succeeded and the queue showed its dmabuf while
 bound (netdev queue-get) and none after, every transfer that ran arrived whole
 (same length, same SHA-256), transfers ran both ways during the cycles,
+the bound queue's TX ring sent nothing (pin_tx_to_queue0 says why),
 and the kernel logged no queue-idle timeout, TX watchdog, WARNING or BUG.
 """
 
@@ -83,6 +84,41 @@ def tx_dropped(cfg):
     from a stopped queue's TX ring without its completion)."""
     with open(f"/sys/class/net/{cfg.ifname}/statistics/tx_dropped") as f:
         return int(f.read())
+
+
+def pin_tx_to_queue0(cfg):
+    """Every transmit to TX queue 0 (XPS: all CPUs on tx-0, none on the
+    others), the old maps restored at the end.  The bound queue's vector
+    restarts its TX ring as well as its RX rings, and fbnic_queue_stop
+    (fbnic_txrx.c) stops the TX subqueue with netif_stop_subqueue alone,
+    which does not wait for a transmit already past that check, where
+    fbnic_down uses netif_tx_disable, which does.  Such a transmit rings
+    the doorbell after fbnic_enable_twq0 has reset the ring, and the NIC
+    sends and completes the ring's stale descriptors: a NULL dereference
+    in fbnic_clean_twq0 (README, "devmem TCP").  The cycles test the
+    memory provider on the RX queue with traffic on the others, so the
+    bound queue's TX ring carries none."""
+    base = f"/sys/class/net/{cfg.ifname}/queues"
+    cpus = os.cpu_count() or 1
+    every = format((1 << cpus) - 1, "x")
+    for q in sorted(os.listdir(base)):
+        if not q.startswith("tx-"):
+            continue
+        path = f"{base}/{q}/xps_cpus"
+        with open(path) as f:
+            old = f.read().strip()
+        with open(path, "w") as f:
+            f.write(every if q == "tx-0" else "0")
+        defer(lambda p=path, v=old: open(p, "w").write(v))
+
+
+def tx_packets(nl, cfg, queue):
+    """TX queue QUEUE's packets (netdev qstats, per queue)."""
+    for q in nl.qstats_get({"ifindex": cfg.ifindex, "scope": "queue"},
+                           dump=True):
+        if q.get("queue-type") == "tx" and q.get("queue-id") == queue:
+            return q.get("tx-packets", 0)
+    return 0
 
 
 def sha256(path):
@@ -157,9 +193,19 @@ def bind_unbind_cycles(cfg):
     if nq < 2:
         raise KsftSkipEx(f"{cfg.ifname} has {nq} RX queue, 2 needed")
     queue = nq - 1
-    # the other queues carry all traffic (ncdevmem's configure_rss)
+    # the other queues carry all traffic (ncdevmem's configure_rss), and
+    # TX queue 0 all that the device sends
     ethtool(f"-X {cfg.ifname} equal {queue}")
     defer(ethtool, f"-X {cfg.ifname} default")
+    pin_tx = os.environ.get("MP_PIN_TX", "1") != "0"
+    if pin_tx:
+        pin_tx_to_queue0(cfg)
+    insmod = os.environ.get("MP_INSMOD", "").split()
+    if insmod:
+        # a module to load for the cycles (tests/guest/txrace/run)
+        cmd(" ".join(["insmod"] + insmod))
+        name = os.path.basename(insmod[0])[:-len(".ko")]
+        defer(cmd, f"rmmod {name}")
     rings = ethnl.rings_get(hdr)
     ethnl.rings_set({**hdr, "tcp-data-split": "enabled", "hds-thresh": 0})
     defer(ethnl.rings_set, {**hdr, "tcp-data-split": "unknown",
@@ -181,6 +227,7 @@ def bind_unbind_cycles(cfg):
     qid = {"ifindex": cfg.ifindex, "id": queue, "type": "rx"}
     unbind_wait = 0
     tx_drop0 = tx_dropped(cfg)
+    txq0 = tx_packets(nl, cfg, queue)
     for i in range(cycles):
         try:
             nl.bind_rx({"ifindex": cfg.ifindex, "fd": dmabuf,
@@ -203,6 +250,7 @@ def bind_unbind_cycles(cfg):
         if len(failed) > 5:
             break
     secs = time.monotonic() - t0
+    txq = tx_packets(nl, cfg, queue) - txq0
     nl.close()
     xfer.stop.set()
     xfer.join(timeout=900)
@@ -212,6 +260,12 @@ def bind_unbind_cycles(cfg):
     ksft_pr(f"longest wait for an unbind to show: {1000 * unbind_wait:.1f} ms; "
             f"tx_dropped +{tx_dropped(cfg) - tx_drop0} (fbnic_nv_flush counts "
             "there each TX packet not yet reaped at a stop, sent or not)")
+    ksft_pr(f"TX queue {queue} sent {txq} packets during the cycles")
+    if insmod:
+        par = f"/sys/module/{name}/parameters"
+        ksft_pr(f"{name}: " + ", ".join(
+            f"{p} {open(f'{par}/{p}').read().strip()}"
+            for p in sorted(os.listdir(par))))
     ksft_pr(f"transfers from the first cycle on: {xfer.done['rx']} in (RX), "
             f"{xfer.done['tx']} out (TX), "
             f"{xfer.bytes >> 20} MiB, each checked by SHA-256")
@@ -225,6 +279,9 @@ def bind_unbind_cycles(cfg):
     ksft_eq(xfer.bad, [], comment="every transfer arrived whole")
     ksft_ge(xfer.done["rx"], 1, comment="a transfer in completed")
     ksft_ge(xfer.done["tx"], 1, comment="a transfer out completed")
+    if pin_tx:
+        ksft_eq(txq, 0,
+                comment=f"TX queue {queue} (restarted with it) sent nothing")
     ksft_true(not bad_log, "no queue timeout, watchdog, WARNING or BUG in dmesg")
 
 

@@ -11,15 +11,16 @@
  * when the kernel has no fail_function of its own.
  *
  * What it keeps of the kernel's interface: one function at a time
- * ("inject": write a name to add it, an empty line to remove it; reading
- * lists it), made to return 0 -- the kernel's default retval, a NULL
- * pointer or a zero netmem -- when it should fail, which is decided as
- * the kernel's should_fail does for these four knobs: "times" (-1 without
- * end, else how many failures are left), "interval" (only every Nth
- * call may fail), "probability" (percent), "verbose" (0: quiet, else a
- * line per failure).  Not kept: the per-function retval file, space,
- * task and stack filters, and the error-injection whitelist (only
- * functions named in ALLOWED may be injected).
+ * ("inject": write a name to add it, "!NAME" or an empty line to remove
+ * it; reading lists it; while injected, a folder of its name holds its
+ * "retval", 0 unless set: the kernel's default for these, a NULL pointer
+ * or a zero netmem).  Whether a call fails is decided as the kernel's
+ * should_fail decides it from four knobs: "times" (-1 without end, else
+ * how many failures are left), "interval" (only every Nth call may fail),
+ * "probability" (percent), "verbose" (0: quiet, else a line per failure,
+ * rate-limited).  Not kept: the space, task and stack filters, and the
+ * error-injection whitelist (only functions named in ALLOWED may be
+ * injected).
  *
  * The failure: a kprobe at the function's entry sets the return value,
  * then makes the function return at once (its IP to a function that
@@ -30,6 +31,8 @@
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/kprobes.h>
+#include <linux/linkage.h>
+#include <linux/objtool.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/random.h>
@@ -48,7 +51,8 @@ static const char *const ALLOWED[] = {
 	"page_pool_alloc_frag_netmem",
 };
 
-static struct dentry *dir;
+static struct dentry *dir, *fn_dir;
+static u64 retval; /* the injected function's fail_function/NAME/retval */
 static DEFINE_MUTEX(lock);
 static struct kprobe kp;
 static bool armed;
@@ -62,12 +66,17 @@ static atomic_long_t calls = ATOMIC_LONG_INIT(0);
 static atomic_t left = ATOMIC_INIT(1);
 static atomic_t failed = ATOMIC_INIT(0);
 
-/* where a failed call goes instead of its body: straight back to the
- * caller with 0 */
-static noinline unsigned long failfn_return(void)
-{
-	return 0;
-}
+/* where a failed call goes instead of its body: a return, nothing else
+ * (the return value already in the registers, the caller's return
+ * address on top of the stack), as the kernel's just_return_func */
+void failfn_return(void);
+asm(".text\n"
+    ".type failfn_return, @function\n"
+    ASM_FUNC_ALIGN
+    "failfn_return:\n"
+    ANNOTATE_NOENDBR "\n"
+    ASM_RET
+    ".size failfn_return, .-failfn_return\n");
 
 static bool should_fail(void)
 {
@@ -90,15 +99,18 @@ static int failfn_pre(struct kprobe *p, struct pt_regs *regs)
 	if (verbose)
 		pr_info_ratelimited("failfn_shim: %s fails (%d so far)\n",
 				    p->symbol_name, atomic_read(&failed));
-	regs_set_return_value(regs, 0);
+	regs_set_return_value(regs, (unsigned long)READ_ONCE(retval));
 	instruction_pointer_set(regs, (unsigned long)failfn_return);
 	return 1; /* the IP changed: no single-step of the probed insn */
 }
 
 static void disarm(void)
 {
-	if (armed)
+	if (armed) {
 		unregister_kprobe(&kp);
+		debugfs_remove(fn_dir);
+		fn_dir = NULL;
+	}
 	armed = false;
 	name[0] = '\0';
 }
@@ -115,7 +127,8 @@ static ssize_t inject_write(struct file *f, const char __user *buf,
 	want[n] = '\0';
 	strim(want);
 	mutex_lock(&lock);
-	if (!want[0]) { /* an empty line: no function injected */
+	/* an empty line: no function injected; "!NAME": not NAME */
+	if (!want[0] || (want[0] == '!' && armed && !strcmp(want + 1, name))) {
 		disarm();
 		mutex_unlock(&lock);
 		return count;
@@ -131,10 +144,17 @@ static ssize_t inject_write(struct file *f, const char __user *buf,
 		memset(&kp, 0, sizeof(kp));
 		kp.symbol_name = name;
 		kp.pre_handler = failfn_pre;
+		retval = 0;
 		err = register_kprobe(&kp);
 		armed = !err;
-		if (err)
+		if (err) {
 			name[0] = '\0';
+		} else {
+			/* as the kernel's: a folder named after the function
+			 * (pp_alloc_fail.py looks for it), with its retval */
+			fn_dir = debugfs_create_dir(name, dir);
+			debugfs_create_x64("retval", 0600, fn_dir, &retval);
+		}
 	}
 	mutex_unlock(&lock);
 	return err ? err : count;
