@@ -100,7 +100,10 @@ def pin_tx_to_queue0(cfg):
     bound queue's TX ring carries none."""
     base = f"/sys/class/net/{cfg.ifname}/queues"
     cpus = os.cpu_count() or 1
-    every = format((1 << cpus) - 1, "x")
+    # a CPU mask as sysfs reads it: 32-bit hex words, comma-separated
+    hexmask = format((1 << cpus) - 1, "x")
+    hexmask = hexmask.zfill(-(-len(hexmask) // 8) * 8)
+    every = ",".join(hexmask[i:i + 8] for i in range(0, len(hexmask), 8))
     for q in sorted(os.listdir(base)):
         if not q.startswith("tx-"):
             continue
