@@ -200,7 +200,8 @@ install: all
 	install -m 755 tools/fbnic-ctl $(DESTDIR)$(BINDIR)/fbnic-ctl
 	install -m 755 tools/fbnic-vm tools/fbnic-selftests tools/fbnic-ctl \
 		$(DESTDIR)$(LIBDIR)/tools/
-	install -m 755 $(wildcard tools/vm/*) $(DESTDIR)$(LIBDIR)/tools/vm/
+	install -m 755 $(filter-out %.c,$(wildcard tools/vm/*)) $(DESTDIR)$(LIBDIR)/tools/vm/
+	install -m 644 $(wildcard tools/vm/*.c) $(DESTDIR)$(LIBDIR)/tools/vm/
 	install -m 644 tests/guest/ksft-expect $(DESTDIR)$(LIBDIR)/tests/guest/
 	ln -sf ../lib/fbnic-emu/tools/fbnic-vm $(DESTDIR)$(BINDIR)/fbnic-vm
 	ln -sf ../lib/fbnic-emu/tools/fbnic-selftests $(DESTDIR)$(BINDIR)/fbnic-selftests
