@@ -118,14 +118,14 @@ static void disarm(void)
 static ssize_t inject_write(struct file *f, const char __user *buf,
 			    size_t count, loff_t *pos)
 {
-	char want[KSYM_NAME_LEN];
-	size_t n = min(count, sizeof(want) - 1);
+	char line[KSYM_NAME_LEN], *want;
+	size_t n = min(count, sizeof(line) - 1);
 	int err;
 
-	if (copy_from_user(want, buf, n))
+	if (copy_from_user(line, buf, n))
 		return -EFAULT;
-	want[n] = '\0';
-	strim(want);
+	line[n] = '\0';
+	want = strim(line);
 	mutex_lock(&lock);
 	/* an empty line: no function injected; "!NAME": not NAME */
 	if (!want[0] || (want[0] == '!' && armed && !strcmp(want + 1, name))) {
