@@ -562,8 +562,9 @@ static void test_offload(void)
 
 /* Against the byte-by-byte reference (pktref.c pr_sum: RFC 1071's loop
  * over big-endian words): every length 0..300 at every start offset 0..7,
- * data that carries often (bytes near 0xff), and with a seed. */
-static void test_sum_matches_reference(void)
+ * data that carries often (bytes near 0xff), and with a seed.  Run once
+ * for each vector unit pkt_csum_partial may use. */
+static void sum_matches_reference(void)
 {
 	static uint8_t b[320];
 	uint32_t x = 12345;
@@ -602,6 +603,41 @@ static void test_sum_matches_reference(void)
 			CHECK_EQ(pkt_csum_fold(pkt_csum_partial(r + off, len, 0)),
 				 pr_sum(r + off, len));
 	free(r);
+}
+
+/* Past the vector loops' blocks (the 32-bit lanes are emptied every 512
+ * KiB): 1.5 MiB of the words that push the lanes furthest either way
+ * (0x0000 is the most negative once biased, 0xffff the most positive),
+ * and of mixed bytes, at lengths around the block's end. */
+static void sum_across_blocks(void)
+{
+	size_t big = 3u << 19;
+	uint8_t *r = malloc(big + 1);
+	REQUIRE(r);
+	uint32_t x = 777;
+	for (unsigned fill = 0; fill < 3; fill++) {
+		for (size_t i = 0; i < big + 1; i++) {
+			x = x * 1103515245u + 12345u;
+			r[i] = fill == 0 ? 0 : fill == 1 ? 0xff : (uint8_t)(x >> 24);
+		}
+		static const size_t lens[] = { (1u << 19) - 1, 1u << 19,
+					       (1u << 19) + 64, (1u << 19) + 129,
+					       3u << 19 };
+		for (unsigned i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+			CHECK_EQ(pkt_csum_fold(pkt_csum_partial(r + 1, lens[i], 0)),
+				 pr_sum(r + 1, lens[i]));
+	}
+	free(r);
+}
+
+static void test_sum_matches_reference(void)
+{
+	for (int simd = 2; simd >= 0; simd--) {
+		pkt_csum_set_simd((unsigned)simd);
+		sum_matches_reference();
+		sum_across_blocks();
+	}
+	pkt_csum_set_simd(2);
 }
 
 TEST_MAIN("pkt_csum",
