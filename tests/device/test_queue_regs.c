@@ -111,7 +111,7 @@ static void test_ring_programming(void)
 	h_wr32(h, 0, q + FBNIC_QUEUE_TWQ0_CTL, h_rd32(h, 0, q + FBNIC_QUEUE_TWQ0_CTL) & ~0x2u);
 	CHECK_EQ(h_rd32(h, 0, q + FBNIC_QUEUE_TWQ0_CTL), 0);
 	/* Sub-dword writes merge into the masked register. */
-	uint64_t v;
+	uint64_t v = 0;
 	CHECK_INT(fbnic_bar_write(h->dev, 0, (uint64_t)(q + FBNIC_QUEUE_TWQ0_BAL) * 4 + 1, 1,
 				  0xff), 0);
 	CHECK_INT(fbnic_bar_read(h->dev, 0, (uint64_t)(q + FBNIC_QUEUE_TWQ0_BAL) * 4, 4, &v),
