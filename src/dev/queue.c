@@ -94,6 +94,10 @@ uint64_t fbnic_ring_entry(const struct fbnic_ring *r, unsigned i)
 void fbnic_ring_advance_head(struct fbnic_ring *r)
 {
 	r->head = (uint16_t)((r->head + 1u) & (r->size - 1));
+	if (r->pf_n) {
+		r->pf_n--;
+		r->pf_first++;
+	}
 }
 
 void fbnic_ring_advance_tail(struct fbnic_ring *r)

@@ -51,6 +51,9 @@ enum fbnic_ring_idx {
  * doorbell.  Device-produced rings (TCQ, RCQ): tail is the device's
  * producer index, head the host's consumer index (its HEAD doorbell).
  * Indices are in entries (BDQ: 4 KiB buffer descriptors), below size. */
+/* Descriptors a host-produced ring's fetch reads ahead at most. */
+#define FBNIC_RING_PREFETCH 16
+
 struct fbnic_ring {
 	uint16_t head, tail;
 	bool enabled;   /* latched ENABLE: the data path may use the ring */
@@ -68,6 +71,13 @@ struct fbnic_ring {
 	bool stopping;
 	uint64_t base;  /* guest-physical, latched at enable */
 	uint32_t size;  /* entries, latched at enable (power of two) */
+	/* Host-produced rings: descriptors the data path fetched ahead in
+	 * one DMA (dp/ring.c), as hardware does: the pf_n entries from head
+	 * on, at pf[pf_first...], while the queue's gen is pf_gen.  The
+	 * head's advance drops them one by one; RESET drops them all. */
+	uint64_t pf[FBNIC_RING_PREFETCH];
+	uint32_t pf_gen;
+	uint8_t pf_first, pf_n;
 };
 
 struct fbnic_queue {

@@ -27,6 +27,7 @@
 #include "dp.h"
 #include "pkt/csum.h"
 #include "pkt/parse.h"
+#include "ring.h"
 #include "rpc.h"
 #include "util/log.h"
 
@@ -142,8 +143,7 @@ static int bdq_put(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 {
 	struct fbnic_ring *bdq = ring_of(dev, q, r);
 	uint64_t bd;
-	if (fbnic_dma_read_q(dev, q, fbnic_ring_entry(bdq, bdq->head), &bd,
-			     sizeof(bd)))
+	if (fbnic_dp_desc(dev, q, r, 0, &bd))
 		goto fault;
 	if (dev->queues.q[q].gen != gen)
 		return -1;

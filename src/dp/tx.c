@@ -29,6 +29,7 @@
 #include "pkt/csum.h"
 #include "pkt/parse.h"
 #include "pkt/tso.h"
+#include "ring.h"
 #include "util/log.h"
 
 #define SUB "tx"
@@ -98,9 +99,7 @@ static int tx_fetch(struct fbnic *dev, unsigned q, enum fbnic_ring_idx r,
 			  dev->csr[FBNIC_QM_TWQ_DEFAULT_META_L];
 	}
 	while (i < avail) {
-		if (fbnic_dma_read_q(dev, q,
-				     fbnic_ring_entry(ring, ring->head + i), &d,
-				     sizeof(d))) {
+		if (fbnic_dp_desc(dev, q, r, i, &d)) {
 			if (still(dev, q, gen))
 				ring_fault(dev, q, r,
 					   &dev->dp.stats.tx_dma_errors,

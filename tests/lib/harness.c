@@ -249,9 +249,12 @@ long long h_dump_value(struct harness *h, const char *key)
 void h_set_ring_ptrs(struct harness *h, unsigned q, unsigned ring,
 		     uint16_t head, uint16_t tail)
 {
-	if (q < FBNIC_MAX_QUEUES && ring < FBNIC_RINGS_PER_QUEUE)
-		h->dev->queues.q[q].ring[ring].head = head,
-		h->dev->queues.q[q].ring[ring].tail = tail;
+	if (q < FBNIC_MAX_QUEUES && ring < FBNIC_RINGS_PER_QUEUE) {
+		struct fbnic_ring *r = &h->dev->queues.q[q].ring[ring];
+		r->head = head;
+		r->tail = tail;
+		r->pf_n = 0; /* what was read ahead was for the old head */
+	}
 }
 
 void h_advance(struct harness *h, uint64_t ns)
