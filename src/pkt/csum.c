@@ -10,9 +10,6 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#endif
 
 #include "bytes.h"
 
@@ -26,9 +23,9 @@ static uint32_t fold64(uint64_t sum)
 
 /* ---- the bulk: vector sums of native 16-bit words -------------------- */
 
-/* Which vector unit the bulk may use (pkt_csum_set_simd); the best the CPU
- * has unless a test or benchmark lowered it. */
-static unsigned simd_max = 2;
+/* Whether the bulk may use SSE2 (pkt_csum_set_simd).  (AVX2 lanes were
+ * tried: twice as fast alone, no faster in bench/pps, so not kept.) */
+static unsigned simd_max = 1;
 
 void pkt_csum_set_simd(unsigned max)
 {
@@ -73,49 +70,6 @@ static uint64_t bulk_sse2(const uint8_t **pp, size_t *len)
 }
 #endif
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define CSUM_AVX2 1
-/* The same in 256-bit lanes, 128 bytes a turn, blocks of 2^12 turns; only
- * called where the CPU has AVX2. */
-__attribute__((target("avx2"))) static uint64_t bulk_avx2(const uint8_t **pp,
-							 size_t *len)
-{
-	const __m256i bias = _mm256_set1_epi16((short)0x8000);
-	const __m256i one = _mm256_set1_epi16(1);
-	const uint8_t *p = *pp;
-	int64_t total = 0;
-	while (*len >= 128) {
-		size_t turns = *len / 128 < 4096 ? *len / 128 : 4096;
-		__m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
-		for (size_t t = 0; t < turns; t++, p += 128) {
-			__m256i x = _mm256_loadu_si256((const __m256i *)p);
-			__m256i y = _mm256_loadu_si256((const __m256i *)(p + 32));
-			__m256i u = _mm256_loadu_si256((const __m256i *)(p + 64));
-			__m256i v = _mm256_loadu_si256((const __m256i *)(p + 96));
-			a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_xor_si256(x, bias), one));
-			a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_xor_si256(y, bias), one));
-			a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(_mm256_xor_si256(u, bias), one));
-			a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(_mm256_xor_si256(v, bias), one));
-		}
-		*len -= turns * 128;
-		a0 = _mm256_add_epi32(_mm256_add_epi32(a0, a1),
-				      _mm256_add_epi32(a2, a3));
-		int32_t l[8];
-		_mm256_storeu_si256((__m256i *)l, a0);
-		for (unsigned i = 0; i < 8; i++)
-			total += l[i];
-		total += (int64_t)turns * 64 * 32768;
-	}
-	*pp = p;
-	return (uint64_t)total;
-}
-
-static bool have_avx2(void)
-{
-	return __builtin_cpu_supports("avx2");
-}
-#endif
-
 /* The sum of native 64-bit loads (each carry out of bit 63 is worth 2^64,
  * which is 1 modulo 0xffff), folded, is the sum of native 16-bit words,
  * and on a little-endian host that is the big-endian sum byte-swapped (RFC
@@ -127,14 +81,9 @@ uint32_t pkt_csum_partial(const void *buf, size_t len, uint32_t seed)
 
 	if (!p)
 		return seed;
-#ifdef CSUM_AVX2
-	if (len >= 128 && simd_max >= 2 && have_avx2())
-		acc = bulk_avx2(&p, &len);
-#endif
 #ifdef __SSE2__
-	/* (acc is at most 2^15 per byte summed: it cannot wrap here) */
 	if (len >= 64 && simd_max >= 1)
-		acc += bulk_sse2(&p, &len);
+		acc = bulk_sse2(&p, &len);
 #endif
 	acc = fold64(acc);
 	uint64_t carries = 0;

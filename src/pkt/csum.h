@@ -42,9 +42,9 @@
  * 0.  The bytes are a stream of their own: the first is a high byte, even
  * when buf sits at an odd offset of a frame (see pkt_csum_block_add). */
 uint32_t pkt_csum_partial(const void *buf, size_t len, uint32_t seed);
-/* For tests and benchmarks: the widest vector unit pkt_csum_partial may
- * use, 0 none, 1 SSE2, 2 AVX2 (the default; each only where the build or
- * the CPU has it).  Every choice gives the same sums. */
+/* For tests and benchmarks: 0 keeps pkt_csum_partial off vector
+ * instructions, 1 (the default) lets it use SSE2 where the build has it.
+ * Both give the same sums. */
 void pkt_csum_set_simd(unsigned max);
 /* Fold a partial sum to 16 bits with end-around carry; not complemented. */
 uint16_t pkt_csum_fold(uint32_t sum);

@@ -605,7 +605,7 @@ static void sum_matches_reference(void)
 	free(r);
 }
 
-/* Past the vector loops' blocks (the 32-bit lanes are emptied every 512
+/* Past the vector loop's blocks (the 32-bit lanes are emptied every 512
  * KiB): 1.5 MiB of the words that push the lanes furthest either way
  * (0x0000 is the most negative once biased, 0xffff the most positive),
  * and of mixed bytes, at lengths around the block's end. */
@@ -632,12 +632,12 @@ static void sum_across_blocks(void)
 
 static void test_sum_matches_reference(void)
 {
-	for (int simd = 2; simd >= 0; simd--) {
+	for (int simd = 1; simd >= 0; simd--) {
 		pkt_csum_set_simd((unsigned)simd);
 		sum_matches_reference();
 		sum_across_blocks();
 	}
-	pkt_csum_set_simd(2);
+	pkt_csum_set_simd(1);
 }
 
 TEST_MAIN("pkt_csum",
