@@ -6,7 +6,8 @@
 #   make demo      set up the guest rig once, boot a guest on the emulated NIC
 # Variables: O=<dir> build directory, SAN=1 sanitizer build (ASan+UBSan),
 #            SAN=thread ThreadSanitizer build,
-#            CHECK_GUEST=0 skip the guest suite (it needs root and the rig).
+#            CHECK_GUEST=0 skip the guest suite (it needs root and the rig),
+#            LTO=0 no link-time optimisation (on by default with GCC).
 
 O ?= build
 CC ?= cc
