@@ -43,6 +43,9 @@ enum fbnic_ring_idx {
 	FBNIC_RINGS_PER_QUEUE
 };
 
+/* Descriptors a host-produced ring's fetch reads ahead at most. */
+#define FBNIC_RING_PREFETCH 16
+
 /* One hardware ring: the pointers the PTRS registers show and the
  * configuration latched when the ring was enabled (fbnic_txrx.c programs
  * BAL, BAH and SIZE while the ring is in reset, then writes ENABLE: the
@@ -51,9 +54,6 @@ enum fbnic_ring_idx {
  * doorbell.  Device-produced rings (TCQ, RCQ): tail is the device's
  * producer index, head the host's consumer index (its HEAD doorbell).
  * Indices are in entries (BDQ: 4 KiB buffer descriptors), below size. */
-/* Descriptors a host-produced ring's fetch reads ahead at most. */
-#define FBNIC_RING_PREFETCH 16
-
 struct fbnic_ring {
 	uint16_t head, tail;
 	bool enabled;   /* latched ENABLE: the data path may use the ring */

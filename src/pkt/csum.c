@@ -35,8 +35,8 @@ void pkt_csum_set_simd(unsigned max)
 #ifdef __SSE2__
 /* A 16-bit word XOR 0x8000 read as signed is the word minus 32768, so
  * pmaddwd against ones adds two words' worth into a 32-bit lane without a
- * shuffle (the shuffle port was the old loop's limit); the bias comes back
- * at the end.  A lane changes by at most 2^16 a turn, four lanes are added
+ * shuffle (the widening unpacks of the loop before needed one per 8
+ * bytes); the bias comes back at the end.  A lane changes by at most 2^16 a turn, four lanes are added
  * per block, so a block of at most 2^13 turns stays inside int32.  The
  * exact sum of the native words over whole turns; *len keeps the rest. */
 static uint64_t bulk_sse2(const uint8_t **pp, size_t *len)
