@@ -36,27 +36,31 @@ void pkt_csum_set_simd(unsigned max)
 /* A 16-bit word XOR 0x8000 read as signed is the word minus 32768, so
  * pmaddwd against ones adds two words' worth into a 32-bit lane without a
  * shuffle (the widening unpacks of the loop before needed one per 8
- * bytes); the bias comes back at the end.  A lane changes by at most 2^16 a turn, four lanes are added
- * per block, so a block of at most 2^13 turns stays inside int32.  The
- * exact sum of the native words over whole turns; *len keeps the rest. */
-static uint64_t bulk_sse2(const uint8_t **pp, size_t *len)
+ * bytes); the bias comes back at the end.  16 bytes at p into acc. */
+static inline __m128i add_words(__m128i acc, const uint8_t *p)
 {
 	const __m128i bias = _mm_set1_epi16((short)0x8000);
 	const __m128i one = _mm_set1_epi16(1);
+	__m128i x = _mm_loadu_si128((const __m128i *)p);
+	return _mm_add_epi32(acc, _mm_madd_epi16(_mm_xor_si128(x, bias), one));
+}
+
+/* 64 bytes a turn, four sums in flight.  A lane changes by at most 2^16 a
+ * turn and four lanes are added per block, so a block of at most 2^13
+ * turns stays inside int32.  The exact sum of the native words over whole
+ * turns; *len keeps the rest. */
+static uint64_t bulk_sse2(const uint8_t **pp, size_t *len)
+{
 	const uint8_t *p = *pp;
 	int64_t total = 0;
 	while (*len >= 64) {
 		size_t turns = *len / 64 < 8192 ? *len / 64 : 8192;
 		__m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
 		for (size_t t = 0; t < turns; t++, p += 64) {
-			__m128i x = _mm_loadu_si128((const __m128i *)p);
-			__m128i y = _mm_loadu_si128((const __m128i *)(p + 16));
-			__m128i u = _mm_loadu_si128((const __m128i *)(p + 32));
-			__m128i v = _mm_loadu_si128((const __m128i *)(p + 48));
-			a0 = _mm_add_epi32(a0, _mm_madd_epi16(_mm_xor_si128(x, bias), one));
-			a1 = _mm_add_epi32(a1, _mm_madd_epi16(_mm_xor_si128(y, bias), one));
-			a2 = _mm_add_epi32(a2, _mm_madd_epi16(_mm_xor_si128(u, bias), one));
-			a3 = _mm_add_epi32(a3, _mm_madd_epi16(_mm_xor_si128(v, bias), one));
+			a0 = add_words(a0, p);
+			a1 = add_words(a1, p + 16);
+			a2 = add_words(a2, p + 32);
+			a3 = add_words(a3, p + 48);
 		}
 		*len -= turns * 64;
 		a0 = _mm_add_epi32(_mm_add_epi32(a0, a1), _mm_add_epi32(a2, a3));
