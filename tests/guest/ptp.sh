@@ -7,8 +7,9 @@
 #   same time (sections ptp4l, phc2sys).
 # Both: the fbnic netdev up with ADDR (sections netdev, tstamp: ethtool
 # -T), ptp4l over layer 2 with hardware timestamps, 4 Sync messages a
-# second; a TX timestamp may take 200 ms to come back under TCG (ptp4l's
-# default wait is 1 ms).  Output in sections ("=== NAME", then lines).
+# second; a TX timestamp has been seen to take 200 ms to come back under
+# TCG, so ptp4l waits up to 2 s for one (its default is 1 ms; a wait that
+# runs out faults the port and restarts the servo).  Output in sections ("=== NAME", then lines).
 export LC_ALL=C
 ROLE=$1 ADDR=$2 PEER=$3 SECS=$4
 sec() { echo "=== $1"; }
@@ -36,7 +37,7 @@ ethtool -T "$IF" 2>&1
 
 # (--summary_interval: a "master offset" line for every Sync, not a
 # summary a second)
-PTP4L_OPTS="-i $IF -2 -H -m --logSyncInterval=-2 --summary_interval=-2 --tx_timestamp_timeout=200 --uds_address=/tmp/ptp4l"
+PTP4L_OPTS="-i $IF -2 -H -m --logSyncInterval=-2 --summary_interval=-2 --tx_timestamp_timeout=2000 --uds_address=/tmp/ptp4l"
 if [ "$ROLE" = master ]; then
 	# settime and gettime, adjtime: 1000 s, then 5 s more
 	sec phc-set
