@@ -50,10 +50,13 @@ now() { awk '{ print $1 }' /proc/uptime; }
 since() { awk -v a="$1" '{ printf "%.2f", $1 - a }' /proc/uptime; }
 sec() { echo "=== $1"; }
 # dsacks: D-SACKs this host sent so far (TcpExt TCPDSACKOldSent +
-# TCPDSACKOfoSent of /proc/net/netstat): one per duplicate it received.
+# TCPDSACKOfoSent of /proc/net/netstat): one per duplicate it received;
+# and received (TCPDSACKRecv + TCPDSACKOfoRecv): one per segment it sent
+# that the receiver already had.  "SENT RECEIVED"
 dsacks() {
 	awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 }
-		else print $c["TCPDSACKOldSent"] + $c["TCPDSACKOfoSent"] }' /proc/net/netstat
+		else print $c["TCPDSACKOldSent"] + $c["TCPDSACKOfoSent"],
+			$c["TCPDSACKRecv"] + $c["TCPDSACKOfoRecv"] }' /proc/net/netstat
 }
 IF=$(ls "$DEV/net" 2>/dev/null | head -n 1)
 carrier() { cat "/sys/class/net/$IF/carrier" 2>/dev/null || echo none; }
@@ -87,7 +90,7 @@ while [ $# -gt 0 ]; do
 		[ "$args" = - ] && args=
 		sec "ping-$name"
 		# shellcheck disable=SC2086
-		ping -c 5 -i 0.2 -W 5 $args "$addr" 2>&1; echo "rc $?"
+		ping -w 60 -c 5 -i 0.2 -W 5 $args "$addr" 2>&1; echo "rc $?"
 		;;
 	iperf)
 		name=$1 addr=$2 secs=$3 args=$4
@@ -98,13 +101,17 @@ while [ $# -gt 0 ]; do
 		*M) len="-n $secs" ;; # a transfer size instead of a time
 		*) len="-t $secs" ;;
 		esac
-		d0=$(dsacks)
+		d=$(dsacks); ds0=${d% *} dr0=${d#* }
 		# shellcheck disable=SC2086
 		iperf3 -c "$addr" $len -J --connect-timeout 5000 $args 2>&1
 		echo "rc $?"
 		# D-SACKs this end sent: segments it received twice (the
-		# receiver's view of a spurious retransmission, -R)
-		echo "dsack-sent $(($(dsacks) - d0))"
+		# receiver's view of a spurious retransmission, -R); and
+		# received: segments it sent twice that the peer had (the
+		# sender's view of one)
+		d=$(dsacks); ds1=${d% *} dr1=${d#* }
+		echo "dsack-sent $((ds1 - ds0))"
+		echo "dsack-received $((dr1 - dr0))"
 		;;
 	mtu)
 		sec "mtu-$1"; ip link set "$IF" mtu "$1"; echo "rc $?"
