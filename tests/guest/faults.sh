@@ -17,6 +17,12 @@ req() { echo "=== req $*"; sleep 1.5; }
 # received: how many replies a ping's summary line counts (iputils:
 # "N packets transmitted, M received, ..."); 0 when it printed none
 received() { grep -oE '[0-9]+ (packets )?received' | grep -oE '^[0-9]+' || echo 0; }
+# answered: for ping -w (which sends on until COUNT replies came, so a late
+# reply is waited for, not counted lost): the replies, and " of N sent"
+# when some echo went unanswered
+answered() {
+	awk '/packets transmitted/ { t = $1; r = $4 } END { print r + 0 (t != r ? " of " t + 0 " sent" : "") }'
+}
 wait_carrier() { # VALUE MAX_TENTHS
 	local i=0
 	while [ "$(cat "/sys/class/net/$IF/carrier" 2>/dev/null)" != "$1" ] && [ $i -lt "$2" ]; do
@@ -100,7 +106,7 @@ echo "stalled-received $(ping -c 3 -i 0.5 -W 1 "$PEER" 2>&1 | received)"
 sleep 6
 echo "watchdog-lines $(dmesg | grep -c 'NETDEV WATCHDOG')"
 req fault clear tx stall
-echo "after-received $(ping -c 5 -i 0.2 -W 2 "$PEER" 2>&1 | received)"
+echo "after-received $(ping -w 60 -c 5 -i 0.2 -W 2 "$PEER" 2>&1 | answered)"
 
 # irq drop: the next MSI-X message of vector 2 swallowed.  The vector
 # stays masked (auto-mask) and only the NAPI poll re-arms it
@@ -110,7 +116,7 @@ sec irq-drop
 req fault irq drop vector 2 count 1
 echo "lost-received $(ping -c 5 -i 0.2 -W 1 "$PEER" 2>&1 | received)"
 bounce
-echo "after-received $(ping -c 5 -i 0.2 -W 2 "$PEER" 2>&1 | received)"
+echo "after-received $(ping -w 60 -c 5 -i 0.2 -W 2 "$PEER" 2>&1 | answered)"
 
 # dma fail: the next DMA of queue 0 (the echo request's descriptor read)
 # fails: the ring stops as on a bus error; the driver has no handler for
@@ -119,14 +125,14 @@ sec dma-fail
 req fault dma fail queue 0 count 1
 echo "failed-received $(ping -c 5 -i 0.2 -W 1 "$PEER" 2>&1 | received)"
 bounce
-echo "after-received $(ping -c 5 -i 0.2 -W 2 "$PEER" 2>&1 | received)"
+echo "after-received $(ping -w 60 -c 5 -i 0.2 -W 2 "$PEER" 2>&1 | answered)"
 
 # completion delay: 3 holds of 300 ms (TX write-back, or frames from the
 # wire held, not dropped): late replies, none lost
 sec completion-delay
 req fault completion delay ms 300 count 3
-out=$(ping -c 5 -i 0.2 -W 3 "$PEER" 2>&1)
-echo "received $(echo "$out" | received)"
+out=$(ping -w 60 -c 5 -i 0.2 -W 3 "$PEER" 2>&1)
+echo "received $(echo "$out" | answered)"
 echo "max-rtt $(echo "$out" | sed -n 's|.*= [0-9.]*/[0-9.]*/\([0-9]*\)[0-9.]*/.*|\1|p')"
 
 # link flap under traffic: carrier follows the cable; traffic resumes
@@ -139,16 +145,16 @@ req link up
 wait_carrier 1 300
 wait
 echo "during-received $(received </tmp/flap.ping)"
-echo "after-received $(ping -c 5 -i 0.2 -W 2 "$PEER" 2>&1 | received)"
+echo "after-received $(ping -w 60 -c 5 -i 0.2 -W 2 "$PEER" 2>&1 | answered)"
 
 # fw crash under traffic: the data path does not go through the
 # firmware: no echo lost
 sec fw-crash
-ping -c 30 -i 0.1 -W 2 "$PEER" >/tmp/fw.ping 2>&1 &
+ping -w 60 -c 30 -i 0.1 -W 2 "$PEER" >/tmp/fw.ping 2>&1 &
 sleep 1
 req fw reboot injected-crash
 wait
-echo "during-received $(received </tmp/fw.ping)"
+echo "during-received $(answered </tmp/fw.ping)"
 
 sec faults
 req fault list
