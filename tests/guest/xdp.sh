@@ -35,6 +35,20 @@ peer_count() {
 	ip -n peer -s -j link show "$VIF" | python3 -c "import json, sys; print(json.load(sys.stdin)[0]['stats64']['$1']['packets'])"
 }
 xdp_attached() { ip -d link show "$IF" | grep -q 'prog/xdp'; }
+# wait_for WANT CMD...: until CMD prints a number >= WANT, at most 60 s
+# (the frames still in the rings when the sender is done: under TCG
+# they can take seconds)
+wait_for() {
+	local want="$1" i=0 v
+	shift
+	while [ $i -lt 120 ]; do
+		v=$("$@" 2>/dev/null)
+		case $v in '' | *[!0-9]*) v=0 ;; esac
+		[ "$v" -ge "$want" ] && break
+		i=$((i + 1)); sleep 0.5
+	done
+}
+qstat() { qstats | awk -v k="$1" '$1 == k { print $2 }'; }
 
 modprobe virtio_net
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
@@ -94,7 +108,7 @@ EOF
 for mode in drop tx; do
 	sec "req dump #$mode-0"
 	sec "qstats-$mode-0"; qstats
-	prx=$(peer_count rx) ptx=$(peer_count tx)
+	prx=$(peer_count rx) ptx=$(peer_count tx) qrx=$(qstat rx-packets)
 	xdp-bench "$mode" "$IF" -i 1 >/tmp/xb 2>&1 &
 	xb=$!
 	i=0
@@ -102,7 +116,12 @@ for mode in drop tx; do
 	sec "blast-$mode"
 	xdp_attached && echo attached
 	ip netns exec peer python3 /tmp/blast.py "$N"
-	sleep 2
+	# every frame through the program (the driver counts a frame after
+	# its XDP verdict), and with tx every one back at the peer, before
+	# xdp-bench stops counting
+	wait_for $((${qrx:-0} + N)) qstat rx-packets
+	[ "$mode" = tx ] && wait_for $((prx + N)) peer_count rx
+	sleep 1 # the count may include a few frames of the stack's own
 	kill -INT $xb
 	wait $xb
 	echo "xdp-bench rc $?"
