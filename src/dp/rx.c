@@ -229,11 +229,17 @@ static int rx_place(struct fbnic *dev, unsigned q, const uint8_t *frame,
 	uint64_t rcd[2 + RX_MAX_PAY + 1];
 	unsigned n = 0;
 	uint8_t hdr[FBNIC_BD_FRAG_SIZE];
+	const uint8_t *head = frame;
 
-	/* Header buffer: PADLEN zero bytes, then the frame's head. */
-	memset(hdr, 0, lo->pad);
-	memcpy(hdr + lo->pad, frame, lo->hlen);
-	int id = bdq_put(dev, q, FBNIC_RING_HPQ, gen, lo->hdr_off, hdr,
+	/* Header buffer: PADLEN zero bytes, then the frame's head, in one
+	 * DMA; without padding (the driver's FBNIC_RX_PAD is 0) straight
+	 * from the frame, with no copy between. */
+	if (lo->pad) {
+		memset(hdr, 0, lo->pad);
+		memcpy(hdr + lo->pad, frame, lo->hlen);
+		head = hdr;
+	}
+	int id = bdq_put(dev, q, FBNIC_RING_HPQ, gen, lo->hdr_off, head,
 			 lo->pad + lo->hlen);
 	if (id < 0)
 		return -1;

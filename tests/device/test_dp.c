@@ -1065,6 +1065,48 @@ static void test_rx_header_data_split(void)
 	h_destroy(h);
 }
 
+/* RDE_CTL1.PADLEN (the driver's FBNIC_RX_PAD is 0): that many zero
+ * bytes before the frame in the header buffer, counted in HDR_AL's
+ * length; the same frames, placed without padding, straight after. */
+static void test_rx_padlen(void)
+{
+	struct hnic n;
+	struct harness *h = up(&n, 64, 256);
+	REQUIRE(h);
+	uint32_t blk = FBNIC_QUEUE(0);
+	uint8_t f[1514], want[1514 + 15];
+	struct hnic_rx r;
+	static const unsigned max_hdrs[2] = { 1536, 128 };
+	for (unsigned pad = 0; pad <= 15; pad += 5) {
+		/* a frame whole in the header buffer, then one with a
+		 * payload buffer (MAX_HDR 128: split at the L4 payload) */
+		for (unsigned k = 0; k < 2; k++) {
+			unsigned max_hdr = max_hdrs[k];
+			h_wr32(h, 0, blk + FBNIC_QUEUE_RDE_CTL1,
+			       FBNIC_FIELD_PREP(FBNIC_QUEUE_RDE_CTL1_MAX_HDR_MASK,
+						max_hdr) |
+				       FBNIC_FIELD_PREP(
+					       FBNIC_QUEUE_RDE_CTL1_PADLEN_MASK,
+					       pad));
+			size_t len = build(f, sizeof(f), 4, 17, 1000 + pad);
+			memset(want, 0, pad);
+			memcpy(want + pad, f, len);
+			CHECK_INT(fbnic_port_rx(h->dev, f, len), 0);
+			REQUIRE(hnic_rx(&n, &r) == 1);
+			size_t hl = max_hdr == 1536 ? len : 42;
+			CHECK_INT(FBNIC_FIELD_GET(FBNIC_RCD_AL_BUFF_LEN_MASK,
+						  r.hdr_al),
+				  pad + hl);
+			CHECK_INT(r.npay, max_hdr == 1536 ? 0 : 1);
+			CHECK_INT(r.len, pad + len);
+			CHECK_MEM(r.data, want, pad + len);
+			CHECK(r.meta & FBNIC_RCD_META_L4_CSUM_UNNECESSARY);
+			hnic_rx_refill(&n);
+		}
+	}
+	h_destroy(h);
+}
+
 /* hds-thresh as fbnic_enable_rcq and fbnic_config_drop_mode_rcq program
  * it: below FBNIC_HDR_BYTES_MIN (256) header-data split on with MAX_HDR
  * 256, else no split and MAX_HDR = the threshold. */
@@ -1729,6 +1771,7 @@ TEST_MAIN("dp",
 	  TEST_CASE(test_rx_checksum_complete),
 	  TEST_CASE(test_rx_jumbo_uses_payload_buffers),
 	  TEST_CASE(test_rx_header_data_split),
+	  TEST_CASE(test_rx_padlen),
 	  TEST_CASE(test_rx_hds_thresholds),
 	  TEST_CASE(test_rx_back_pressure_is_lossless),
 	  TEST_CASE(test_rx_rings_wrap_in_order),
