@@ -35,9 +35,9 @@ peer_count() {
 	ip -n peer -s -j link show "$VIF" | python3 -c "import json, sys; print(json.load(sys.stdin)[0]['stats64']['$1']['packets'])"
 }
 xdp_attached() { ip -d link show "$IF" | grep -q 'prog/xdp'; }
-# wait_for WANT CMD...: until CMD prints a number >= WANT, at most 60 s
-# (the frames still in the rings when the sender is done: under TCG
-# they can take seconds)
+# wait_for WANT CMD...: until CMD prints a number >= WANT, at most 120
+# tries half a second apart (the frames still in the rings when the
+# sender is done: under TCG they can take seconds)
 wait_for() {
 	local want="$1" i=0 v
 	shift
