@@ -1065,9 +1065,10 @@ static void test_rx_header_data_split(void)
 	h_destroy(h);
 }
 
-/* RDE_CTL1.PADLEN (the driver's FBNIC_RX_PAD is 0): that many zero
- * bytes before the frame in the header buffer, counted in HDR_AL's
- * length; the same frames, placed without padding, straight after. */
+/* RDE_CTL1.PADLEN: that many zero bytes before the frame in the header
+ * buffer, counted in HDR_AL's length.  PADLEN 0 is the driver's
+ * (FBNIC_RX_PAD), placed straight from the frame; 5, 10 and 15 go
+ * through rx_place's padded copy. */
 static void test_rx_padlen(void)
 {
 	struct hnic n;
