@@ -162,26 +162,41 @@ fault:
 	return -1;
 }
 
-/* Write one RCD with this lap's DONE bit, after the data it describes. */
-static int rcq_put(struct fbnic *dev, unsigned q, uint32_t gen, uint64_t rcd)
+/* Write a frame's n RCDs, each with its lap's DONE bit, after the data
+ * they describe: one DMA for the run up to the ring's end and one for
+ * the rest (the driver reads them one by one, fbnic_clean_rcq, and each
+ * 8-byte RCD lands whole: a run is 8-byte aligned and a multiple of 8). */
+static int rcq_put(struct fbnic *dev, unsigned q, uint32_t gen, uint64_t *rcd,
+		   unsigned n)
 {
 	struct fbnic_ring *rcq = ring_of(dev, q, FBNIC_RING_RCQ);
-	if (rcq->phase)
-		rcd |= FBNIC_RCD_DONE;
-	if (fbnic_dma_write_q(dev, q, fbnic_ring_entry(rcq, rcq->tail), &rcd,
-			      sizeof(rcd))) {
-		if (dev->queues.q[q].gen == gen) {
-			dev->dp.stats.rx_dma_errors++;
-			fbnic_queue_ring_error(dev, q, FBNIC_RING_RCQ,
-					       "completion write failed");
+	for (unsigned done = 0; done < n;) {
+		if (rcq->tail >= rcq->size)
+			return -1; /* (rx_resources saw it enabled) */
+		unsigned run = rcq->size - rcq->tail;
+		if (run > n - done)
+			run = n - done;
+		for (unsigned i = 0; i < run; i++)
+			if (rcq->phase)
+				rcd[done + i] |= FBNIC_RCD_DONE;
+		if (fbnic_dma_write_q(dev, q, fbnic_ring_entry(rcq, rcq->tail),
+				      &rcd[done], run * sizeof(*rcd))) {
+			if (dev->queues.q[q].gen == gen) {
+				dev->dp.stats.rx_dma_errors++;
+				fbnic_queue_ring_error(dev, q, FBNIC_RING_RCQ,
+						       "completion write failed");
+			}
+			return -1;
 		}
-		return -1;
+		if (dev->queues.q[q].gen != gen)
+			return -1;
+		for (unsigned i = 0; i < run; i++) {
+			fbnic_trace(dev, FBNIC_TR_COMPLETION, q, FBNIC_RING_RCQ,
+				    (uint32_t)(rcd[done + i] >> 32));
+			fbnic_ring_advance_tail(rcq);
+		}
+		done += run;
 	}
-	if (dev->queues.q[q].gen != gen)
-		return -1;
-	fbnic_trace(dev, FBNIC_TR_COMPLETION, q, FBNIC_RING_RCQ,
-		    (uint32_t)(rcd >> 32));
-	fbnic_ring_advance_tail(rcq);
 	return 0;
 }
 
@@ -262,9 +277,8 @@ static int rx_place(struct fbnic *dev, unsigned q, const uint8_t *frame,
 					    fbnic_ptp_at(dev, at)) |
 			   FBNIC_RCD_OPT_META_TS;
 	rcd[n++] = meta_rcd(frame, len, pi, res);
-	for (unsigned i = 0; i < n; i++)
-		if (rcq_put(dev, q, gen, rcd[i]))
-			return -1;
+	if (rcq_put(dev, q, gen, rcd, n))
+		return -1;
 	return (int)n;
 }
 
